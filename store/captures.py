@@ -1,0 +1,78 @@
+"""Captures and their bodies: every fetch is kept; a body is stored once per digest."""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from store.models import Blob, Capture
+
+ARCHIVIST_HEADERS = ("etag", "last-modified", "date", "content-type")
+
+
+@dataclass
+class CaptureRecord:
+    """What the crawler saw for one fetch, in plain values (the store never imports Scrapy)."""
+
+    url: str
+    fetched_at: datetime
+    status: int | None
+    body: bytes | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    request_headers: dict[str, str] = field(default_factory=dict)
+    language: str | None = None
+    canonical_url: str | None = None
+    error: str | None = None
+    outcome: str = "ok"
+    parse_errors: list[str] = field(default_factory=list)
+
+
+def body_digest(body: bytes) -> str:
+    return "sha256:" + hashlib.sha256(body).hexdigest()
+
+
+def store_body(session: Session, body: bytes) -> tuple[str, bool]:
+    """Store ``body`` unless a blob with its digest exists; returns (digest, newly stored)."""
+    digest = body_digest(body)
+    if session.get(Blob, digest) is not None:
+        return digest, False
+    session.add(Blob(digest=digest, size=len(body), compression="zlib", data=zlib.compress(body)))
+    session.flush()
+    return digest, True
+
+
+def read_body(blob: Blob) -> bytes:
+    if blob.compression == "zlib":
+        return zlib.decompress(blob.data)
+    return blob.data
+
+
+def add_capture(session: Session, crawl_id: int | None, record: CaptureRecord) -> Capture:
+    """Add one capture row (and its body blob when new)."""
+    headers = {k.lower(): v for k, v in record.headers.items()}
+    digest = store_body(session, record.body)[0] if record.body is not None else None
+    capture = Capture(
+        crawl_id=crawl_id,
+        url=record.url,
+        canonical_url=record.canonical_url or record.url,
+        language=record.language,
+        fetched_at=record.fetched_at,
+        status=record.status,
+        error=record.error,
+        content_type=headers.get("content-type"),
+        etag=headers.get("etag"),
+        last_modified=headers.get("last-modified"),
+        http_date=headers.get("date"),
+        headers=headers,
+        request_headers=record.request_headers,
+        digest=digest,
+        outcome=record.outcome,
+        parse_errors=record.parse_errors,
+    )
+    session.add(capture)
+    session.flush()
+    return capture

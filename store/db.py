@@ -1,0 +1,45 @@
+"""Database URLs and engines: a SQLite file by default, any SQLAlchemy URL when given."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+
+from store.models import Base
+
+DB_ENV_VAR = "PARLWATCH_DB"
+DEFAULT_DB_FILE = "parlwatch.db"
+
+
+def resolve_db_url(url: str | None = None) -> str:
+    """The archive URL: ``url``, else ``$PARLWATCH_DB``, else ``./parlwatch.db``.
+
+    A plain file path is accepted and turned into a SQLite URL.
+    """
+    url = url or os.environ.get(DB_ENV_VAR) or DEFAULT_DB_FILE
+    if "://" not in url:
+        url = "sqlite:///" + str(Path(url).expanduser().resolve())
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+def make_engine(url: str | None = None, *, create: bool = True) -> Engine:
+    """An engine for the archive at ``url``; creates the tables unless ``create`` is false."""
+    resolved = resolve_db_url(url)
+    engine = create_engine(resolved)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    if create:
+        Base.metadata.create_all(engine)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()

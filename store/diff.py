@@ -1,0 +1,129 @@
+"""Describe the difference between two versions of an entity, one row per changed field.
+
+deepdiff does the comparison. Lists are compared without regard to order (a delegation may list
+its chambers in another order from one capture to the next: that is not a change), and the
+content hash is computed on the same order-free canonical form, so a pure reordering writes no
+new version at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from deepdiff import DeepDiff
+
+# The last path component of a field decides its category; analysts filter on these.
+FIELD_CATEGORIES: dict[str, str] = {
+    "seats": "seats",
+    "count": "seats",
+    "name": "person",
+    "names": "person",
+    "post": "person",
+    "url": "link",
+    "profile_url": "link",
+    "published": "date",
+    "wording": "wording",
+    "member_title": "wording",
+    "member_role": "wording",
+    "chamber": "wording",
+    "parliament": "wording",
+    "role": "wording",
+    "label": "wording",
+    "title": "text",
+    "body": "text",
+    "text": "text",
+}
+
+# The category of a whole entity appearing or disappearing.
+ENTITY_CATEGORIES: dict[str, str] = {
+    "delegation": "seats",
+    "representative": "person",
+    "member": "person",
+    "website": "link",
+    "news": "text",
+}
+
+_ADDED = {"dictionary_item_added", "iterable_item_added", "attribute_added", "set_item_added"}
+_REMOVED = {"dictionary_item_removed", "iterable_item_removed", "attribute_removed"}
+_REMOVED |= {"set_item_removed"}
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    change: str  # added / modified / removed
+    field: str  # e.g. "chambers[1].member_title"; "" is the entity as a whole
+    old: Any
+    new: Any
+    category: str
+
+
+def canonical(value: Any) -> Any:
+    """An order-free form of ``value``: lists are sorted by their items' JSON."""
+    if isinstance(value, dict):
+        return {k: canonical(v) for k, v in sorted(value.items())}
+    if isinstance(value, list):
+        items = [canonical(v) for v in value]
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return value
+
+
+def content_hash(content: dict) -> str:
+    """SHA-256 of the canonical JSON form of ``content``."""
+    data = json.dumps(canonical(content), sort_keys=True, ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def field_path(parts: list[Any]) -> str:
+    """``['chambers', 1, 'member_title']`` -> ``chambers[1].member_title``."""
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def categorize(parts: list[Any], entity_type: str | None = None) -> str:
+    """The category of a field path; the whole entity takes its type's category."""
+    for part in reversed(parts):
+        if isinstance(part, str):
+            return FIELD_CATEGORIES.get(part, "text")
+    return ENTITY_CATEGORIES.get(entity_type or "", "text")
+
+
+def diff_versions(old: dict, new: dict, entity_type: str | None = None) -> list[FieldChange]:
+    """Field-level changes from ``old`` to ``new``, in a stable order."""
+    tree = DeepDiff(old, new, ignore_order=True, verbose_level=2, view="tree")
+    changes: list[FieldChange] = []
+    for report_type, levels in tree.items():
+        for level in levels:
+            if report_type in _REMOVED:
+                parts = level.path(output_format="list")
+                kind, old_value, new_value = "removed", level.t1, None
+            else:
+                parts = level.path(output_format="list", use_t2=True)
+                kind = "added" if report_type in _ADDED else "modified"
+                old_value = None if kind == "added" else level.t1
+                new_value = level.t2
+            changes.append(
+                FieldChange(
+                    change=kind,
+                    field=field_path(parts),
+                    old=_plain(old_value),
+                    new=_plain(new_value),
+                    category=categorize(parts, entity_type),
+                )
+            )
+    changes.sort(key=lambda c: (c.field, c.change))
+    return changes
+
+
+def _plain(value: Any) -> Any:
+    """deepdiff marks absent values with a sentinel; the store wants JSON."""
+    if value is None or isinstance(value, str | int | float | bool | list | dict):
+        return value
+    return None

@@ -1,0 +1,147 @@
+"""SQLAlchemy models of the archive.
+
+The shape follows git-history and EDGI web-monitoring: every fetch is a ``Capture`` (failed ones
+too), bodies are stored once per digest in ``Blob``, an ``Entity`` is a thing with a stable key
+whose content changes over time as ``Version`` rows (a new version only when the content hash
+changes), and each changed field of a new version is a ``Change`` row.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Crawl(Base):
+    """One run of one spider."""
+
+    __tablename__ = "crawl"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    spider: Mapped[str] = mapped_column(String(100), index=True)
+    started: Mapped[datetime] = mapped_column(DateTime)
+    finished: Mapped[datetime | None] = mapped_column(DateTime)
+    # running / finished / failed / interrupted
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    reason: Mapped[str | None] = mapped_column(Text)
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    stats: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class Blob(Base):
+    """A response body, stored once per distinct SHA-256 digest, zlib-compressed."""
+
+    __tablename__ = "blob"
+
+    digest: Mapped[str] = mapped_column(String(80), primary_key=True)  # "sha256:<hex>"
+    size: Mapped[int] = mapped_column(Integer)
+    compression: Mapped[str] = mapped_column(String(10), default="zlib")
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Capture(Base):
+    """One fetch of one URL: successful, an HTTP error, or a network failure."""
+
+    __tablename__ = "capture"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    crawl_id: Mapped[int | None] = mapped_column(ForeignKey("crawl.id"), index=True)
+    url: Mapped[str] = mapped_column(Text, index=True)
+    canonical_url: Mapped[str] = mapped_column(Text, index=True)
+    language: Mapped[str | None] = mapped_column(String(10))
+    fetched_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    status: Mapped[int | None] = mapped_column(Integer)  # None: no HTTP response at all
+    error: Mapped[str | None] = mapped_column(Text)
+    content_type: Mapped[str | None] = mapped_column(String(200))
+    etag: Mapped[str | None] = mapped_column(String(200))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    http_date: Mapped[str | None] = mapped_column(String(100))
+    headers: Mapped[dict] = mapped_column(JSON, default=dict)
+    request_headers: Mapped[dict] = mapped_column(JSON, default=dict)
+    digest: Mapped[str | None] = mapped_column(ForeignKey("blob.digest"), index=True)
+    # ok / http-error / network-error / layout-missing (parsed, expected block absent)
+    outcome: Mapped[str] = mapped_column(String(30), default="ok")
+    parse_errors: Mapped[list] = mapped_column(JSON, default=list)
+
+    blob: Mapped[Blob | None] = relationship()
+
+
+class Entity(Base):
+    """A thing tracked over time, e.g. ``pacsto/en/delegation/RU``."""
+
+    __tablename__ = "entity"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(500), unique=True)
+    type: Mapped[str] = mapped_column(String(40), index=True)
+    # the set this entity belongs to, observed completely or not at all, e.g. pacsto/en/delegation
+    scope: Mapped[str] = mapped_column(String(200), index=True)
+    site: Mapped[str] = mapped_column(String(60), index=True)
+    language: Mapped[str | None] = mapped_column(String(10))
+    country: Mapped[str | None] = mapped_column(String(2), index=True)
+    first_seen: Mapped[datetime] = mapped_column(DateTime)
+    last_seen: Mapped[datetime] = mapped_column(DateTime)
+    # present / removed
+    state: Mapped[str] = mapped_column(String(20), default="present")
+
+    versions: Mapped[list[Version]] = relationship(
+        back_populates="entity", order_by="Version.id", cascade="all, delete-orphan"
+    )
+
+
+class Version(Base):
+    """The content of an entity between two content changes."""
+
+    __tablename__ = "version"
+    __table_args__ = (Index("ix_version_entity_current", "entity_id", "superseded_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entity.id"), index=True)
+    crawl_id: Mapped[int | None] = mapped_column(ForeignKey("crawl.id"), index=True)
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("capture.id"))
+    content_hash: Mapped[str] = mapped_column(String(80))
+    content: Mapped[dict] = mapped_column(JSON)
+    first_seen: Mapped[datetime] = mapped_column(DateTime)
+    last_seen: Mapped[datetime] = mapped_column(DateTime)
+    last_capture_id: Mapped[int | None] = mapped_column(ForeignKey("capture.id"))
+    superseded_at: Mapped[datetime | None] = mapped_column(DateTime)
+    parser_version: Mapped[str | None] = mapped_column(String(40))
+
+    entity: Mapped[Entity] = relationship(back_populates="versions")
+
+
+class Change(Base):
+    """One changed field of one entity, detected by one crawl."""
+
+    __tablename__ = "change"
+    __table_args__ = (UniqueConstraint("entity_id", "version_id", "field", "change"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entity.id"), index=True)
+    crawl_id: Mapped[int] = mapped_column(ForeignKey("crawl.id"), index=True)
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("version.id"))
+    previous_version_id: Mapped[int | None] = mapped_column(ForeignKey("version.id"))
+    detected_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    change: Mapped[str] = mapped_column(String(20))  # added / modified / removed
+    field: Mapped[str] = mapped_column(String(300))
+    old: Mapped[object | None] = mapped_column(JSON)
+    new: Mapped[object | None] = mapped_column(JSON)
+    category: Mapped[str] = mapped_column(String(20))
+
+    entity: Mapped[Entity] = relationship()

@@ -1,0 +1,61 @@
+"""What one crawl observed, staged in memory until the crawl ends.
+
+Nothing here touches the database: a crawl's observations are applied together when it
+finishes (``store.versions.apply_batch``), or dropped when it fails, as Browsertrix only joins a
+crawl's data to the shared index when the crawl commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass
+class Observation:
+    """One entity as seen in one capture."""
+
+    key: str  # stable entity key, e.g. "pacsto/en/delegation/RU"
+    type: str  # delegation / representative / website / news / member
+    scope: str  # the set the entity belongs to, e.g. "pacsto/en/delegation"
+    site: str
+    content: dict
+    observed_at: datetime
+    capture_id: int | None = None
+    language: str | None = None
+    country: str | None = None
+
+
+@dataclass
+class ObservationBatch:
+    """The observations of one crawl, one per entity key.
+
+    The delegations block is site-wide, so the same entity is seen on every page: the batch keeps
+    the most recent observation per key and counts the pages that disagreed with it.
+    """
+
+    observations: dict[str, Observation] = field(default_factory=dict)
+    complete_scopes: dict[str, datetime] = field(default_factory=dict)
+    gone: dict[str, tuple[datetime, int | None]] = field(default_factory=dict)
+    conflicts: int = 0
+
+    def add(self, obs: Observation) -> None:
+        current = self.observations.get(obs.key)
+        if current is None or obs.observed_at >= current.observed_at:
+            if current is not None and current.content != obs.content:
+                self.conflicts += 1
+            self.observations[obs.key] = obs
+        elif current.content != obs.content:
+            self.conflicts += 1
+
+    def mark_complete(self, scope: str, observed_at: datetime) -> None:
+        """``scope`` was parsed whole at ``observed_at``: its absent entities were removed."""
+        previous = self.complete_scopes.get(scope)
+        self.complete_scopes[scope] = max(previous, observed_at) if previous else observed_at
+
+    def mark_gone(self, key: str, observed_at: datetime, capture_id: int | None) -> None:
+        """The entity's own page answered a definite 'not found' (e.g. a news item's 404)."""
+        self.gone[key] = (observed_at, capture_id)
+
+    def __len__(self) -> int:
+        return len(self.observations)

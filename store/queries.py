@@ -1,0 +1,126 @@
+"""The store's read API: reports and the CLI read the archive only through these functions."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from store.archive import Archive
+from store.models import Blob, Capture, Change, Crawl, Entity
+
+
+@dataclass
+class ChangeRow:
+    """One change, flattened for reports: the public JSON shape of ``parlwatch changes``."""
+
+    entity: str
+    type: str
+    country: str | None
+    language: str | None
+    change: str
+    field: str
+    old: Any
+    new: Any
+    category: str
+    detected_at: str
+    crawl: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class CrawlRow:
+    id: int
+    spider: str
+    status: str
+    started: str
+    finished: str | None
+    reason: str | None
+    stats: dict
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat(timespec="seconds") + "Z" if value is not None else None
+
+
+def list_changes(
+    archive: Archive,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    crawl_id: int | None = None,
+    types: list[str] | None = None,
+) -> list[ChangeRow]:
+    """Changes in detection order (oldest first)."""
+    query = select(Change, Entity).join(Entity, Change.entity_id == Entity.id)
+    if since is not None:
+        query = query.where(Change.detected_at >= since)
+    if until is not None:
+        query = query.where(Change.detected_at < until)
+    if crawl_id is not None:
+        query = query.where(Change.crawl_id == crawl_id)
+    if types:
+        query = query.where(Entity.type.in_(types))
+    query = query.order_by(Change.detected_at, Change.crawl_id, Entity.key, Change.field)
+    with archive.session() as session:
+        return [
+            ChangeRow(
+                entity=entity.key,
+                type=entity.type,
+                country=entity.country,
+                language=entity.language,
+                change=change.change,
+                field=change.field,
+                old=change.old,
+                new=change.new,
+                category=change.category,
+                detected_at=_iso(change.detected_at) or "",
+                crawl=change.crawl_id,
+            )
+            for change, entity in session.execute(query)
+        ]
+
+
+def list_crawls(
+    archive: Archive, spider: str | None = None, last: int | None = None
+) -> list[CrawlRow]:
+    """Crawls, newest first."""
+    query = select(Crawl).order_by(Crawl.id.desc())
+    if spider:
+        query = query.where(Crawl.spider == spider)
+    if last:
+        query = query.limit(last)
+    with archive.session() as session:
+        return [
+            CrawlRow(
+                id=c.id,
+                spider=c.spider,
+                status=c.status,
+                started=_iso(c.started) or "",
+                finished=_iso(c.finished),
+                reason=c.reason,
+                stats=c.stats or {},
+            )
+            for c in session.scalars(query)
+        ]
+
+
+def count_rows(archive: Archive) -> dict[str, int]:
+    """Row counts of the main tables, for summaries and tests."""
+    with archive.session() as session:
+        return {
+            name: session.scalar(select(func.count()).select_from(model)) or 0
+            for name, model in (
+                ("crawls", Crawl),
+                ("captures", Capture),
+                ("blobs", Blob),
+                ("entities", Entity),
+                ("changes", Change),
+            )
+        }

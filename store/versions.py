@@ -1,0 +1,216 @@
+"""The diff stage: turn a finished crawl's observations into versions and changes.
+
+Rules (git-history's, plus what a research archive needs):
+- a new version only when the content hash changes; otherwise the current version's last-seen
+  time advances;
+- the first crawl that sees a scope (e.g. ``pacsto/en/news``) is a baseline: its entities get
+  versions but no ``added`` change; entities that appear later are ``added``;
+- an entity is ``removed`` only when its scope was parsed completely in this crawl and it was
+  absent, or when its own page answered a definite "gone" (404/410) in this crawl;
+- an observation older than the entity's current version never replaces it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from store.diff import ENTITY_CATEGORIES, content_hash, diff_versions
+from store.models import Change, Crawl, Entity, Version
+from store.observations import Observation, ObservationBatch
+
+
+@dataclass
+class ApplyResult:
+    new_versions: int = 0
+    unchanged: int = 0
+    changes: int = 0
+    added: int = 0
+    removed: int = 0
+    stale: int = 0
+
+
+def current_version(session: Session, entity: Entity) -> Version | None:
+    return session.scalars(
+        select(Version)
+        .where(Version.entity_id == entity.id, Version.superseded_at.is_(None))
+        .order_by(Version.id.desc())
+        .limit(1)
+    ).first()
+
+
+def apply_batch(
+    session: Session, crawl: Crawl, batch: ObservationBatch, parser_version: str | None = None
+) -> ApplyResult:
+    """Write the versions and changes of ``batch``; the caller commits (all or nothing)."""
+    result = ApplyResult()
+    known_scopes = _known_scopes(session, {o.scope for o in batch.observations.values()})
+    for obs in sorted(batch.observations.values(), key=lambda o: o.key):
+        _apply_observation(session, crawl, obs, obs.scope in known_scopes, parser_version, result)
+    seen = set(batch.observations)
+    for scope, when in sorted(batch.complete_scopes.items()):
+        for entity in session.scalars(
+            select(Entity).where(Entity.scope == scope, Entity.state == "present")
+        ):
+            if entity.key not in seen:
+                _remove(session, crawl, entity, when, result)
+    for key, (when, _capture_id) in sorted(batch.gone.items()):
+        entity = session.scalars(select(Entity).where(Entity.key == key)).first()
+        if entity is not None and entity.state == "present" and key not in seen:
+            _remove(session, crawl, entity, when, result)
+    return result
+
+
+def _known_scopes(session: Session, scopes: set[str]) -> set[str]:
+    if not scopes:
+        return set()
+    rows = session.scalars(select(Entity.scope).where(Entity.scope.in_(scopes)).distinct())
+    return set(rows)
+
+
+def _apply_observation(
+    session: Session,
+    crawl: Crawl,
+    obs: Observation,
+    scope_known: bool,
+    parser_version: str | None,
+    result: ApplyResult,
+) -> None:
+    digest = content_hash(obs.content)
+    entity = session.scalars(select(Entity).where(Entity.key == obs.key)).first()
+    if entity is None:
+        entity = Entity(
+            key=obs.key,
+            type=obs.type,
+            scope=obs.scope,
+            site=obs.site,
+            language=obs.language,
+            country=obs.country,
+            first_seen=obs.observed_at,
+            last_seen=obs.observed_at,
+        )
+        session.add(entity)
+        session.flush()
+        version = _new_version(session, entity, crawl, obs, digest, parser_version)
+        if scope_known:
+            _add_change(session, crawl, entity, version, None, "added", "", None, obs.content)
+            result.added += 1
+            result.changes += 1
+        result.new_versions += 1
+        return
+
+    if _is_stale(session, entity, obs.observed_at):
+        result.stale += 1
+        return
+    current = current_version(session, entity)
+    entity.last_seen = max(entity.last_seen, obs.observed_at)
+    reappeared = entity.state == "removed"
+    entity.state = "present"
+    if entity.country is None:
+        entity.country = obs.country
+    if current is not None and current.content_hash == digest and not reappeared:
+        current.last_seen = max(current.last_seen, obs.observed_at)
+        current.last_capture_id = obs.capture_id
+        result.unchanged += 1
+        return
+    if current is not None:
+        current.superseded_at = obs.observed_at
+    version = _new_version(session, entity, crawl, obs, digest, parser_version)
+    result.new_versions += 1
+    if reappeared or current is None:
+        _add_change(session, crawl, entity, version, current, "added", "", None, obs.content)
+        result.added += 1
+        result.changes += 1
+        return
+    for fc in diff_versions(current.content, obs.content, entity.type):
+        _add_change(
+            session,
+            crawl,
+            entity,
+            version,
+            current,
+            fc.change,
+            fc.field,
+            fc.old,
+            fc.new,
+            fc.category,
+        )
+        result.changes += 1
+
+
+def _is_stale(session: Session, entity: Entity, observed_at: datetime) -> bool:
+    """An observation older than what the history already holds must not move it backwards."""
+    latest = session.scalars(
+        select(Version).where(Version.entity_id == entity.id).order_by(Version.id.desc()).limit(1)
+    ).first()
+    if latest is None:
+        return False
+    return observed_at < max(latest.first_seen, latest.superseded_at or latest.first_seen)
+
+
+def _new_version(
+    session: Session,
+    entity: Entity,
+    crawl: Crawl,
+    obs: Observation,
+    digest: str,
+    parser_version: str | None,
+) -> Version:
+    version = Version(
+        entity_id=entity.id,
+        crawl_id=crawl.id,
+        capture_id=obs.capture_id,
+        last_capture_id=obs.capture_id,
+        content_hash=digest,
+        content=obs.content,
+        first_seen=obs.observed_at,
+        last_seen=obs.observed_at,
+        parser_version=parser_version,
+    )
+    session.add(version)
+    session.flush()
+    return version
+
+
+def _remove(
+    session: Session, crawl: Crawl, entity: Entity, when: datetime, result: ApplyResult
+) -> None:
+    current = current_version(session, entity)
+    entity.state = "removed"
+    old = current.content if current is not None else None
+    if current is not None:
+        current.superseded_at = when
+    _add_change(session, crawl, entity, None, current, "removed", "", old, None)
+    result.removed += 1
+    result.changes += 1
+
+
+def _add_change(
+    session: Session,
+    crawl: Crawl,
+    entity: Entity,
+    version: Version | None,
+    previous: Version | None,
+    change: str,
+    field: str,
+    old: object,
+    new: object,
+    category: str | None = None,
+) -> None:
+    session.add(
+        Change(
+            entity_id=entity.id,
+            crawl_id=crawl.id,
+            version_id=version.id if version is not None else None,
+            previous_version_id=previous.id if previous is not None else None,
+            detected_at=crawl.finished or crawl.started,
+            change=change,
+            field=field,
+            old=old,
+            new=new,
+            category=category or ENTITY_CATEGORIES.get(entity.type, "text"),
+        )
+    )

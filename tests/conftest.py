@@ -1,0 +1,55 @@
+"""Shared fixtures: a real SQLite file archive, and a real PostgreSQL one when reachable."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from store.archive import Archive
+
+PG_ADMIN_URL = os.environ.get("PARLWATCH_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def _pg_unavailable_reason() -> str | None:
+    try:
+        import psycopg
+    except ImportError:
+        return "psycopg is not installed"
+    try:
+        with psycopg.connect(PG_ADMIN_URL, connect_timeout=3):
+            return None
+    except Exception as exc:  # any connection failure means: skip, and say why
+        return f"PostgreSQL not reachable at {PG_ADMIN_URL}: {exc}"
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'archive.db'}"
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    reason = _pg_unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    import psycopg
+
+    name = f"parlwatch_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    yield f"{base}/{name}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def archive(request) -> Iterator[Archive]:
+    """The same archive API on a SQLite file and on PostgreSQL."""
+    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
+    archive = Archive(url)
+    yield archive
+    archive.engine.dispose()

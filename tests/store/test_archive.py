@@ -1,0 +1,197 @@
+"""The store's history rules, on a real SQLite file and on PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from store.archive import FAILED, FINISHED, INTERRUPTED, Archive
+from store.captures import CaptureRecord
+from store.models import Blob, Crawl, Entity, Version
+from store.observations import Observation, ObservationBatch
+from store.queries import count_rows, list_changes, list_crawls
+
+T0 = datetime(2025, 6, 1, 12, 0, 0)
+
+RU_2025 = {
+    "wording": "consists of",
+    "seats": 22,
+    "chambers": [
+        {"count": 10, "member_title": "deputies", "member_role": "deputy", "chamber": "State Duma"},
+        {
+            "count": 12,
+            "member_title": "members",
+            "member_role": "member",
+            "chamber": "Federation Council",
+        },
+    ],
+}
+RU_2026 = {
+    "wording": "is represented by",
+    "seats": 22,
+    "chambers": [
+        RU_2025["chambers"][0],
+        {"count": 12, "member_title": "senators", "member_role": "senator", "chamber": None},
+    ],
+}
+KG = {"wording": "consists of", "seats": 6, "chambers": [{"count": 6, "chamber": None}]}
+
+
+def delegation(country: str, content: dict, when: datetime, capture_id=None) -> Observation:
+    return Observation(
+        key=f"pacsto/en/delegation/{country}",
+        type="delegation",
+        scope="pacsto/en/delegation",
+        site="pacsto",
+        content=content,
+        observed_at=when,
+        capture_id=capture_id,
+        language="en",
+        country=country,
+    )
+
+
+def crawl(archive: Archive, *observations: Observation, status=FINISHED, complete=True):
+    crawl_id = archive.start_crawl("pacsto")
+    batch = ObservationBatch()
+    for obs in observations:
+        batch.add(obs)
+    if complete:
+        batch.mark_complete("pacsto/en/delegation", max(o.observed_at for o in observations))
+    return archive.finish_crawl(crawl_id, status, batch)
+
+
+def versions_of(archive: Archive, key: str) -> list[Version]:
+    with archive.session() as session:
+        entity = session.scalars(select(Entity).where(Entity.key == key)).one()
+        return list(entity.versions)
+
+
+def test_first_crawl_is_a_baseline_without_changes(archive):
+    crawl(archive, delegation("RU", RU_2025, T0), delegation("KG", KG, T0))
+    assert list_changes(archive) == []
+    assert count_rows(archive)["entities"] == 2
+
+
+def test_modified_delegation_records_one_row_per_changed_field(archive):
+    crawl(archive, delegation("RU", RU_2025, T0), delegation("KG", KG, T0))
+    later = T0 + timedelta(days=200)
+    summary = crawl(archive, delegation("RU", RU_2026, later), delegation("KG", KG, later))
+    changes = list_changes(archive)
+    assert {(c.field, c.old, c.new, c.category) for c in changes} == {
+        ("wording", "consists of", "is represented by", "wording"),
+        ("chambers[1].member_title", "members", "senators", "wording"),
+        ("chambers[1].member_role", "member", "senator", "wording"),
+        ("chambers[1].chamber", "Federation Council", None, "wording"),
+    }
+    assert {c.entity for c in changes} == {"pacsto/en/delegation/RU"}
+    assert all(c.change == "modified" and c.crawl == summary.crawl_id for c in changes)
+    assert len(versions_of(archive, "pacsto/en/delegation/RU")) == 2
+    kg = versions_of(archive, "pacsto/en/delegation/KG")
+    assert len(kg) == 1 and kg[0].last_seen == later
+
+
+def test_unchanged_content_advances_last_seen_only(archive):
+    crawl(archive, delegation("RU", RU_2025, T0))
+    crawl(archive, delegation("RU", RU_2025, T0 + timedelta(days=1)))
+    (version,) = versions_of(archive, "pacsto/en/delegation/RU")
+    assert version.first_seen == T0
+    assert version.last_seen == T0 + timedelta(days=1)
+
+
+def test_reordered_chambers_are_not_a_change(archive):
+    crawl(archive, delegation("RU", RU_2025, T0))
+    swapped = dict(RU_2025, chambers=list(reversed(RU_2025["chambers"])))
+    crawl(archive, delegation("RU", swapped, T0 + timedelta(days=1)))
+    assert list_changes(archive) == []
+    assert len(versions_of(archive, "pacsto/en/delegation/RU")) == 1
+
+
+@pytest.mark.parametrize("status", [FAILED, INTERRUPTED])
+def test_unfinished_crawl_changes_nothing(archive, status):
+    crawl(archive, delegation("RU", RU_2025, T0), delegation("KG", KG, T0))
+    summary = crawl(archive, delegation("RU", RU_2026, T0 + timedelta(days=1)), status=status)
+    assert summary.status == status
+    assert list_changes(archive) == []
+    assert len(versions_of(archive, "pacsto/en/delegation/RU")) == 1
+    assert [c.status for c in list_crawls(archive)] == [status, FINISHED]
+
+
+def test_absent_entity_is_removed_only_when_its_scope_was_parsed_whole(archive):
+    crawl(archive, delegation("RU", RU_2025, T0), delegation("KG", KG, T0))
+    crawl(archive, delegation("RU", RU_2025, T0 + timedelta(days=1)), complete=False)
+    assert list_changes(archive) == []
+    crawl(archive, delegation("RU", RU_2025, T0 + timedelta(days=2)))
+    (removed,) = list_changes(archive)
+    assert (removed.entity, removed.change, removed.new) == (
+        "pacsto/en/delegation/KG",
+        "removed",
+        None,
+    )
+    assert removed.old == KG
+    crawl(archive, delegation("RU", RU_2025, T0 + timedelta(days=3)), delegation("KG", KG, T0))
+    assert [c.change for c in list_changes(archive)] == ["removed"], "older observation ignored"
+    crawl(
+        archive,
+        delegation("RU", RU_2025, T0 + timedelta(days=4)),
+        delegation("KG", KG, T0 + timedelta(days=4)),
+    )
+    assert [c.change for c in list_changes(archive)] == ["removed", "added"]
+
+
+def test_gone_marks_a_removal(archive):
+    news = Observation(
+        key="pacsto/en/news/events/a",
+        type="news",
+        scope="pacsto/en/news",
+        site="pacsto",
+        content={"title": "A"},
+        observed_at=T0,
+        language="en",
+    )
+    crawl(archive, news)
+    crawl_id = archive.start_crawl("pacsto")
+    batch = ObservationBatch()
+    batch.mark_gone(news.key, T0 + timedelta(days=1), None)
+    archive.finish_crawl(crawl_id, FINISHED, batch)
+    (change,) = list_changes(archive)
+    assert (change.change, change.category, change.old) == ("removed", "text", {"title": "A"})
+
+
+def test_identical_bodies_are_stored_once(archive):
+    crawl_id = archive.start_crawl("pacsto")
+    for status, body in ((200, b"<html>same</html>"), (200, b"<html>same</html>"), (503, b"down")):
+        archive.record_capture(
+            crawl_id,
+            CaptureRecord(
+                url="http://example.org/",
+                fetched_at=T0,
+                status=status,
+                body=body,
+                headers={"ETag": '"x"', "Content-Type": "text/html"},
+            ),
+        )
+    archive.record_capture(
+        crawl_id,
+        CaptureRecord(url="http://example.org/", fetched_at=T0, status=None, error="timeout"),
+    )
+    counts = count_rows(archive)
+    assert counts["captures"] == 4
+    assert counts["blobs"] == 2
+    with archive.session() as session:
+        assert session.scalar(select(func.sum(Blob.size))) == len(b"<html>same</html>") + 4
+
+
+def test_stale_running_crawls_become_interrupted(archive):
+    archive.start_crawl("pacsto")
+    assert archive.mark_stale_crawls("pacsto") == 1
+    with archive.session() as session:
+        assert session.scalars(select(Crawl.status)).all() == [INTERRUPTED]
+
+
+def test_finishing_as_running_is_refused(archive):
+    crawl_id = archive.start_crawl("pacsto")
+    with pytest.raises(ValueError):
+        archive.finish_crawl(crawl_id, "running")

@@ -1,9 +1,10 @@
 """Describe the difference between two versions of an entity, one row per changed field.
 
-deepdiff does the comparison. Lists are compared without regard to order (a delegation may list
-its chambers in another order from one capture to the next: that is not a change), and the
-content hash is computed on the same order-free canonical form, so a pure reordering writes no
-new version at all.
+deepdiff does the comparison. Lists of records are first aligned item to item by what they
+share (a delegation may list its chambers in another order from one capture to the next, and a
+chamber may be renamed and recounted at once: each new chamber is paired with the old one it
+resembles most), so changes are reported field by field. The content hash is computed on an
+order-free canonical form, so a pure reordering writes no new version at all.
 """
 
 from __future__ import annotations
@@ -95,9 +96,53 @@ def categorize(parts: list[Any], entity_type: str | None = None) -> str:
     return ENTITY_CATEGORIES.get(entity_type or "", "text")
 
 
+def align(old: Any, new: Any) -> tuple[Any, bool]:
+    """``new`` with each list of dicts reordered to pair its items with ``old``'s.
+
+    Greedy pairing by the number of equal fields (ties keep page order); unpaired new items go
+    last, so they are reported as added. Returns (aligned, complete): complete is false when
+    some old item found no partner, and then positions cannot be trusted.
+    """
+    if isinstance(old, dict) and isinstance(new, dict):
+        out, complete = {}, True
+        for key, value in new.items():
+            out[key], ok = align(old[key], value) if key in old else (value, True)
+            complete = complete and ok
+        return out, complete
+    if not (isinstance(old, list) and isinstance(new, list)):
+        return new, True
+    if not all(isinstance(item, dict) for item in old + new):
+        return new, True
+    pairs = sorted(
+        ((_likeness(o, n), -i, -j, i, j) for i, o in enumerate(old) for j, n in enumerate(new)),
+        reverse=True,
+    )
+    placed: dict[int, int] = {}
+    for score, _ni, _nj, i, j in pairs:
+        if score > 0 and i not in placed and j not in placed.values():
+            placed[i] = j
+    if len(placed) < len(old):
+        return new, False
+    aligned, complete = [], True
+    for i in range(len(old)):
+        item, ok = align(old[i], new[placed[i]])
+        aligned.append(item)
+        complete = complete and ok
+    extras = [n for j, n in enumerate(new) if j not in placed.values()]
+    return aligned + extras, complete
+
+
+def _likeness(a: dict, b: dict) -> int:
+    return sum(1 for k, v in a.items() if k in b and b[k] == v)
+
+
 def diff_versions(old: dict, new: dict, entity_type: str | None = None) -> list[FieldChange]:
     """Field-level changes from ``old`` to ``new``, in a stable order."""
-    tree = DeepDiff(old, new, ignore_order=True, verbose_level=2, view="tree")
+    aligned, complete = align(old, new)
+    if complete:
+        tree = DeepDiff(old, aligned, verbose_level=2, view="tree")
+    else:
+        tree = DeepDiff(old, new, ignore_order=True, verbose_level=2, view="tree")
     changes: list[FieldChange] = []
     for report_type, levels in tree.items():
         for level in levels:

@@ -37,6 +37,7 @@ class ObservationBatch:
     observations: dict[str, Observation] = field(default_factory=dict)
     complete_scopes: dict[str, datetime] = field(default_factory=dict)
     gone: dict[str, tuple[datetime, int | None]] = field(default_factory=dict)
+    confirmed: dict[str, tuple[datetime, int | None]] = field(default_factory=dict)
     conflicts: int = 0
 
     def add(self, obs: Observation) -> None:
@@ -56,6 +57,12 @@ class ObservationBatch:
     def mark_gone(self, key: str, observed_at: datetime, capture_id: int | None) -> None:
         """The entity's own page answered a definite 'not found' (e.g. a news item's 404)."""
         self.gone[key] = (observed_at, capture_id)
+
+    def confirm(self, key: str, observed_at: datetime, capture_id: int | None) -> None:
+        """The entity's page was fetched again and had not changed (304 or identical body)."""
+        previous = self.confirmed.get(key)
+        if previous is None or observed_at >= previous[0]:
+            self.confirmed[key] = (observed_at, capture_id)
 
     def __len__(self) -> int:
         return len(self.observations)

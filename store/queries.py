@@ -124,3 +124,48 @@ def count_rows(archive: Archive) -> dict[str, int]:
                 ("changes", Change),
             )
         }
+
+
+def known_pages(archive: Archive, site: str, entity_type: str) -> list[dict[str, Any]]:
+    """Pages of present entities of ``site``: where each was last captured, with its validators.
+
+    Spiders fetch these again (conditionally) so that edits and withdrawals are seen even when
+    a page is no longer linked from the site.
+    """
+    from urllib.parse import urlsplit
+
+    from store.models import Version
+
+    query = (
+        select(Entity.key, Entity.language, Capture.url, Capture.etag, Capture.last_modified)
+        .join(Version, Version.entity_id == Entity.id)
+        .join(Capture, Capture.id == func.coalesce(Version.last_capture_id, Version.capture_id))
+        .where(
+            Entity.site == site,
+            Entity.type == entity_type,
+            Entity.state == "present",
+            Version.superseded_at.is_(None),
+        )
+        .order_by(Entity.key)
+    )
+    pages = []
+    with archive.session() as session:
+        for key, language, url, etag, last_modified in session.execute(query):
+            parts = urlsplit(url)
+            digest = session.scalar(
+                select(Capture.digest)
+                .where(Capture.url == url, Capture.digest.is_not(None))
+                .order_by(Capture.id.desc())
+                .limit(1)
+            )
+            pages.append(
+                {
+                    "key": key,
+                    "language": language,
+                    "path": parts.path + (f"?{parts.query}" if parts.query else ""),
+                    "etag": etag,
+                    "last_modified": last_modified,
+                    "digest": digest,
+                }
+            )
+    return pages

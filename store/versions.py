@@ -50,7 +50,10 @@ def apply_batch(
     known_scopes = _known_scopes(session, {o.scope for o in batch.observations.values()})
     for obs in sorted(batch.observations.values(), key=lambda o: o.key):
         _apply_observation(session, crawl, obs, obs.scope in known_scopes, parser_version, result)
-    seen = set(batch.observations)
+    for key, (when, capture_id) in sorted(batch.confirmed.items()):
+        if key not in batch.observations:
+            _confirm(session, key, when, capture_id, result)
+    seen = set(batch.observations) | set(batch.confirmed)
     for scope, when in sorted(batch.complete_scopes.items()):
         for entity in session.scalars(
             select(Entity).where(Entity.scope == scope, Entity.state == "present")
@@ -62,6 +65,21 @@ def apply_batch(
         if entity is not None and entity.state == "present" and key not in seen:
             _remove(session, crawl, entity, when, result)
     return result
+
+
+def _confirm(
+    session: Session, key: str, when: datetime, capture_id: int | None, result: ApplyResult
+) -> None:
+    entity = session.scalars(select(Entity).where(Entity.key == key)).first()
+    if entity is None or entity.state != "present":
+        return
+    current = current_version(session, entity)
+    if current is None or when < current.last_seen:
+        return
+    current.last_seen = when
+    current.last_capture_id = capture_id
+    entity.last_seen = max(entity.last_seen, when)
+    result.unchanged += 1
 
 
 def _known_scopes(session: Session, scopes: set[str]) -> set[str]:

@@ -195,3 +195,36 @@ def test_finishing_as_running_is_refused(archive):
     crawl_id = archive.start_crawl("pacsto")
     with pytest.raises(ValueError):
         archive.finish_crawl(crawl_id, "running")
+
+
+def test_chambers_renamed_and_recounted_are_paired_field_by_field():
+    from store.diff import diff_versions
+
+    old = {
+        "chambers": [
+            {"count": 10, "member_title": "депутатов", "member_role": "deputy", "chamber": "Думы"},
+            {"count": 12, "member_title": "членов", "member_role": "member", "chamber": "Совета"},
+        ]
+    }
+    new = {
+        "chambers": [
+            {"count": 12, "member_title": "сенаторами", "member_role": "senator", "chamber": None},
+            {"count": 10, "member_title": "депутатами", "member_role": "deputy", "chamber": "Думы"},
+        ]
+    }
+    got = {(c.field, c.old, c.new) for c in diff_versions(old, new, "delegation")}
+    assert got == {
+        ("chambers[0].member_title", "депутатов", "депутатами"),
+        ("chambers[1].member_title", "членов", "сенаторами"),
+        ("chambers[1].member_role", "member", "senator"),
+        ("chambers[1].chamber", "Совета", None),
+    }
+
+
+def test_a_removed_list_item_is_reported_as_removed():
+    from store.diff import diff_versions
+
+    old = {"items": [{"name": "A", "role": "x"}, {"name": "B", "role": "y"}]}
+    new = {"items": [{"name": "A", "role": "x"}]}
+    (change,) = diff_versions(old, new)
+    assert (change.change, change.old) == ("removed", {"name": "B", "role": "y"})

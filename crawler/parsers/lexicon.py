@@ -1,0 +1,119 @@
+"""Words the parsers recognise: countries, counted nouns, number words (English and Russian).
+
+Kept apart from the regexes that use them so that a new spelling seen on the site is a one-line
+change here.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Country cues, matched case-insensitively. Russian stems cover the grammatical cases
+# ("Республики Казахстан", "Кыргызской Республики", "Российской Федерации", ...).
+_COUNTRY_CUES: dict[str, str] = {
+    "BY": r"belarus|byelorussia|беларус|белорус",
+    "KZ": r"kazakh|qazaq|казахстан",
+    "KG": r"kyrgyz|kirghiz|kirgiz|кыргыз|киргиз",
+    "RU": r"russian\s+federation|\brussia\b|российск\w*\s+федераци|\bросси(?:я|и|ю|ей)\b",
+    "TJ": r"tajik|tadzhik|таджик",
+    "AM": r"armenia|армени",
+}
+# Parliament / chamber names that identify a country on their own. Used only when no country
+# name is present, e.g. "Website of the Mazhilis: ...".
+_CHAMBER_CUES: dict[str, str] = {
+    "KZ": r"ma[jz]h?ilis|мажилис",
+    "KG": r"jogorku|zhogorku|жогорку",
+    "TJ": r"majlisi|маджлиси",
+    "RU": r"state\s+duma|federation\s+council|государственн\w+\s+дум|совет\w*\s+федерации",
+}
+COUNTRY_CUES = {code: re.compile(rx, re.I) for code, rx in _COUNTRY_CUES.items()}
+CHAMBER_CUES = {code: re.compile(rx, re.I) for code, rx in _CHAMBER_CUES.items()}
+
+# A phrase that is only a country name ("the Russian Federation", "Российской Федерации"). A
+# chamber tail like this names no chamber: "12 senators of the Russian Federation".
+COUNTRY_NAME_ONLY = re.compile(
+    r"(?:the\s+)?(?:"
+    r"(?:republic\s+of\s+)?(?:belarus|kazakhstan|tajikistan|armenia)|kyrgyz\s+republic|kyrgyzstan"
+    r"|russian\s+federation|russia"
+    r"|республик\w*\s+(?:беларусь|казахстан|таджикистан|армения)"
+    r"|беларус\w*|казахстан\w*|таджикистан\w*|армени\w*|кыргызстан\w*"
+    r"|кыргызск\w*\s+республик\w*|российск\w*\s+федераци\w*|росси\w*"
+    r")",
+    re.I,
+)
+
+# A country's own name as a link or heading text ("Кыргызская Республика", "Republic of Belarus").
+_COUNTRY_LINK_TEXT = (
+    r"Republic\s+of\s+(?:Belarus|Kazakhstan|Tajikistan|Armenia)|Kyrgyz\s+Republic"
+    r"|Russian\s+Federation|Belarus|Kazakhstan|Kyrgyzstan|Tajikistan|Armenia|Russia"
+    r"|Республика\s+(?:Беларусь|Казахстан|Таджикистан|Армения)|Кыргызская\s+Республика"
+    r"|Российская\s+Федерация|Беларусь|Казахстан|Кыргызстан|Таджикистан|Армения|Россия"
+)
+COUNTRY_LINK_TEXT = re.compile(rf"(?:{_COUNTRY_LINK_TEXT})[.:]?")
+# The same at the end of a value, after a space or glued to a lower-case letter: the next
+# country's heading, not part of a representative's name.
+TRAILING_COUNTRY_NAME = re.compile(rf"(?:(?<=\s)|(?<=[a-zа-яё]))(?:{_COUNTRY_LINK_TEXT})\s*$")
+
+
+def find_country(text: str) -> str | None:
+    """ISO alpha-2 code of the country named earliest in ``text``; chamber names as fallback."""
+    for table in (COUNTRY_CUES, CHAMBER_CUES):
+        hits = [(m.start(), code) for code, rx in table.items() if (m := rx.search(text))]
+        if hits:
+            return min(hits)[1]
+    return None
+
+
+# Nouns that follow a seat count. Canonical roles: deputy | member | senator.
+COUNTED_NOUN = (
+    r"deput(?:y|ies)|members?|senators?|parliamentarians?|representatives?|MPs?"
+    r"|депутат\w*|член\w*|сенатор\w*|парламентари\w*|представител\w*"
+)
+
+
+def member_role(noun: str) -> str:
+    """Canonical role for a counted noun; anything unknown counts as a plain member."""
+    noun = noun.lower()
+    if noun.startswith(("deput", "депутат")):
+        return "deputy"
+    if noun.startswith(("senator", "сенатор")):
+        return "senator"
+    return "member"
+
+
+# fmt: off
+_EN_NUMBERS = [
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen", "twenty",
+]
+# fmt: on
+# Russian cardinals in the cases a delegation sentence can use (nominative, genitive,
+# instrumental): "двенадцать", "двенадцати", "двенадцатью".
+_RU_NUMBERS: dict[int, tuple[str, ...]] = {
+    1: ("один", "одна", "одного", "одной", "одним", "одной"),
+    2: ("два", "две", "двух", "двумя"),
+    3: ("три", "трех", "трёх", "тремя"),
+    4: ("четыре", "четырех", "четырёх", "четырьмя"),
+    8: ("восемь", "восьми", "восемью", "восьмью"),
+}
+# fmt: off
+_RU_SOFT = [  # 5..20 (8 above): nominative ends in -ь; genitive -и, instrumental -ью
+    "пять", "шесть", "семь", "", "девять", "десять", "одиннадцать", "двенадцать", "тринадцать",
+    "четырнадцать", "пятнадцать", "шестнадцать", "семнадцать", "восемнадцать", "девятнадцать",
+    "двадцать",
+]
+# fmt: on
+for _n, _word in enumerate(_RU_SOFT, start=5):
+    if _word:
+        _RU_NUMBERS[_n] = (_word, _word[:-1] + "и", _word[:-1] + "ью")
+
+NUMBER_WORDS: dict[str, int] = {w: n for n, w in enumerate(_EN_NUMBERS)}
+NUMBER_WORDS |= {"twenty-" + w: 20 + n for n, w in enumerate(_EN_NUMBERS[1:10], start=1)}
+NUMBER_WORDS |= {form: n for n, forms in _RU_NUMBERS.items() for form in forms}
+NUMBER_WORD = "|".join(sorted(map(re.escape, NUMBER_WORDS), key=len, reverse=True))
+
+
+def to_int(count: str) -> int:
+    """``"12"`` or ``"twelve"`` / ``"двенадцати"`` -> 12."""
+    return int(count) if count.isdigit() else NUMBER_WORDS[count.lower()]

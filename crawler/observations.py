@@ -1,0 +1,83 @@
+"""Parsed records -> observations of entities with stable keys (pure, no I/O).
+
+Keys are independent of the host and port a site was crawled from (a replica on a random port,
+a mirror, the live host), so that one thing keeps one history.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from crawler.urls import page_path
+from store.observations import Observation
+
+# Record fields that are not versioned: they identify the entity (type, language, country), or
+# say where it was seen. A news item's URL is its key (by path) and its capture's URL; in the
+# content it would make every mirror a change. A member's place in the list shifts whenever
+# someone above is added or leaves: that is the list's change, not the member's.
+_UNVERSIONED_FIELDS = {"type", "language", "country"}
+_UNVERSIONED_FIELDS_BY_TYPE = {"news": {"url"}, "member": {"position", "source"}}
+
+
+def slug(text: str) -> str:
+    """A readable key part: lower case, words joined by hyphens (Cyrillic kept)."""
+    return re.sub(r"[^\w]+", "-", text.lower()).strip("-_")
+
+
+_WEBSITE_LABEL_PREFIX = re.compile(
+    r"^\s*(?:official\s+)?(?:web\s*site|site)\s+(?:of\s+)?(?:the\s+)?|^\s*(?:официальный\s+)?сайт\s+",
+    re.IGNORECASE,
+)
+
+
+def person_slug(name: str) -> str:
+    """A person's key part: the name's words, lower case, ё as е, in the order written."""
+    return slug(name.replace("ё", "е").replace("Ё", "Е"))
+
+
+def news_key(site: str, language: str | None, url: str) -> str:
+    """A news item is keyed by its path: the same item on any host or port is one entity."""
+    return f"{site}/{language or 'xx'}/news{page_path(url)}"
+
+
+def entity_key(site: str, record: dict) -> str:
+    kind = record["type"]
+    lang = record.get("language") or "xx"
+    if kind == "news":
+        return news_key(site, lang, record["url"])
+    if kind == "member":
+        return f"{site}/{lang}/member/{person_slug(record['name'])}"
+    if kind == "website":
+        label = _WEBSITE_LABEL_PREFIX.sub("", record["label"])
+        return f"{site}/{lang}/website/{record['country']}/{slug(label)}"
+    return f"{site}/{lang}/{kind}/{record['country']}"
+
+
+def record_content(record: dict) -> dict:
+    """What is versioned: the record without its identity fields."""
+    skip = _UNVERSIONED_FIELDS | _UNVERSIONED_FIELDS_BY_TYPE.get(record["type"], set())
+    return {k: v for k, v in record.items() if k not in skip}
+
+
+def observations_from_records(
+    site: str, records: list[dict], observed_at: datetime, capture_id: int | None
+) -> list[Observation]:
+    return [
+        Observation(
+            key=entity_key(site, record),
+            type=record["type"],
+            scope=scope_of(site, record.get("language"), record["type"]),
+            site=site,
+            content=record_content(record),
+            observed_at=observed_at,
+            capture_id=capture_id,
+            language=record.get("language"),
+            country=record.get("country"),
+        )
+        for record in records
+    ]
+
+
+def scope_of(site: str, language: str | None, kind: str) -> str:
+    return f"{site}/{language or 'xx'}/{kind}"

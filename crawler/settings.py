@@ -1,0 +1,41 @@
+"""Scrapy settings for parlwatch: polite defaults for real parliament sites.
+
+Replicas on loopback get no delay (see ``crawler.runner.crawl_settings``).
+"""
+
+BOT_NAME = "parlwatch"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Polite defaults (the library's own fallbacks are not polite).
+ROBOTSTXT_OBEY = True
+PARLWATCH_CONTACT = "https://github.com/parlwatch/parlwatch"
+USER_AGENT = f"parlwatch/0.1 (research archiver; +{PARLWATCH_CONTACT})"
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+# Every response reaches the spider, so failed fetches are recorded as captures too.
+HTTPERROR_ALLOW_ALL = True
+REQUEST_FINGERPRINTER_CLASS = "crawler.fingerprint.LanguageAwareFingerprinter"
+
+ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
+
+# The archive: any SQLAlchemy URL; None means $PARLWATCH_DB or ./parlwatch.db.
+PARLWATCH_DB = None
+# How many pages of a paginated news list to follow.
+PARLWATCH_MAX_LIST_PAGES = 3
+
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"

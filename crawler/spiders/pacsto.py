@@ -1,0 +1,38 @@
+"""The CSTO Parliamentary Assembly site: English at pacsto.org, Russian at paodkb.org."""
+
+from __future__ import annotations
+
+import re
+
+from crawler.parsers import parse_pacsto_page
+from crawler.spiders.base import ArchiveSpider, ParseOutcome
+
+# Types of the site-wide delegations block: all of them are seen whenever the block parses.
+BLOCK_TYPES = ["delegation", "representative", "website"]
+
+
+class PacstoSpider(ArchiveSpider):
+    """Home page and news of the assembly site, in both languages.
+
+    ``-a base_url=http://127.0.0.1:8000`` crawls a replica or mirror that serves both languages
+    from one host (chosen by ``Accept-Language``, as the live CMS does).
+    """
+
+    name = "pacsto"
+    site_id = "pacsto"
+    languages = ("en", "ru")
+    default_base_urls = {"en": "https://pacsto.org", "ru": "https://paodkb.org"}
+    critical_roles = ("root",)
+
+    def link_patterns(self, language: str) -> list[tuple[str, re.Pattern[str]]]:
+        return [
+            ("news", re.compile(r"/events/[^/?#]+/?")),
+            ("list", re.compile(r"/events/?(?:\?page=(?P<page>\d+))?")),
+        ]
+
+    def parse_page(
+        self, body: bytes, url: str, language: str, content_type: str | None, role: str
+    ) -> ParseOutcome:
+        result = parse_pacsto_page(body, url, language=language, content_type=content_type)
+        complete = [] if "delegations" in result.missing else BLOCK_TYPES
+        return ParseOutcome(result.records, result.missing, result.errors, complete)

@@ -1,0 +1,3 @@
+from parlwatch.cli import main
+
+main()

@@ -1,0 +1,69 @@
+"""The command line: every command has help and is documented; parse and changes work."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from parlwatch.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures" / "pages"
+
+
+def command_names() -> list[str]:
+    return sorted(cli.commands)
+
+
+@pytest.mark.parametrize("name", command_names())
+def test_every_command_has_help_and_is_in_the_readme(name):
+    result = CliRunner().invoke(cli, [name, "--help"])
+    assert result.exit_code == 0, result.output
+    assert cli.commands[name].help, f"{name} has no docstring"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert re.search(rf"`parlwatch {name}\b", readme), f"README does not document {name}"
+
+
+def test_parse_prints_records_as_a_json_array():
+    page = FIXTURES / "en_2025_modern.html"
+    result = CliRunner().invoke(
+        cli, ["parse", str(page), "--url", "https://pacsto.org/", "--language", "en"]
+    )
+    assert result.exit_code == 0, result.output
+    records = json.loads(result.output)
+    delegations = [r for r in records if r["type"] == "delegation"]
+    assert {r["country"] for r in delegations} == {"BY", "KZ", "KG", "RU", "TJ"}
+
+
+def test_parse_exits_non_zero_when_the_block_is_missing():
+    result = CliRunner().invoke(
+        cli, ["parse", str(FIXTURES / "maintenance.html"), "--url", "https://pacsto.org/"]
+    )
+    assert result.exit_code == 1
+    assert "delegations" in result.output
+
+
+def test_changes_on_an_empty_archive(tmp_path):
+    db = tmp_path / "empty.db"
+    text = CliRunner().invoke(cli, ["changes", "--db", str(db)])
+    assert text.exit_code == 0 and "no changes" in text.output
+    as_json = CliRunner().invoke(cli, ["changes", "--db", str(db), "--format", "json"])
+    assert json.loads(as_json.output) == []
+
+
+def test_unknown_spider_is_a_clear_error(tmp_path):
+    result = CliRunner().invoke(cli, ["crawl", "nosuchsite", "--db", str(tmp_path / "a.db")])
+    assert result.exit_code == 2
+    assert "unknown spider" in result.output
+
+
+def test_bad_since_is_a_clear_error(tmp_path):
+    result = CliRunner().invoke(
+        cli, ["changes", "--db", str(tmp_path / "a.db"), "--since", "not a date at all"]
+    )
+    assert result.exit_code == 2
+    assert "not a date" in result.output

@@ -45,7 +45,7 @@ def run_crawl(
 ) -> CrawlSummary | None:
     """Crawl ``spider`` once; returns the crawl's summary (None if it never opened)."""
     settings = crawl_settings(db_url, base_url, overrides)
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(spider)
     if base_url:
         spider_args["base_url"] = base_url

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from crawler.names import person_key
 from crawler.urls import page_path
 from store.observations import Observation
 
@@ -17,7 +18,11 @@ from store.observations import Observation
 # content it would make every mirror a change. A member's place in the list shifts whenever
 # someone above is added or leaves: that is the list's change, not the member's.
 _UNVERSIONED_FIELDS = {"type", "language", "country"}
-_UNVERSIONED_FIELDS_BY_TYPE = {"news": {"url"}, "member": {"position", "source"}}
+_UNVERSIONED_FIELDS_BY_TYPE = {
+    # "Вчера, 16:40" is the same date written differently tomorrow: the resolved date is kept
+    "news": {"url", "published_text"},
+    "member": {"position", "source"},
+}
 
 
 def slug(text: str) -> str:
@@ -31,11 +36,6 @@ _WEBSITE_LABEL_PREFIX = re.compile(
 )
 
 
-def person_slug(name: str) -> str:
-    """A person's key part: the name's words, lower case, ё as е, in the order written."""
-    return slug(name.replace("ё", "е").replace("Ё", "Е"))
-
-
 def news_key(site: str, language: str | None, url: str) -> str:
     """A news item is keyed by its path: the same item on any host or port is one entity."""
     return f"{site}/{language or 'xx'}/news{page_path(url)}"
@@ -47,7 +47,7 @@ def entity_key(site: str, record: dict) -> str:
     if kind == "news":
         return news_key(site, lang, record["url"])
     if kind == "member":
-        return f"{site}/{lang}/member/{person_slug(record['name'])}"
+        return f"{site}/{lang}/member/{person_key(record['name'])}"
     if kind == "website":
         label = _WEBSITE_LABEL_PREFIX.sub("", record["label"])
         return f"{site}/{lang}/website/{record['country']}/{slug(label)}"

@@ -36,6 +36,36 @@ def spider_names(settings: Settings | None = None) -> list[str]:
     return sorted(SpiderLoader.from_settings(settings or crawl_settings()).list())
 
 
+def run_crawls(
+    spiders: list[str],
+    base_urls: dict[str, str] | None = None,
+    db_url: str | None = None,
+    overrides: dict | None = None,
+    **spider_args: object,
+) -> dict[str, CrawlSummary | None]:
+    """Crawl each of ``spiders`` once, side by side in this process; one crawl row each.
+
+    ``base_urls`` maps a spider to a replica or mirror URL. Returns each spider's summary (None
+    for one that never opened).
+    """
+    base_urls = base_urls or {}
+    loopback = bool(base_urls) and all(is_loopback(url) for url in base_urls.values())
+    settings = crawl_settings(
+        db_url, next(iter(base_urls.values())) if loopback else None, overrides
+    )
+    process = CrawlerProcess(settings)
+    crawlers = {}
+    for name in spiders:
+        crawler = process.create_crawler(name)
+        args = dict(spider_args)
+        if name in base_urls:
+            args["base_url"] = base_urls[name]
+        process.crawl(crawler, **args)
+        crawlers[name] = crawler
+    process.start()
+    return {name: getattr(c, "parlwatch_summary", None) for name, c in crawlers.items()}
+
+
 def run_crawl(
     spider: str,
     base_url: str | None = None,
@@ -44,11 +74,5 @@ def run_crawl(
     **spider_args: object,
 ) -> CrawlSummary | None:
     """Crawl ``spider`` once; returns the crawl's summary (None if it never opened)."""
-    settings = crawl_settings(db_url, base_url, overrides)
-    process = CrawlerProcess(settings)
-    crawler = process.create_crawler(spider)
-    if base_url:
-        spider_args["base_url"] = base_url
-    process.crawl(crawler, **spider_args)
-    process.start()
-    return getattr(crawler, "parlwatch_summary", None)
+    base_urls = {spider: base_url} if base_url else None
+    return run_crawls([spider], base_urls, db_url, overrides, **spider_args)[spider]

@@ -40,36 +40,85 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("spider")
-@click.option("--base-url", help="Crawl a replica or mirror at this URL instead of the live site.")
+@click.argument("sites", nargs=-1)
+@click.option(
+    "--all",
+    "all_sites",
+    is_flag=True,
+    help="Crawl every site (the assembly and all national sites).",
+)
+@click.option(
+    "--base-url",
+    "base_urls",
+    multiple=True,
+    help="Crawl a replica or mirror instead: URL (one site) or SITE=URL (repeatable).",
+)
 @DB_OPTION
 @click.option("--language", "languages", help="Comma-separated languages to crawl (default: all).")
 @click.option(
     "-v", "--verbose", is_flag=True, help="Show Scrapy's log (INFO) instead of warnings only."
 )
 def crawl(
-    spider: str, base_url: str | None, db_url: str | None, languages: str | None, verbose: bool
+    sites: tuple[str, ...],
+    all_sites: bool,
+    base_urls: tuple[str, ...],
+    db_url: str | None,
+    languages: str | None,
+    verbose: bool,
 ) -> None:
-    """Crawl SPIDER (e.g. pacsto) and record captures, versions and changes.
+    """Crawl SITES (e.g. pacsto, duma_ru) and record captures, versions and changes.
+
+    Each site's crawl is judged on its own: one that failed applies nothing and makes the
+    command exit 1.
 
     \b
     Examples:
       parlwatch crawl pacsto
       parlwatch crawl pacsto --base-url http://127.0.0.1:8000 --db demo.db
+      parlwatch crawl duma_ru council_ru --base-url duma_ru=http://127.0.0.1:8001 \\
+                                         --base-url council_ru=http://127.0.0.1:8002
+      parlwatch crawl --all
     """
-    from crawler.runner import run_crawl, spider_names
+    from crawler.runner import run_crawls, spider_names
 
-    if spider not in spider_names():
-        raise click.BadParameter(f"unknown spider {spider!r}; known: {', '.join(spider_names())}")
+    known = spider_names()
+    chosen = list(known) if all_sites else list(dict.fromkeys(sites))
+    if not chosen:
+        raise click.UsageError("name at least one site, or --all (see `parlwatch sites`)")
+    unknown = [name for name in chosen if name not in known]
+    if unknown:
+        raise click.BadParameter(f"unknown site(s) {', '.join(unknown)}; known: {', '.join(known)}")
+    urls = _base_url_map(base_urls, chosen)
     overrides = {"LOG_LEVEL": "INFO" if verbose else "WARNING"}
     extra = {"languages": languages} if languages else {}
-    summary = run_crawl(spider, base_url=base_url, db_url=db_url, overrides=overrides, **extra)
-    if summary is None:
-        click.echo("crawl did not start", err=True)
-        sys.exit(2)
-    click.echo(_crawl_summary_text(spider, summary))
-    if summary.status != "finished":
+    summaries = run_crawls(chosen, urls, db_url=db_url, overrides=overrides, **extra)
+    failed = False
+    for name in chosen:
+        summary = summaries.get(name)
+        if summary is None:
+            click.echo(f"crawl of {name} did not start", err=True)
+            failed = True
+            continue
+        click.echo(_crawl_summary_text(name, summary))
+        failed = failed or summary.status != "finished"
+    if failed:
         sys.exit(1)
+
+
+def _base_url_map(values: tuple[str, ...], sites: list[str]) -> dict[str, str]:
+    """``--base-url`` values -> {site: url}; a bare URL is allowed when one site is crawled."""
+    urls: dict[str, str] = {}
+    for value in values:
+        site, sep, url = value.partition("=")
+        if sep and "://" not in site:
+            if site not in sites:
+                raise click.BadParameter(f"--base-url names {site!r}, which is not being crawled")
+            urls[site] = url
+        elif len(sites) == 1:
+            urls[sites[0]] = value
+        else:
+            raise click.BadParameter("with several sites, write --base-url SITE=URL")
+    return urls
 
 
 def _crawl_summary_text(spider: str, summary) -> str:
@@ -96,10 +145,19 @@ def _crawl_summary_text(spider: str, summary) -> str:
 @DB_OPTION
 @click.option("--since", help='Only changes detected since this date ("2026-01-01", "7 days ago").')
 @click.option("--crawl", "crawl_id", type=int, help="Only changes detected by this crawl.")
+@click.option("--site", "sites", multiple=True, help="Only changes on this site (repeatable).")
+@click.option("--about-assembly", is_flag=True, help="Only news items that concern the CSTO PA.")
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-def changes(db_url: str | None, since: str | None, crawl_id: int | None, fmt: str) -> None:
+def changes(
+    db_url: str | None,
+    since: str | None,
+    crawl_id: int | None,
+    sites: tuple[str, ...],
+    about_assembly: bool,
+    fmt: str,
+) -> None:
     """List recorded changes, oldest first.
 
     \b
@@ -109,9 +167,15 @@ def changes(db_url: str | None, since: str | None, crawl_id: int | None, fmt: st
     """
     from reports.changes import changes_json, changes_text
     from store.archive import Archive
-    from store.queries import list_changes
+    from store.queries import assembly_news_keys, list_changes
 
-    rows = list_changes(Archive(db_url), since=parse_when(since), crawl_id=crawl_id)
+    archive = Archive(db_url)
+    rows = list_changes(archive, since=parse_when(since), crawl_id=crawl_id)
+    if sites:
+        rows = [row for row in rows if row.entity.split("/", 1)[0] in sites]
+    if about_assembly:
+        keys = assembly_news_keys(archive)
+        rows = [row for row in rows if row.entity in keys]
     click.echo(changes_json(rows) if fmt == "json" else changes_text(rows))
 
 
@@ -133,6 +197,120 @@ def crawls(db_url: str | None, spider: str | None, last: int) -> None:
             f"changes {stats.get('history/changes', 0):>3}"
             + (f"  ({row.reason})" if row.reason else "")
         )
+
+
+@cli.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def sites(fmt: str) -> None:
+    """List the sites parlwatch can crawl: the assembly and the registry (crawler/sites.toml)."""
+    from crawler.registry import load_registry
+
+    rows = [
+        {
+            "id": "pacsto",
+            "country": None,
+            "chamber": "CSTO Parliamentary Assembly",
+            "base_url": "https://pacsto.org (en), https://paodkb.org (ru)",
+            "languages": ["en", "ru"],
+        }
+    ]
+    for site in load_registry().values():
+        rows.append(
+            {
+                "id": site.id,
+                "country": site.country,
+                "chamber": site.name,
+                "base_url": site.base_url,
+                "languages": list(site.language_codes),
+            }
+        )
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        click.echo(
+            f"{row['id']:<13} {row['country'] or '--':<3} {','.join(row['languages']):<6} "
+            f"{row['base_url']:<24} {row['chamber']}"
+        )
+
+
+@cli.command()
+@DB_OPTION
+@click.option("--country", help="ISO code, e.g. RU.")
+@click.option("--at", "at", help="Who was in the delegation at this date (default: now).")
+@click.option("--source", help="pacsto (the assembly's lists), national, or a site id.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def members(
+    db_url: str | None, country: str | None, at: str | None, source: str | None, fmt: str
+) -> None:
+    """Who was in each delegation at a date, with tenure starts.
+
+    A start shown as "before <date>" means the member was already listed when first crawled:
+    the real start is unknown and is never invented.
+    """
+    from reports.members import members_json, members_text
+    from store.archive import Archive, utcnow
+    from store.tenures import members_at
+
+    when = parse_when(at) or utcnow()
+    site = None if source in (None, "national") else source
+    rows = members_at(Archive(db_url), when, country=country, source=site)
+    if source == "national":
+        rows = [t for t in rows if t.source != "pacsto"]
+    click.echo(members_json(rows) if fmt == "json" else members_text(rows, when))
+
+
+@cli.group()
+def export() -> None:
+    """Export the archive in other formats."""
+
+
+@export.command("popolo")
+@DB_OPTION
+@click.option("--country", help="Only this country's delegations.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.File("w", encoding="utf-8"),
+    default="-",
+    help="File (default: stdout).",
+)
+def export_popolo(db_url: str | None, country: str | None, output) -> None:
+    """Persons, organizations (delegations) and memberships (tenures) as Popolo JSON."""
+    from reports.popolo import popolo
+    from store.archive import Archive
+    from store.tenures import member_tenures
+
+    document = popolo(member_tenures(Archive(db_url), country=country))
+    output.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+
+
+@cli.command()
+@DB_OPTION
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def check(db_url: str | None, fmt: str) -> None:
+    """Cross-source checks: where the assembly's editions and the national sites disagree.
+
+    Each finding names the sources, their values, and since when they have disagreed.
+    """
+    from crawler.registry import load_registry
+    from reports.checks import ChamberRule, findings_text, run_checks
+    from store.archive import Archive
+
+    rules = [
+        ChamberRule(site.id, site.country, site.assembly_match) for site in load_registry().values()
+    ]
+    findings = run_checks(Archive(db_url), rules)
+    if fmt == "json":
+        click.echo(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2))
+    else:
+        click.echo(findings_text(findings))
 
 
 @cli.command()

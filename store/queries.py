@@ -169,3 +169,83 @@ def known_pages(archive: Archive, site: str, entity_type: str) -> list[dict[str,
                 }
             )
     return pages
+
+
+@dataclass
+class CurrentState:
+    """An entity as it stands now: its current content, and since when it has been so."""
+
+    key: str
+    type: str
+    site: str
+    language: str | None
+    country: str | None
+    content: dict
+    since: datetime
+    capture_id: int | None
+
+
+def current_states(
+    archive: Archive, entity_type: str, site: str | None = None, country: str | None = None
+) -> list[CurrentState]:
+    """Present entities of ``entity_type`` with their current version."""
+    from store.models import Version
+
+    query = (
+        select(Entity, Version)
+        .join(Version, Version.entity_id == Entity.id)
+        .where(
+            Entity.type == entity_type,
+            Entity.state == "present",
+            Version.superseded_at.is_(None),
+        )
+        .order_by(Entity.key)
+    )
+    if site:
+        query = query.where(Entity.site == site)
+    if country:
+        query = query.where(Entity.country == country.upper())
+    with archive.session() as session:
+        return [
+            CurrentState(
+                key=entity.key,
+                type=entity.type,
+                site=entity.site,
+                language=entity.language,
+                country=entity.country,
+                content=version.content,
+                since=version.first_seen,
+                capture_id=version.capture_id,
+            )
+            for entity, version in session.execute(query)
+        ]
+
+
+def membership_changed_at(
+    archive: Archive, site: str, language: str | None = None
+) -> datetime | None:
+    """When the member list of ``site`` last gained or lost someone (else: first seen)."""
+    with archive.session() as session:
+        conditions = [Entity.site == site, Entity.type == "member"]
+        if language:
+            conditions.append(Entity.language == language)
+        last_change = session.scalar(
+            select(func.max(Change.detected_at))
+            .join(Entity, Change.entity_id == Entity.id)
+            .where(*conditions, Change.field == "", Change.change.in_(["added", "removed"]))
+        )
+        first_seen = session.scalar(select(func.min(Entity.first_seen)).where(*conditions))
+    return last_change or first_seen
+
+
+def assembly_news_keys(archive: Archive) -> set[str]:
+    """Keys of news items any version of which was tagged as concerning the assembly."""
+    from store.models import Version
+
+    query = (
+        select(Entity.key, Version.content)
+        .join(Version, Version.entity_id == Entity.id)
+        .where(Entity.type == "news")
+    )
+    with archive.session() as session:
+        return {key for key, content in session.execute(query) if content.get("about_assembly")}

@@ -58,7 +58,7 @@ def test_changes_on_an_empty_archive(tmp_path):
 def test_unknown_spider_is_a_clear_error(tmp_path):
     result = CliRunner().invoke(cli, ["crawl", "nosuchsite", "--db", str(tmp_path / "a.db")])
     assert result.exit_code == 2
-    assert "unknown spider" in result.output
+    assert "unknown site" in result.output
 
 
 def test_bad_since_is_a_clear_error(tmp_path):

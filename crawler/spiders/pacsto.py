@@ -34,5 +34,8 @@ class PacstoSpider(ArchiveSpider):
         self, body: bytes, url: str, language: str, content_type: str | None, role: str
     ) -> ParseOutcome:
         result = parse_pacsto_page(body, url, language=language, content_type=content_type)
+        for record in result.records:
+            if record["type"] == "news":
+                record["about_assembly"] = True  # the assembly's own news, by definition
         complete = [] if "delegations" in result.missing else BLOCK_TYPES
         return ParseOutcome(result.records, result.missing, result.errors, complete)

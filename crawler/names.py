@@ -45,11 +45,21 @@ def fold(word: str) -> str:
     return ascii_word
 
 
+def _without_patronymic(words: list[str]) -> list[str]:
+    """Drop the one patronymic of "Фамилия Имя Отчество" (last) or "Имя Отчество Фамилия"
+    (middle). Belarusian and Serbian surnames end in -ович/-евич too (Мицкевич, Ярошевич), so
+    the first word is never taken for one, and only one word is dropped."""
+    for position in (len(words) - 2, len(words) - 1):
+        if position > 0 and _PATRONYMIC.search(words[position].lower()):
+            return words[:position] + words[position + 1 :]
+    return words
+
+
 def person_key(name: str) -> str:
     """``"Когут Виктор Валентинович"`` and ``"Viktor Kogut"`` -> ``"kogut-viktor"``."""
     words = [w for w in name_words(name) if w.lower() not in _PARTICLES]
     if len(words) >= 3:
-        words = [w for w in words if not _PATRONYMIC.search(w.lower())] or words
+        words = _without_patronymic(words)
     folded = sorted({fold(w) for w in words} - {""})
     return "-".join(folded)
 

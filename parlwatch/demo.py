@@ -1,7 +1,7 @@
-"""The offline demo: the pacsto replica, two crawls a "year" apart, and the changes between them.
+"""The offline demo: replicas of every site, two crawls a "year" apart, and what changed.
 
-Each crawl runs in its own process (``python -m parlwatch crawl``), as a Twisted reactor cannot
-be started twice in one process, and as the scheduler will run them.
+Each crawl step runs in its own process (``python -m parlwatch crawl``), as a Twisted reactor
+cannot be started twice in one process, and as the scheduler will run them.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 
 from replica import ReplicaServer
@@ -18,25 +19,23 @@ DEMO_STEPS = ("2025", "2026")
 
 
 def crawl_subprocess(
-    base_url: str, db_url: str, spider: str = "pacsto"
+    base_url: str | dict[str, str], db_url: str, spider: str = "pacsto"
 ) -> subprocess.CompletedProcess:
-    """``parlwatch crawl`` in a child process; its output is returned, not printed."""
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "parlwatch",
-            "crawl",
-            spider,
-            "--base-url",
-            base_url,
-            "--db",
-            db_url,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    """``parlwatch crawl`` in a child process; its output is returned, not printed.
+
+    ``base_url`` is one URL for ``spider``, or a {site: url} map to crawl several sites at once.
+    """
+    urls = base_url if isinstance(base_url, dict) else {spider: base_url}
+    args = [sys.executable, "-m", "parlwatch", "crawl", *urls, "--db", db_url]
+    for site, url in urls.items():
+        args += ["--base-url", f"{site}={url}"]
+    return subprocess.run(args, capture_output=True, text=True, timeout=600)
+
+
+def demo_sites() -> list[str]:
+    from crawler.registry import load_registry
+
+    return ["pacsto", *load_registry()]
 
 
 def run_demo(db_path: Path | None, echo: Callable[[str], None] = print) -> int:
@@ -48,22 +47,36 @@ def run_demo(db_path: Path | None, echo: Callable[[str], None] = print) -> int:
     if db_path is None:
         db_path = Path(tempfile.mkdtemp(prefix="parlwatch-demo-")) / "demo.db"
     db_url = f"sqlite:///{db_path.resolve()}"
+    sites = demo_sites()
     echo(f"archive: {db_path}")
-    with ReplicaServer("pacsto", version=DEMO_STEPS[0]) as server:
-        echo(f"replica of pacsto.org serving on {server.url}")
+    with ExitStack() as stack:
+        servers = {s: stack.enter_context(ReplicaServer(s, version=DEMO_STEPS[0])) for s in sites}
+        echo(
+            f"replicas of {len(servers)} sites serving, e.g. pacsto.org on {servers['pacsto'].url}"
+        )
         for version in DEMO_STEPS:
-            server.set_version(version)
-            echo(f"\n== crawling the replica as it was in {version}")
-            done = crawl_subprocess(server.url, db_url)
+            for server in servers.values():
+                server.set_version(version)
+            echo(f"\n== crawling the replicas as they were in {version}")
+            done = crawl_subprocess({s: srv.url for s, srv in servers.items()}, db_url)
             echo(done.stdout.rstrip())
             if done.returncode != 0:
                 echo(done.stderr.rstrip()[-2000:])
                 echo(f"demo failed: the {version} crawl exited {done.returncode}")
                 return 1
     archive = Archive(db_url)
-    last_crawl = list_crawls(archive, last=1)[0]
+    last_step = {c.id for c in list_crawls(archive, last=len(sites))}
+    rows = [r for r in list_changes(archive) if r.crawl in last_step]
     first, last = DEMO_STEPS[0], DEMO_STEPS[-1]
-    echo(f"\n== changes found by the {last} crawl (the {first} crawl is the baseline)")
-    echo(changes_text(list_changes(archive, crawl_id=last_crawl.id)))
-    echo(f"\nExplore further:  parlwatch changes --db {db_path} --format json")
+    echo(f"\n== changes found by the {last} crawls (the {first} crawls are the baseline)")
+    echo("\n-- the assembly (pacsto.org / paodkb.org)")
+    echo(changes_text([r for r in rows if r.entity.startswith("pacsto/")]))
+    echo("\n-- the national parliaments")
+    echo(changes_text([r for r in rows if not r.entity.startswith("pacsto/")]))
+    echo(
+        "\nExplore further:\n"
+        f"  parlwatch changes --db {db_path} --format json\n"
+        f"  parlwatch members --db {db_path} --country RU\n"
+        f"  parlwatch check --db {db_path}"
+    )
     return 0

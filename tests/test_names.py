@@ -20,6 +20,9 @@ from crawler.names import person_key, same_person
         ("Shavkat Khodjaev", "Ходжаев Шавкат"),
         ("Marlen Mamytov", "Мамытов Марлен уулу"),
         ("Yelena Snopkova", "Снопкова Елена Васильевна"),
+        ("Oleg Mitskevich", "Мицкевич Олег Станиславович"),
+        ("Pavel Yaroshevich", "Ярошевич Павел Геннадьевич"),
+        ("Pavel Yaroshevich", "Павел Геннадьевич Ярошевич"),
     ],
 )
 def test_one_person_one_key_across_languages(english, russian):

@@ -10,8 +10,6 @@ member replaced = one removal + one addition, title corrected = one ``text`` cha
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,6 +18,7 @@ import pytest
 
 from crawler.observations import news_key, person_key
 from crawler.registry import load_registry
+from parlwatch.demo import crawl_subprocess
 from replica import ReplicaServer
 from reports.checks import ChamberRule, run_checks
 from reports.popolo import popolo
@@ -40,13 +39,6 @@ def manifest(site: str) -> dict:
     return json.loads((REPLICAS / site / "expected.json").read_text(encoding="utf-8"))
 
 
-def crawl_all(servers: dict[str, ReplicaServer], db_url: str) -> subprocess.CompletedProcess:
-    args = [sys.executable, "-m", "parlwatch", "crawl", *servers, "--db", db_url]
-    for site, server in servers.items():
-        args += ["--base-url", f"{site}={server.url}"]
-    return subprocess.run(args, capture_output=True, text=True, timeout=600)
-
-
 @pytest.fixture(scope="module")
 def history(tmp_path_factory):
     db_url = f"sqlite:///{tmp_path_factory.mktemp('national') / 'archive.db'}"
@@ -62,7 +54,7 @@ def history(tmp_path_factory):
                 server.set_version(
                     PACSTO_STEP.get(version, version) if site == "pacsto" else version
                 )
-            done = crawl_all(servers, db_url)
+            done = crawl_subprocess({site: srv.url for site, srv in servers.items()}, db_url)
             crawls = {c.spider: c for c in list_crawls(archive, last=len(servers))}
             runs.append({"version": version, "done": done, "crawls": crawls})
     return archive, runs

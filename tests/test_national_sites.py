@@ -30,7 +30,7 @@ pytestmark = pytest.mark.e2e
 
 SITES = list(load_registry())
 REPLICAS = Path(__file__).resolve().parents[1] / "replica" / "sites"
-STEPS = ["2025", "2026", "2026-redesign", "maintenance", "2026"]
+STEPS = ["2025", "2026", "2026-redesign", "maintenance", "2026", "2026"]
 # the assembly replica has no redesign version: it stays at 2026 meanwhile
 PACSTO_STEP = {"2026-redesign": "2026"}
 
@@ -224,3 +224,14 @@ def test_popolo_export_keeps_unknown_starts_unknown(history):
         m["person_id"] in person_ids and m["organization_id"] in org_ids for m in memberships
     )
     assert {o["classification"] for o in document["organizations"]} == {"assembly", "delegation"}
+
+
+@pytest.mark.parametrize("site", SITES)
+def test_unchanged_known_news_is_confirmed_by_304_without_reparsing(history, site):
+    archive, runs = history
+    last = runs[5]["crawls"][site]
+    assert last.status == "finished"
+    assert last.stats["scrapy"].get("downloader/response_status_count/304", 0) > 0
+    assert changes_of(archive, runs[5], site) == []
+    news = current_states(archive, "news", site=site)
+    assert news and all(state.since < datetime.now(UTC).replace(tzinfo=None) for state in news)

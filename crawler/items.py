@@ -31,8 +31,8 @@ class PageItem:
     records: list[dict] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     parse_errors: list[str] = field(default_factory=list)
-    # entity types whose whole set this page showed
-    complete_types: list[str] = field(default_factory=list)
+    # sets this page showed whole: "delegation", or "member/RU" (see ParseOutcome)
+    complete_sets: list[str] = field(default_factory=list)
     # entity keys this fetch re-confirmed without re-parsing (304, or an identical body)
     confirms: list[str] = field(default_factory=list)
     # entity keys whose own page answered a definite "gone" (404/410)

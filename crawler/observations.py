@@ -17,7 +17,7 @@ from store.observations import Observation
 # say where it was seen. A news item's URL is its key (by path) and its capture's URL; in the
 # content it would make every mirror a change. A member's place in the list shifts whenever
 # someone above is added or leaves: that is the list's change, not the member's.
-_UNVERSIONED_FIELDS = {"type", "language", "country"}
+_UNVERSIONED_FIELDS = {"type", "language", "country", "part"}
 _UNVERSIONED_FIELDS_BY_TYPE = {
     # "Вчера, 16:40" is the same date written differently tomorrow: the resolved date is kept
     "news": {"url", "published_text"},
@@ -67,17 +67,25 @@ def observations_from_records(
         Observation(
             key=entity_key(site, record),
             type=record["type"],
-            scope=scope_of(site, record.get("language"), record["type"]),
+            scope=scope_of(site, record.get("language"), record["type"], record.get("country")),
             site=site,
             content=record_content(record),
             observed_at=observed_at,
             capture_id=capture_id,
             language=record.get("language"),
             country=record.get("country"),
+            part=record.get("part"),
         )
         for record in records
     ]
 
 
-def scope_of(site: str, language: str | None, kind: str) -> str:
-    return f"{site}/{language or 'xx'}/{kind}"
+# Entity types whose sets are published per country (a country page lists one delegation's
+# members): each country's list is a scope of its own, complete or not on its own.
+SCOPED_BY_COUNTRY = {"member"}
+
+
+def scope_of(site: str, language: str | None, kind: str, country: str | None = None) -> str:
+    """The set an entity belongs to: ``pacsto/en/delegation``, ``duma_ru/ru/member/RU``."""
+    scope = f"{site}/{language or 'xx'}/{kind}"
+    return f"{scope}/{country}" if kind in SCOPED_BY_COUNTRY and country else scope

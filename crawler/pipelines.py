@@ -61,8 +61,10 @@ class ArchivePipeline:
         for obs in observations_from_records(item.site, item.records, item.fetched_at, capture_id):
             self.batch.add(obs)
             self.records[obs.type] += 1
-        for kind in item.complete_types:
-            self.batch.mark_complete(scope_of(item.site, item.language, kind), item.fetched_at)
+        for entry in item.complete_sets:
+            kind, _, country = entry.partition("/")
+            scope = scope_of(item.site, item.language, kind, country or None)
+            self.batch.mark_complete(scope, item.fetched_at)
         for key in item.confirms:
             self.batch.confirm(key, item.fetched_at, capture_id)
         for key in item.gone:

@@ -47,9 +47,18 @@ class Finding:
 
 
 def run_checks(archive: Archive, rules: list[ChamberRule]) -> list[Finding]:
+    """Every cross-source check, on the archive's current state."""
+    from reports import member_checks
+
     delegations = current_states(archive, "delegation", site=ASSEMBLY)
     findings = language_disagreements(delegations)
     findings += national_count_disagreements(archive, delegations, rules)
+    findings += member_checks.seats_vs_names(archive)
+    findings += member_checks.language_lists(archive)
+    findings += member_checks.assembly_vs_national_lists(
+        archive, {rule.site: rule.country for rule in rules}
+    )
+    findings += member_checks.block_vs_country_page(archive)
     return sorted(findings, key=lambda f: (f.country or "", f.kind, f.subject))
 
 

@@ -85,6 +85,7 @@ class Archive:
             if status == FINISHED and batch is not None:
                 applied = apply_batch(session, crawl, batch, parser_version)
                 stats["observation_conflicts"] = batch.conflicts
+                stats["disagreements"] = batch.disagreements
             stats.update({f"history/{k}": v for k, v in asdict(applied).items()})
             crawl.stats = stats
         return CrawlSummary(crawl_id, status, reason, stats)

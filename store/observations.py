@@ -24,6 +24,9 @@ class Observation:
     capture_id: int | None = None
     language: str | None = None
     country: str | None = None
+    # which part of a page it came from, when one page shows one fact twice (the site-wide
+    # block and a country page): two parts that disagree are reported, not silently merged
+    part: str | None = None
 
 
 @dataclass
@@ -31,7 +34,9 @@ class ObservationBatch:
     """The observations of one crawl, one per entity key.
 
     The delegations block is site-wide, so the same entity is seen on every page: the batch keeps
-    the most recent observation per key and counts the pages that disagreed with it.
+    the most recent observation per key and counts the pages that disagreed with it. A fact shown
+    by two parts of the site (the block and a country page) keeps the block's observation as the
+    version and records the disagreement between parts, if any.
     """
 
     observations: dict[str, Observation] = field(default_factory=dict)
@@ -39,15 +44,40 @@ class ObservationBatch:
     gone: dict[str, tuple[datetime, int | None]] = field(default_factory=dict)
     confirmed: dict[str, tuple[datetime, int | None]] = field(default_factory=dict)
     conflicts: int = 0
+    # key -> {part: content} for facts whose parts disagreed in this crawl
+    disagreements: dict[str, dict[str, dict]] = field(default_factory=dict)
+    # the latest observation of each (key, part); the first of part_order wins the version
+    by_part: dict[tuple[str, str], Observation] = field(default_factory=dict)
+    part_order: tuple[str, ...] = ("block",)
 
     def add(self, obs: Observation) -> None:
+        if obs.part is not None:
+            self._add_part(obs)
         current = self.observations.get(obs.key)
-        if current is None or obs.observed_at >= current.observed_at:
-            if current is not None and current.content != obs.content:
-                self.conflicts += 1
-            self.observations[obs.key] = obs
-        elif current.content != obs.content:
+        if current is not None and current.part == obs.part and current.content != obs.content:
             self.conflicts += 1
+        if current is None or self._preferred(obs, current):
+            self.observations[obs.key] = obs
+
+    def _rank(self, part: str | None) -> int:
+        return self.part_order.index(part) if part in self.part_order else len(self.part_order)
+
+    def _preferred(self, obs: Observation, current: Observation) -> bool:
+        """The block outranks a country page; within one part, the latest observation wins."""
+        mine, theirs = self._rank(obs.part or "block"), self._rank(current.part or "block")
+        if mine != theirs:
+            return mine < theirs
+        return obs.observed_at >= current.observed_at
+
+    def _add_part(self, obs: Observation) -> None:
+        previous = self.by_part.get((obs.key, obs.part))
+        if previous is None or obs.observed_at >= previous.observed_at:
+            self.by_part[(obs.key, obs.part)] = obs
+        parts = {p: o.content for (k, p), o in self.by_part.items() if k == obs.key}
+        if len({repr(sorted(c.items())) for c in parts.values()}) > 1:
+            self.disagreements[obs.key] = parts
+        else:
+            self.disagreements.pop(obs.key, None)
 
     def mark_complete(self, scope: str, observed_at: datetime) -> None:
         """``scope`` was parsed whole at ``observed_at``: its absent entities were removed."""

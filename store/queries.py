@@ -222,13 +222,15 @@ def current_states(
 
 
 def membership_changed_at(
-    archive: Archive, site: str, language: str | None = None
+    archive: Archive, site: str, language: str | None = None, country: str | None = None
 ) -> datetime | None:
     """When the member list of ``site`` last gained or lost someone (else: first seen)."""
     with archive.session() as session:
         conditions = [Entity.site == site, Entity.type == "member"]
         if language:
             conditions.append(Entity.language == language)
+        if country:
+            conditions.append(Entity.country == country)
         last_change = session.scalar(
             select(func.max(Change.detected_at))
             .join(Entity, Change.entity_id == Entity.id)

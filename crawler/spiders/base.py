@@ -36,8 +36,9 @@ class ParseOutcome:
     records: list[dict] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-    # entity types whose whole set this page showed (so absent ones were removed)
-    complete_types: list[str] = field(default_factory=list)
+    # sets this page showed whole (so absent members were removed): an entity type
+    # ("delegation"), or type/country for types published per country ("member/RU")
+    complete_sets: list[str] = field(default_factory=list)
 
 
 def headers_dict(headers: Any) -> dict[str, str]:
@@ -159,7 +160,7 @@ class ArchiveSpider(scrapy.Spider):
                 meta["role"],
             )
             item.records, item.missing = outcome.records, outcome.missing
-            item.parse_errors, item.complete_types = outcome.errors, outcome.complete_types
+            item.parse_errors, item.complete_sets = outcome.errors, outcome.complete_sets
         elif response.status in (404, 410) and meta["role"] == "news":
             item.gone = [news_key(self.site_id, meta["language"], response.url)]
         yield item

@@ -63,7 +63,7 @@ class NationalSiteSpider(ArchiveSpider):
                 )
             except MemberListNotFound as exc:
                 return ParseOutcome(missing=["members"], errors=[str(exc)])
-            return ParseOutcome(records=members, complete_types=["member"])
+            return ParseOutcome(records=members, complete_sets=[f"member/{self.site.country}"])
         try:
             article = parse_article(
                 html,

@@ -12,7 +12,7 @@ BLOCK_TYPES = ["delegation", "representative", "website"]
 
 
 class PacstoSpider(ArchiveSpider):
-    """Home page and news of the assembly site, in both languages.
+    """Home page, news and country pages of the assembly site, in both languages.
 
     ``-a base_url=http://127.0.0.1:8000`` crawls a replica or mirror that serves both languages
     from one host (chosen by ``Accept-Language``, as the live CMS does).
@@ -28,6 +28,7 @@ class PacstoSpider(ArchiveSpider):
         return [
             ("news", re.compile(r"/events/[^/?#]+/?")),
             ("list", re.compile(r"/events/?(?:\?page=(?P<page>\d+))?")),
+            ("country", re.compile(r"/countries/[^/?#]+/?")),
         ]
 
     def parse_page(
@@ -37,5 +38,8 @@ class PacstoSpider(ArchiveSpider):
         for record in result.records:
             if record["type"] == "news":
                 record["about_assembly"] = True  # the assembly's own news, by definition
-        complete = [] if "delegations" in result.missing else BLOCK_TYPES
+        complete = [] if "delegations" in result.missing else list(BLOCK_TYPES)
+        if role == "country" and "members" not in result.missing:
+            countries = {r["country"] for r in result.records if r["type"] == "member"}
+            complete += [f"member/{country}" for country in sorted(countries)]
         return ParseOutcome(result.records, result.missing, result.errors, complete)

@@ -228,3 +228,22 @@ def test_a_removed_list_item_is_reported_as_removed():
     new = {"items": [{"name": "A", "role": "x"}]}
     (change,) = diff_versions(old, new)
     assert (change.change, change.old) == ("removed", {"name": "B", "role": "y"})
+
+
+def test_two_parts_of_one_fact_that_disagree_are_recorded_not_merged():
+    block = delegation("TJ", {"seats": 12}, T0 + timedelta(minutes=5))
+    block.part = "block"
+    page = delegation("TJ", {"seats": 11}, T0 + timedelta(minutes=9))
+    page.part = "country-page"
+    batch = ObservationBatch()
+    batch.add(page)
+    batch.add(block)
+    assert batch.observations[block.key].content == {"seats": 12}, "the block wins the version"
+    assert batch.disagreements == {
+        block.key: {"block": {"seats": 12}, "country-page": {"seats": 11}}
+    }
+    agreeing = delegation("TJ", {"seats": 12}, T0 + timedelta(minutes=10))
+    agreeing.part = "country-page"
+    batch.add(agreeing)
+    assert batch.disagreements == {}, "a later agreeing observation closes the disagreement"
+    assert batch.conflicts == 0, "parts disagreeing are not pages disagreeing"

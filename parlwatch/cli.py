@@ -376,5 +376,15 @@ def replica(site: str, port: int, version: str | None) -> None:
     replicas.serve_forever(site, port, version)
 
 
+def _register_commands() -> None:
+    """Commands that live in their own modules."""
+    from parlwatch.commands_report import report
+
+    cli.add_command(report)
+
+
+_register_commands()
+
+
 def main() -> None:
     cli(prog_name="parlwatch")

@@ -134,7 +134,7 @@ def page(srv: ReplicaServer, path: str, headers: dict | None = None) -> list[str
 
 def test_site_listing_and_versions(srv: ReplicaServer) -> None:
     assert "pacsto" in available_sites()
-    assert srv.versions == ["2025", "2026", "outage", "maintenance"]
+    assert srv.versions == ["2024", "2025", "2026", "xss", "outage", "maintenance"]
     assert srv.url.startswith("http://127.0.0.1:") and not srv.url.endswith("/")
     with pytest.raises(ValueError):
         srv.set_version("2027")

@@ -1,0 +1,228 @@
+"""The change report's data: options, reported changes, flip-flops, and the report itself.
+
+Renderers read only these; ``to_dict`` is the JSON shape (CSV flattens the same fields).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from reports.describe import Detail, Part, plain
+from reports.significance import LEVELS
+from reports.worddiff import diff_text
+from store.queries import CrawlRow
+from store.report_queries import CaptureRef, SeatPoint
+
+
+@dataclass
+class Options:
+    since: datetime | None = None
+    until: datetime | None = None
+    countries: list[str] = field(default_factory=list)
+    sites: list[str] = field(default_factory=list)
+    types: list[str] = field(default_factory=list)
+    min_significance: str = "minor"
+    net: bool = False
+    spiders: list[str] | None = None  # whose crawls count as coverage (None: all)
+    # site id -> (country, chamber name), from the registry: national news carry no country
+    site_info: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+@dataclass
+class Item:
+    """One reported change: an entity's change in one crawl (or its net change)."""
+
+    id: str
+    country: str | None
+    country_name: str
+    group: str
+    group_title: str
+    entity: str
+    type: str
+    site: str
+    language: str | None
+    change: str
+    significance: str
+    why: str
+    parts: list[Part]
+    details: list[Detail]
+    fields: list[dict[str, Any]]
+    detected_at: datetime
+    crawls: list[int]
+    steps: int
+    version: int | None
+    previous_version: int | None
+    before: CaptureRef | None
+    after: CaptureRef | None
+    seats_before: int | None = None
+    seats_after: int | None = None
+
+    @property
+    def statement(self) -> str:
+        return plain(self.parts)
+
+    @property
+    def categories(self) -> list[str]:
+        return sorted({f["category"] for f in self.fields})
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape (CSV flattens the same fields)."""
+        delta = None
+        if self.seats_before is not None and self.seats_after is not None:
+            delta = self.seats_after - self.seats_before
+        return {
+            "id": self.id,
+            "country": self.country,
+            "country_name": self.country_name,
+            "heading": self.group_title,
+            "entity": self.entity,
+            "type": self.type,
+            "site": self.site,
+            "language": self.language,
+            "change": self.change,
+            "significance": self.significance,
+            "why": self.why,
+            "statement": self.statement,
+            "categories": self.categories,
+            "detected_at": iso(self.detected_at),
+            "crawls": self.crawls,
+            "steps": self.steps,
+            "version": self.version,
+            "previous_version": self.previous_version,
+            "seats_before": self.seats_before,
+            "seats_after": self.seats_after,
+            "seats_delta": delta,
+            "before": _capture_dict(self.before),
+            "after": _capture_dict(self.after),
+            "details": [
+                {
+                    "label": d.label,
+                    "diff": diff_text(d.pieces) if d.pieces is not None else None,
+                    "value": d.value,
+                }
+                for d in self.details
+            ],
+            "fields": self.fields,
+        }
+
+
+@dataclass
+class Flip:
+    """An entity that changed and changed back within the period (net mode)."""
+
+    country: str | None
+    group_title: str
+    entity: str
+    parts: list[Part]  # the first step, which was later undone
+    significance: str
+    crawls: list[int]
+    steps: int
+    first_detected: datetime
+    last_detected: datetime
+
+
+@dataclass
+class Report:
+    options: Options
+    generated_at: datetime
+    items: list[Item]
+    hidden: int
+    crawls: list[CrawlRow]
+    flips: list[Flip]
+    findings: list[Any]
+    seats: list[SeatPoint]
+
+    def countries(self) -> list[tuple[str | None, str, list[tuple[str, str, list[Item]]]]]:
+        """[(code, name, [(group key, heading, items)])] in report order."""
+        out: list = []
+        for item in self.items:
+            if not out or out[-1][0] != item.country:
+                out.append((item.country, item.country_name, []))
+            groups = out[-1][2]
+            if not groups or groups[-1][0] != item.group:
+                groups.append((item.group, item.group_title, []))
+            groups[-1][2].append(item)
+        return out
+
+    @property
+    def failed_crawls(self) -> list[CrawlRow]:
+        return [c for c in self.crawls if c.status not in ("finished", "running")]
+
+    def summary(self) -> dict[str, Any]:
+        by_level = Counter(item.significance for item in self.items)
+        by_category = Counter(c for item in self.items for c in item.categories)
+        crawls = {c.id: c for c in self.crawls}
+        used = sorted({n for item in self.items for n in item.crawls})
+        coverage: dict[str, dict[str, Any]] = {}
+        for crawl in self.crawls:
+            row = coverage.setdefault(crawl.spider, {"finished": 0, "failed": 0, "last": None})
+            if crawl.status == "finished":
+                row["finished"] += 1
+                row["last"] = crawl.finished
+            elif crawl.status != "running":
+                row["failed"] += 1
+        return {
+            "changes": len(self.items),
+            "hidden_below_min_significance": self.hidden,
+            "by_significance": {level: by_level.get(level, 0) for level in reversed(LEVELS)},
+            "by_category": dict(sorted(by_category.items())),
+            "crawls_with_changes": [
+                {
+                    "id": n,
+                    "spider": crawls[n].spider if n in crawls else None,
+                    "finished": crawls[n].finished if n in crawls else None,
+                    "changes": sum(n in item.crawls for item in self.items),
+                }
+                for n in used
+            ],  # fmt: skip
+            "crawls_in_period": len(self.crawls),
+            "failed_crawls": [c.to_dict() | {"stats": None} for c in self.failed_crawls],
+            "coverage": coverage,
+            "flip_flops": len(self.flips),
+            "disagreements": len(self.findings),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        o = self.options
+        return {
+            "generated_at": iso(self.generated_at),
+            "period": {"since": iso(o.since), "until": iso(o.until)},
+            "filters": {
+                "countries": o.countries,
+                "sites": o.sites,
+                "types": o.types,
+                "min_significance": o.min_significance,
+                "net": o.net,
+            },
+            "summary": self.summary(),
+            "changes": [item.to_dict() for item in self.items],
+            "flip_flops": [
+                {
+                    "entity": f.entity,
+                    "heading": f.group_title,
+                    "country": f.country,
+                    "first_step": plain(f.parts),
+                    "crawls": f.crawls,
+                    "steps": f.steps,
+                    "first_detected": iso(f.first_detected),
+                    "last_detected": iso(f.last_detected),
+                }
+                for f in self.flips
+            ],  # fmt: skip
+            "disagreements": [f.to_dict() for f in self.findings],
+        }
+
+
+def iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.isoformat(timespec="seconds") + "Z"
+
+
+def _capture_dict(ref: CaptureRef | None) -> dict[str, Any] | None:
+    if ref is None:
+        return None
+    return {"id": ref.id, "url": ref.url, "fetched_at": iso(ref.fetched_at), "status": ref.status}

@@ -1,0 +1,166 @@
+"""The report as Markdown (also fine to read as plain text).
+
+Scraped text is flattened to one line and every Markdown-significant character is escaped, so
+a title like ``<script>`` or ``[x](javascript:...)`` shows as typed and never becomes markup.
+Links are made only to http(s) capture URLs.
+"""
+
+from __future__ import annotations
+
+import re
+
+from reports.describe import Part
+from reports.model import Item, Report
+from reports.render_common import (
+    filters_text,
+    fmt_time,
+    md_escape,
+    period_text,
+    safe_url,
+    seat_series,
+)
+from reports.worddiff import diff_text
+
+
+def render_markdown(report: Report) -> str:
+    lines = [f"# Change report: {period_text(report.options)}", ""]
+    filters = md_escape(filters_text(report.options))
+    lines.append(f"Generated {fmt_time(report.generated_at)}. Filters: {filters}.")
+    lines += [""] + _summary(report) + [""]
+    countries = report.countries()
+    if countries:
+        lines += ["## Contents", ""]
+        for _code, name, groups in countries:
+            count = sum(len(items) for _, _, items in groups)
+            lines.append(f"- [{md_escape(name)}](#{_slug(name)}) — {count} change(s)")
+        lines.append("")
+    if not countries:
+        hidden = " at this significance" if report.hidden else ""
+        lines += [f"No changes in this period{hidden}.", ""]
+    for _code, name, groups in countries:
+        lines += [f"## {md_escape(name)}", ""]
+        for _group, title, items in groups:
+            lines += [f"### {md_escape(title)}", ""]
+            for item in items:
+                lines += _item(item)
+            lines.append("")
+    if report.options.net:
+        lines += _flips(report)
+    lines += _findings(report) + _seats(report)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _summary(report: Report) -> list[str]:
+    s = report.summary()
+    levels = ", ".join(f"{n} {level}" for level, n in s["by_significance"].items())
+    hidden = s["hidden_below_min_significance"]
+    out = ["## Summary", "", f"- **{s['changes']} change(s)**: {levels}"]
+    if hidden:
+        out[-1] += f" ({hidden} below the minimum significance not shown)"
+    cats = ", ".join(f"{cat} {n}" for cat, n in s["by_category"].items()) or "none"
+    out.append(f"- By category (a change may touch several): {cats}")
+    used = "; ".join(
+        f"crawl {c['id']} ({md_escape(c['spider'])}, finished {fmt_time(c['finished'])}):"
+        f" {c['changes']} change(s)"
+        for c in s["crawls_with_changes"]
+    )
+    out.append(f"- From crawls: {used or 'none'}")
+    failed = report.failed_crawls
+    out.append(
+        f"- Crawls in the period: {s['crawls_in_period']}, "
+        + (f"**{len(failed)} FAILED** (nothing was checked by these):" if failed else "none failed")
+    )
+    for crawl in failed:
+        out.append(
+            f"  - crawl {crawl.id} ({md_escape(crawl.spider)}) started {fmt_time(crawl.started)}:"
+            f" {md_escape(crawl.status)} — {md_escape(crawl.reason or 'no reason recorded')}"
+        )
+    for spider, row in sorted(s["coverage"].items()):
+        out.append(
+            f"- {md_escape(spider)}: {row['finished']} finished crawl(s),"
+            f" last {fmt_time(row['last'])}; {row['failed']} failed"
+            + ("" if row["finished"] else " — **not checked in this period**")
+        )
+    if not s["coverage"]:
+        out.append("- **No crawl in this period: nothing was checked.**")
+    out.append(f"- Cross-source disagreements open: {s['disagreements']}")
+    if report.options.net:
+        out.append(f"- Flip-flops (changed and changed back, no net change): {s['flip_flops']}")
+    return out
+
+
+def _parts(parts: list[Part]) -> str:
+    return "".join(text if kind == "t" else md_escape(text) for kind, text in parts)
+
+
+def _item(item: Item) -> list[str]:
+    crawls = ", ".join(str(n) for n in item.crawls)
+    where = f"crawl {crawls}" if len(item.crawls) == 1 else f"crawls {crawls}"
+    net = f", net of {item.steps} changes" if item.steps > 1 else ""
+    out = [
+        f"- **{item.significance}** · {fmt_time(item.detected_at)} · {where}{net} — "
+        f"{_parts(item.parts)}  ",
+        f"  *why:* {md_escape(item.why)}  ",
+    ]
+    for detail in item.details:
+        if detail.pieces is not None:
+            value = diff_text(detail.pieces, lambda text: md_escape(text, keep_edges=True))
+        else:
+            value = md_escape(detail.value) if detail.value else "(none)"
+        out.append(f"  {md_escape(detail.label)}: {value}  ")
+    captures = []
+    for label, ref in (("before", item.before), ("after", item.after)):
+        if ref is None:
+            continue
+        url = safe_url(ref.url)
+        status = f", HTTP {ref.status}" if ref.status and ref.status != 200 else ""
+        text = f"{label}: capture {ref.id}, {fmt_time(ref.fetched_at)}{status}"
+        captures.append(f"[{text}]({url})" if url else f"{text} ({md_escape(ref.url)})")
+    if captures:
+        out.append("  " + " · ".join(captures))
+    else:
+        out[-1] = out[-1].rstrip()
+    return out
+
+
+def _flips(report: Report) -> list[str]:
+    out = ["## Flip-flops (no net change)", ""]
+    if not report.flips:
+        return out + ["None in this period.", ""]
+    for flip in report.flips:
+        crawls = ", ".join(str(n) for n in flip.crawls)
+        out.append(
+            f"- {md_escape(flip.group_title)}: {flip.steps} changes in crawls {crawls}"
+            f" ({fmt_time(flip.first_detected)} to {fmt_time(flip.last_detected)}) ended where"
+            f" they began. First step: {_parts(flip.parts)}"
+        )
+    return out + [""]
+
+
+def _findings(report: Report) -> list[str]:
+    out = ["## Cross-source disagreements open in the period", ""]
+    if not report.findings:
+        return out + ["None found.", ""]
+    for f in report.findings:
+        values = ", ".join(f"{md_escape(k)} = {md_escape(v)}" for k, v in f.values.items())
+        out.append(
+            f"- [{md_escape(f.kind)}] {md_escape(f.country)}: {md_escape(f.subject)} — {values}"
+            f" (since {fmt_time(f.since)})" + (f"; {md_escape(f.detail)}" if f.detail else "")
+        )
+    return out + [""]
+
+
+def _seats(report: Report) -> list[str]:
+    series = seat_series(report)
+    if not series:
+        return []
+    out = ["## Seats per delegation over time", ""]
+    for s in series:
+        steps = " -> ".join(f"{seats} (since {fmt_time(when)})" for when, seats in s.points)
+        out.append(f"- {md_escape(s.name)} ({s.language}): {steps}")
+    return out + [""]
+
+
+def _slug(name: str) -> str:
+    """GitHub's heading anchor for one of our own headings (country names)."""
+    return re.sub(r"[^\w\- ]", "", name.lower()).replace(" ", "-")

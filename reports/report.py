@@ -1,0 +1,156 @@
+"""The analysts' change report: what changed in a period, in words, with its significance.
+
+``build_report`` reads the archive through ``store.report_queries`` and returns a
+``reports.model.Report``; the renderers (``render_md``, ``render_html``, ``render_data``) only
+format it. A change is one entity's field changes from one crawl taken together (or, with
+``net``, over the whole period), grouped by country and entity, newest first.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from reports.describe import country_name, details, group_of, statement
+from reports.model import Flip, Item, Options, Report
+from reports.net import FlipFlop, net_changes
+from reports.significance import Verdict, judge, rank
+from store.archive import Archive, utcnow
+from store.report_queries import ChangeSet, change_sets, crawls_between, seat_history
+
+TYPE_ORDER = ["delegation", "representative", "website", "member", "news"]
+ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/parlwatch/changes")
+__all__ = ["Options", "Report", "build_report"]
+
+
+def build_report(
+    archive: Archive, options: Options, rules: list | None = None, now: datetime | None = None
+) -> Report:
+    """Read the archive and assemble the report; ``rules`` enable the disagreements section."""
+    o = replace(options, countries=[c.upper() for c in options.countries])
+    country_sites = [site for site, (cc, _name) in o.site_info.items() if cc in o.countries]
+    sets = change_sets(archive, o.since, o.until, o.countries, o.sites, o.types, country_sites)
+    for cs in sets:
+        if cs.country is None and cs.site in o.site_info:
+            cs.country = o.site_info[cs.site][0]
+    flips: list[Flip] = []
+    if o.net:
+        collapsed, flip_flops = net_changes(sets)
+        pairs = [(n.change_set, n.crawls, n.steps) for n in collapsed]
+        flips = [_flip(f) for f in flip_flops]
+    else:
+        pairs = [(cs, [cs.crawl], 1) for cs in sets]
+    names = {site: name for site, (_cc, name) in o.site_info.items()}
+    items = [_item(cs, crawls, steps, judge(cs), names) for cs, crawls, steps in pairs]
+    shown = [i for i in items if rank(i.significance) >= rank(o.min_significance)]
+    flips = [f for f in flips if rank(f.significance) >= rank(o.min_significance)]
+    spiders = o.sites or o.spiders
+    findings = _findings(archive, rules, o) if rules is not None else []
+    seats = seat_history(archive, until=o.until, countries=o.countries or None)
+    return Report(
+        options=o,
+        generated_at=now or utcnow(),
+        items=_in_order(shown),
+        hidden=len(items) - len(shown),
+        crawls=crawls_between(archive, o.since, o.until, spiders or None),
+        flips=sorted(flips, key=lambda f: (_country_key(f.country), f.group_title)),
+        findings=findings,
+        seats=seats,
+    )
+
+
+def _item(
+    cs: ChangeSet, crawls: list[int], steps: int, verdict: Verdict, names: dict[str, str]
+) -> Item:
+    group, title = group_of(cs, names.get(cs.site))
+    fields = [
+        {"change": f.change, "field": f.field, "old": f.old, "new": f.new, "category": f.category}
+        for f in cs.fields
+    ]
+    identity = "|".join(
+        [cs.entity, str(cs.previous_version), str(cs.version), cs.change]
+        + sorted(f.field for f in cs.fields)
+    )
+    seats_before = (cs.old or {}).get("seats") if cs.type == "delegation" else None
+    seats_after = (cs.new or {}).get("seats") if cs.type == "delegation" else None
+    return Item(
+        id=str(uuid.uuid5(ID_NAMESPACE, identity)),
+        country=cs.country,
+        country_name=country_name(cs.country),
+        group=group,
+        group_title=title,
+        entity=cs.entity,
+        type=cs.type,
+        site=cs.site,
+        language=cs.language,
+        change=cs.change,
+        significance=verdict.level,
+        why=verdict.why,
+        parts=statement(cs),
+        details=details(cs),
+        fields=fields,
+        detected_at=cs.detected_at,
+        crawls=crawls,
+        steps=steps,
+        version=cs.version,
+        previous_version=cs.previous_version,
+        before=cs.before,
+        after=cs.after,
+        seats_before=seats_before if isinstance(seats_before, int) else None,
+        seats_after=seats_after if isinstance(seats_after, int) else None,
+    )
+
+
+def _flip(f: FlipFlop) -> Flip:
+    _group, title = group_of(f.first)
+    return Flip(
+        country=f.first.country,
+        group_title=title,
+        entity=f.first.entity,
+        parts=statement(f.first),
+        significance=judge(f.first).level,
+        crawls=f.crawls,
+        steps=f.steps,
+        first_detected=f.first_detected,
+        last_detected=f.last_detected,
+    )
+
+
+def _country_key(code: str | None) -> tuple[int, str]:
+    return (1, "") if code is None else (0, country_name(code))
+
+
+def _in_order(items: list[Item]) -> list[Item]:
+    """Country by name, then entity type, then the entity changed last first; newest first."""
+    newest: dict[str, float] = {}
+    for item in items:
+        newest[item.group] = max(newest.get(item.group, 0.0), item.detected_at.timestamp())
+
+    def key(item: Item) -> tuple:
+        kind = TYPE_ORDER.index(item.type) if item.type in TYPE_ORDER else len(TYPE_ORDER)
+        return (
+            _country_key(item.country),
+            kind,
+            -newest[item.group],
+            item.group_title,
+            item.group,
+            -item.detected_at.timestamp(),
+            -item.crawls[-1],
+        )
+
+    return sorted(items, key=key)
+
+
+def _findings(archive: Archive, rules: list, o: Options) -> list[Any]:
+    """Cross-source disagreements open now that had opened by the end of the period."""
+    from reports.checks import run_checks
+
+    wanted = {c.upper() for c in o.countries}
+    return [
+        f
+        for f in run_checks(archive, rules)
+        if (not wanted or f.country in wanted)
+        and (o.until is None or f.since is None or f.since < o.until)
+    ]

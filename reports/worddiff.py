@@ -1,0 +1,135 @@
+"""Word-level differences of scraped text, and how each report format shows them.
+
+A diff is a list of ``(op, text)`` pieces, ``op`` being ``=`` (kept), ``-`` (deleted) or ``+``
+(inserted). Markdown and plain text show ``[-old-]{+new+}`` (git's word-diff style); HTML shows
+``<del>``/``<ins>``. Long unchanged stretches are shortened to a few words of context.
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+
+from markupsafe import Markup, escape
+
+Piece = tuple[str, str]
+_TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
+CONTEXT_WORDS = 8
+
+
+def quote(value: object, limit: int | None = None) -> str:
+    """``'value'`` for prose, spaces collapsed, cut at ``limit`` characters with an ellipsis."""
+    text = " ".join(str(value).split()) if value is not None else "nothing"
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return f"'{text}'" if value is not None else text
+
+
+def word_diff(old: str | None, new: str | None) -> list[Piece]:
+    """Pieces turning ``old`` into ``new``, compared word by word (punctuation on its own)."""
+    a = _TOKEN.findall(old or "")
+    b = _TOKEN.findall(new or "")
+    pieces: list[Piece] = []
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            _add(pieces, "=", "".join(a[i1:i2]))
+            continue
+        if i2 > i1:
+            _add(pieces, "-", "".join(a[i1:i2]))
+        if j2 > j1:
+            _add(pieces, "+", "".join(b[j1:j2]))
+    return _join_runs(_tidy(pieces))
+
+
+def _join_runs(pieces: list[Piece]) -> list[Piece]:
+    """``[-consists-]{+is+} [-of-]{+represented by+}`` -> ``[-consists of-]{+is represented by+}``:
+    changes separated by nothing but a space read as one change."""
+    out: list[Piece] = []
+    run: list[Piece] = []  # change pieces (and the spaces between them) not yet emitted
+
+    def flush() -> None:
+        old = "".join(t for op, t in run if op in "-=")
+        new = "".join(t for op, t in run if op in "+=")
+        if any(op == "-" for op, _ in run):
+            _add(out, "-", old)
+        if any(op == "+" for op, _ in run):
+            _add(out, "+", new)
+        run.clear()
+
+    for index, (op, text) in enumerate(pieces):
+        between = 0 < index < len(pieces) - 1 and pieces[index + 1][0] != "="
+        if op != "=" or (run and not text.strip() and between):
+            run.append((op, text))
+            continue
+        flush()
+        _add(out, op, text)
+    flush()
+    return out
+
+
+def _add(pieces: list[Piece], op: str, text: str) -> None:
+    if not text:
+        return
+    if pieces and pieces[-1][0] == op:
+        pieces[-1] = (op, pieces[-1][1] + text)
+    else:
+        pieces.append((op, text))
+
+
+def _tidy(pieces: list[Piece]) -> list[Piece]:
+    """Move a change's edge spaces into the kept text, so markers hug the words."""
+    out: list[Piece] = []
+    for op, text in pieces:
+        if op == "=" or not text.strip():
+            _add(out, op, text)
+            continue
+        lead = text[: len(text) - len(text.lstrip())]
+        trail = text[len(text.rstrip()) :]
+        _add(out, "=", lead)
+        _add(out, op, text.strip())
+        _add(out, "=", trail)
+    return out
+
+
+def changed_words(pieces: list[Piece]) -> int:
+    return sum(len(text.split()) for op, text in pieces if op != "=")
+
+
+def shorten(pieces: list[Piece], context: int = CONTEXT_WORDS) -> list[Piece]:
+    """Keep ``context`` words around each change; elide the rest of unchanged stretches."""
+    out: list[Piece] = []
+    last = len(pieces) - 1
+    for index, (op, text) in enumerate(pieces):
+        words = text.split()
+        keep_head = context if index > 0 else 0
+        keep_tail = context if index < last else 0
+        if op != "=" or len(words) <= keep_head + keep_tail + 2:
+            out.append((op, text))
+            continue
+        lead = text[: len(text) - len(text.lstrip())]
+        trail = text[len(text.rstrip()) :]
+        head = " ".join(words[:keep_head]) + " " if keep_head else ""
+        tail = " " + " ".join(words[len(words) - keep_tail :]) if keep_tail else ""
+        out.append(("=", f"{lead}{head}…{tail}{trail}"))
+    return out
+
+
+def diff_text(pieces: list[Piece], escape_text=lambda s: s) -> str:
+    """``[-old-]{+new+}`` form; ``escape_text`` escapes each piece for the target format."""
+    marks = {"=": ("", ""), "-": ("[-", "-]"), "+": ("{+", "+}")}
+    return "".join(
+        marks[op][0] + escape_text(" ".join(text.split("\n"))) + marks[op][1] for op, text in pieces
+    )
+
+
+def diff_html(pieces: list[Piece]) -> Markup:
+    """``<del>``/``<ins>`` form, every piece of text escaped."""
+    tags = {"-": "del", "+": "ins"}
+    out = Markup("")
+    for op, text in pieces:
+        if op == "=":
+            out += escape(text)
+        else:
+            out += Markup(f"<{tags[op]}>") + escape(text) + Markup(f"</{tags[op]}>")
+    return out

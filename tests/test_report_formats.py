@@ -1,0 +1,189 @@
+"""``parlwatch report`` formats on a real history: Markdown, HTML (also in headless Chromium),
+Atom, CSV, JSON, and the command itself.
+
+The history: the real spider crawls the pacsto replica as 2024, 2025, an outage (a failed crawl)
+and 2026, once for the module.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+import struct
+import subprocess
+import xml.etree.ElementTree as ET
+import zlib
+from pathlib import Path
+
+import feedparser
+import pytest
+from click.testing import CliRunner
+
+from parlwatch.commands_report import report as report_command
+from parlwatch.demo import crawl_subprocess
+from replica import ReplicaServer
+from reports.render_data import CSV_COLUMNS, render
+from reports.report import Options, build_report
+from store.archive import Archive
+
+pytestmark = pytest.mark.e2e
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+KG_EN = "pacsto/en/delegation/KG"
+
+
+@pytest.fixture(scope="module")
+def main(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('formats') / 'archive.db'}"
+    exits = []
+    with ReplicaServer("pacsto", version="2024") as server:
+        for version in ("2024", "2025", "outage", "2026"):
+            server.set_version(version)
+            exits.append(crawl_subprocess(server.url, url).returncode)
+    assert exits == [0, 0, 1, 0], "2024, 2025, 2026 finish; the outage fails"
+    return Archive(url)
+
+
+@pytest.fixture(scope="module")
+def full(main):
+    return build_report(main, Options(), rules=[])
+
+
+def test_markdown_word_diffs_and_capture_links(full):
+    md = render(full, "md")
+    assert "### Russian Federation delegation (en)" in md
+    assert "[-consists of-]{+is represented by+}" in md
+    assert "12 [-members of the Federation Council-]{+senators+} of the Russian Federation" in md
+    assert "consists of [-7-]{+6+} deputies." in md
+    assert re.search(
+        r"\[after: capture \d+, \d{4}-\d\d-\d\d [\d:]+ UTC\]\(http://127\.0\.0\.1:", md
+    )
+    assert (
+        md.index("## Summary") < md.index("## Kyrgyz Republic") < md.index("## Russian Federation")
+    )
+
+
+def test_html_is_well_formed_self_contained_and_linked(full):
+    html = render(full, "html")
+    root = ET.fromstring(html)  # polyglot markup: well-formed XML as well as HTML
+    tags = [el.tag.rsplit("}", 1)[-1] for el in root.iter()]
+    assert "script" not in tags and "link" not in tags and "img" not in tags
+    assert not re.search(r"@import|url\(|\bsrc=", html)
+    ids = {el.get("id") for el in root.iter() if el.get("id")}
+    toc = [a.get("href") for a in root.iter("a") if (a.get("href") or "").startswith("#")]
+    assert len(toc) > 10 and all(href[1:] in ids for href in toc)
+    assert "<del>members of the Federation Council</del><ins>senators</ins>" in html
+    capture_links = [a for a in root.iter("a") if (a.text or "").startswith("capture ")]
+    assert capture_links and all(
+        a.get("href").startswith("http://127.0.0.1:") for a in capture_links
+    )
+    polylines = [el for el in root.iter() if el.tag.endswith("polyline")]
+    assert len(polylines) == 5  # one seat line per delegation
+    assert "Kyrgyz Republic (6)" in html
+
+
+def test_html_renders_in_chromium(full, tmp_path):
+    binary = next(
+        (
+            shutil.which(n)
+            for n in ("chromium", "chromium-browser", "google-chrome")
+            if shutil.which(n)
+        ),
+        None,
+    )
+    if binary is None:
+        print("no chromium binary on PATH: apt-get install -y chromium")
+        pytest.skip("no chromium binary found (chromium, chromium-browser, google-chrome)")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = ARTIFACTS / "report.html"
+    page.write_text(render(full, "html"), encoding="utf-8")
+    shot = ARTIFACTS / "report.png"
+    shot.unlink(missing_ok=True)
+    base = [binary, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+            f"--user-data-dir={tmp_path / 'profile'}"]  # fmt: skip
+    subprocess.run(
+        base + ["--window-size=1280,2400", f"--screenshot={shot}", page.as_uri()],
+        capture_output=True,
+        timeout=90,
+        check=True,
+    )
+    width, height, pixels = _png(shot.read_bytes())
+    assert (width, height) == (1280, 2400)
+    assert len(set(pixels[::97])) > 20, "the screenshot must not be blank"
+    dom = subprocess.run(
+        base + ["--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=90
+    ).stdout
+    assert "<svg" in dom and "<script" not in dom and "Russian Federation delegation (en)" in dom
+
+
+def _png(data: bytes) -> tuple[int, int, bytes]:
+    """Width, height and the (filtered) pixel bytes of a PNG, without an imaging library."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    chunks, pos = [], 8
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        if data[pos + 4 : pos + 8] == b"IDAT":
+            chunks.append(data[pos + 8 : pos + 8 + length])
+        pos += 12 + length
+    return width, height, zlib.decompress(b"".join(chunks))
+
+
+def test_atom_parses_and_keeps_ids_across_runs(main, full):
+    first = feedparser.parse(render(full, "atom"))
+    assert not first.bozo and first.version == "atom10"
+    assert len(first.entries) == len(full.items)
+    ids = [entry.id for entry in first.entries]
+    assert len(set(ids)) == len(ids) and all(i.startswith("urn:uuid:") for i in ids)
+    again = feedparser.parse(render(build_report(main, Options(), rules=[]), "atom"))
+    assert [entry.id for entry in again.entries] == ids
+    kg = next(e for e in first.entries if "Kyrgyz Republic delegation (en)" in e.title)
+    assert kg.title == "[substantive] Kyrgyz Republic delegation (en): 7 -> 6 deputies, \u22121"
+    assert "<del>7</del><ins>6</ins>" in kg.content[0].value
+
+
+def test_csv_has_a_header_and_a_row_per_change(full):
+    rows = list(csv.DictReader(io.StringIO(render(full, "csv"))))
+    assert rows and list(rows[0]) == CSV_COLUMNS
+    assert len(rows) == len(full.items)
+    kg = next(row for row in rows if row["entity"] == KG_EN)
+    assert (kg["significance"], kg["seats_before"], kg["seats_after"], kg["seats_delta"]) == (
+        "substantive",
+        "7",
+        "6",
+        "-1",
+    )
+    assert kg["after_capture_url"].startswith("http://127.0.0.1:")
+
+
+def test_json_has_the_report_fields(full):
+    data = json.loads(render(full, "json"))
+    assert [c["id"] for c in data["changes"]] == [item.id for item in full.items]
+    assert data["changes"] == [json.loads(json.dumps(item.to_dict())) for item in full.items]
+    rows = list(csv.DictReader(io.StringIO(render(full, "csv"))))
+    for change, row in zip(data["changes"], rows, strict=True):
+        assert set(CSV_COLUMNS) - {"before_capture_url", "before_captured_at"} - {
+            "after_capture_url",
+            "after_captured_at",
+        } <= set(change)
+        assert (change["id"], change["statement"], change["why"]) == (
+            row["id"],
+            row["statement"],
+            row["why"],
+        )
+    assert data["summary"]["failed_crawls"][0]["status"] == "failed"
+
+
+def test_command_writes_each_format(main, tmp_path):
+    url = str(main.engine.url)
+    for fmt in ("md", "html", "csv", "json", "atom"):
+        out = tmp_path / f"report.{fmt}"
+        result = CliRunner().invoke(
+            report_command, ["--db", url, "--country", "KG", "--format", fmt, "-o", str(out)]
+        )
+        assert result.exit_code == 0, result.output
+        assert "Kyrgyz Republic" in out.read_text(encoding="utf-8")
+    result = CliRunner().invoke(report_command, ["--db", url, "--net", "--type", "delegation"])
+    assert result.exit_code == 0 and "7 -> 6 deputies" in result.output

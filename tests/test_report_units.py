@@ -1,0 +1,144 @@
+"""Report building blocks without a crawl: word diffs, escaping, significance rules, net mode.
+
+The end-to-end behaviour is tested on crawled histories (test_report.py,
+test_report_safety.py); these cases cover what the replica's versions cannot show.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from reports.net import net_changes
+from reports.render_common import md_escape, safe_url
+from reports.significance import Synonyms, default_synonyms, judge
+from reports.worddiff import diff_html, diff_text, shorten, word_diff
+from store.report_queries import ChangeSet, FieldChange
+
+T0 = datetime(2026, 1, 1)
+
+
+def delegation(count: int, title: str, chamber: str | None, country: str = "RU") -> dict:
+    role = {"senators": "senator", "deputies": "deputy"}.get(title, "member")
+    text = f"Delegation consists of {count} {title}" + (f" of the {chamber}." if chamber else ".")
+    return {
+        "seats": count,
+        "wording": "consists of",
+        "chambers": [
+            {"count": count, "member_title": title, "member_role": role, "chamber": chamber}
+        ],
+        "text": text,
+    }
+
+
+def change_set(old, new, kind="delegation", n=1, country="RU", language="en", fields=None):
+    return ChangeSet(
+        entity=f"pacsto/{language}/{kind}/{country}",
+        type=kind,
+        site="pacsto",
+        language=language,
+        country=country,
+        crawl=n,
+        detected_at=T0 + timedelta(days=n),
+        change="modified" if old and new else "added" if new else "removed",
+        version=n,
+        previous_version=n - 1,
+        old=old,
+        new=new,
+        old_hash=repr(sorted(old.items())) if old else None,
+        new_hash=repr(sorted(new.items())) if new else None,
+        fields=fields or [FieldChange("modified", "x", None, None, "wording")],
+    )
+
+
+def test_word_diff_marks_and_escapes():
+    pieces = word_diff("consists of 7 deputies", "is represented by 6 deputies")
+    assert diff_text(pieces) == "[-consists of 7-]{+is represented by 6+} deputies"
+    html = str(diff_html(word_diff("a <b>", "a <i>")))
+    assert "<b>" not in html and "<i>" not in html and "&lt;" in html
+    assert "<del>" in html and "<ins>" in html
+    long = " ".join(f"w{i}" for i in range(100))
+    short = diff_text(shorten(word_diff(long, long.replace("w50", "W50"))))
+    assert short.startswith("… w42") and "[-w50-]{+W50+}" in short and short.endswith("w58 …")
+
+
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [
+        ("http://www.kenesh.kg/", True),
+        ("https://pacsto.org/events/x?a=1", True),
+        ("javascript:alert(1)", False),
+        ("JavaScript:alert(1)", False),
+        (" javascript:alert(1)", False),
+        ("data:text/html,<script>alert(1)</script>", False),
+        ("http:alert(1)", False),
+        ("//evil.example/", False),
+        ("http://x/\njavascript:", False),
+        (None, False),
+    ],
+)
+def test_only_web_urls_become_links(url, ok):
+    assert (safe_url(url) is not None) is ok
+    if ok:
+        assert "(" not in safe_url(url + "(x)") and ")" not in safe_url(url + "(x)")
+
+
+def test_markdown_escape_neutralises_markup():
+    assert md_escape("<script>alert(1)</script>") == "\\<script>alert(1)\\</script>"
+    assert md_escape("[x](javascript:alert(1))") == "\\[x\\](javascript:alert(1))"
+    assert md_escape("a\n\n# heading *b*") == "a \\# heading \\*b\\*"
+
+
+def test_synonyms_file_is_complete():
+    synonyms = default_synonyms()
+    assert {body.id for body in synonyms.bodies} >= {"federation-council", "state-duma"}
+    for body in synonyms.bodies:
+        assert body.note and set(body.chamber) == {"en", "ru"} and set(body.titles) == {"en", "ru"}
+    council = delegation(12, "members", "Federation Council of the Russian Federation")
+    assert synonyms.body("RU", "en", council["chambers"][0]).id == "federation-council"
+    senators = {"count": 12, "member_title": "сенаторами", "chamber": None}
+    assert synonyms.body("RU", "ru", senators).id == "federation-council"
+    assert synonyms.body("KG", "en", senators) is None  # per country
+
+
+def test_same_count_same_body_is_wording_else_substantive():
+    old = delegation(12, "members", "Federation Council of the Russian Federation")
+    verdict = judge(change_set(old, delegation(12, "senators", None)))
+    assert verdict.level == "wording" and "same body (Federation Council)" in verdict.why
+    moved = judge(
+        change_set(old, delegation(12, "deputies", "State Duma of the Russian Federation"))
+    )
+    assert moved.level == "substantive" and "another body" in moved.why
+    renamed = judge(change_set(old, delegation(12, "members", "Council of Elders")))
+    assert renamed.level == "substantive" and "reports/synonyms.toml" in renamed.why
+    assert judge(
+        change_set(old, delegation(11, "members", old["chambers"][0]["chamber"]))
+    ).level == ("substantive")
+    empty = Synonyms([], {})
+    assert judge(change_set(old, delegation(12, "senators", None)), empty).level == "substantive"
+
+
+def test_people_links_and_formatting():
+    def one(field, old, new, kind="representative", category="person"):
+        cs = change_set({field: old}, {field: new}, kind=kind)
+        cs.fields = [FieldChange("modified", field, old, new, category)]
+        return judge(cs)
+
+    assert one("name", "Mikhail Krotov", "Ivan Petrov").level == "substantive"
+    assert one("name", "КРОТОВ Михаил", "Михаил Кротов").level == "minor"
+    assert one("url", "http://a/", "http://b/", "website", "link").level == "minor"
+    assert one("title", "Council  met.", "council met", "news", "text").level == "minor"
+    assert one("title", "Council met", "Council adjourned", "news", "text").level == "wording"
+
+
+def test_net_collapses_modified_a_b_c_and_cancels_a_b_a():
+    a, b, c = (delegation(n, "deputies", None, "KG") for n in (7, 6, 5))
+    steps = [change_set(a, b, n=1, country="KG"), change_set(b, c, n=2, country="KG")]
+    [net], flips = net_changes(steps)
+    assert flips == [] and net.steps == 2 and net.crawls == [1, 2]
+    assert net.change_set.old == a and net.change_set.new == c
+    assert {(f.field, f.old, f.new) for f in net.change_set.fields} >= {("seats", 7, 5)}
+    back = [change_set(a, b, n=1, country="KG"), change_set(b, a, n=2, country="KG")]
+    changes, [flip] = net_changes(back)
+    assert changes == [] and flip.steps == 2 and flip.crawls == [1, 2]

@@ -1,5 +1,7 @@
 """The site-wide delegations block: one sentence per national delegation, each followed by its
-plenipotentiary representative and website lines (and sometimes member names, ignored)."""
+plenipotentiary representative and website lines (and sometimes member names, ignored).
+
+The same line formats recur in a country page's content; ``parse_positions`` reads any part."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from .blocklines import (
     starts_with_count,
 )
 from .errors import BlockNotFound
-from .textlines import Document
+from .textlines import Document, Line
 
 _KEY_ORDER = {
     "representative": ("type", "country", "language", "name", "role"),
@@ -109,17 +111,32 @@ class DelegationBlockParser:
     def parse(self, doc: Document) -> list[dict]:
         return [record for _, record in self.parse_positions(doc)]
 
-    def parse_positions(self, doc: Document) -> list[tuple[int, dict]]:
-        """Records with the index of the line they come from (for merging in page order)."""
+    def parse_positions(
+        self,
+        doc: Document,
+        lines: list[Line] | None = None,
+        *,
+        country: str | None = None,
+        require: bool = True,
+        dedupe: bool = True,
+    ) -> list[tuple[int, dict]]:
+        """Records with the index of the line they come from (for merging in page order).
+
+        ``lines`` limits the search to part of the page (a country page's own content);
+        ``country`` is given to representative / website lines before any sentence names one.
+        With ``require=False`` a part without a delegation sentence raises nothing. ``ends``
+        maps the line of each delegation sentence to the last line it spans.
+        """
         self.errors = []
+        self.ends: dict[int, int] = {}
         where: list[int] = []
         segs: list[str] = []
-        for line in doc.lines:  # segments keep source newlines ("\n") as value-end hints
-            for segment in split_segments(line.soft or line.text):
+        for line in doc.lines if lines is None else lines:
+            for segment in split_segments(line.soft or line.text):  # "\n": value-end hints
                 where.append(line.index)
                 segs.append(segment)
         found: list[tuple[int, dict]] = []
-        current: str | None = None  # country of the nearest preceding delegation sentence
+        current = country  # country of the nearest preceding delegation sentence
         seen_sentence = False
         i = 0
         while i < len(segs):
@@ -128,6 +145,7 @@ class DelegationBlockParser:
                 record, used = _read_labelled(segs, i)
             elif record["type"] == "delegation":
                 seen_sentence = True
+                self.ends[where[i]] = where[i + used - 1]
                 current = record["country"]
                 self._check_sentence(record)
             if record is not None and record["type"] != "delegation":
@@ -135,11 +153,11 @@ class DelegationBlockParser:
             if record is not None:
                 found.append((where[i], record))
             i += used
-        if not seen_sentence:
+        if not seen_sentence and require:
             raise BlockNotFound(
                 self.block, "no 'Delegation of ... to the CSTO PA' / 'Делегация ... в ПА ОДКБ' line"
             )
-        return _dedupe(found)
+        return _dedupe(found) if dedupe else found
 
     def _attach(self, record: dict, current: str | None, text: str) -> dict:
         """Give a representative / website line a country: its own if it names one, else the
@@ -162,7 +180,8 @@ class DelegationBlockParser:
 
 
 def _dedupe(found: list[tuple[int, dict]]) -> list[tuple[int, dict]]:
-    """Drop exact repeats (a country page repeats its own block lines); first one wins."""
+    """Drop exact repeats within one part of a page; first one wins. (A country page's content
+    repeating the block is parsed separately and kept: see ``page.py``.)"""
     out, seen = [], set()
     for index, record in found:
         key = repr(sorted(record.items()))

@@ -117,3 +117,36 @@ NUMBER_WORD = "|".join(sorted(map(re.escape, NUMBER_WORDS), key=len, reverse=Tru
 def to_int(count: str) -> int:
     """``"12"`` or ``"twelve"`` / ``"двенадцати"`` -> 12."""
     return int(count) if count.isdigit() else NUMBER_WORDS[count.lower()]
+
+
+# -- country pages -------------------------------------------------------------------------------
+
+# Chambers a member's post can name, matched verbatim ("House of Representatives", "Палаты
+# представителей", "Маджлиси милли"). The earliest match in a post wins, so "Deputy of the House of
+# Representatives of the National Assembly" names the House, not the National Assembly.
+CHAMBER_PHRASE = re.compile(
+    r"(?<!\w)(?:House\s+of\s+Representatives|Council\s+of\s+the\s+Republic|State\s+Duma"
+    r"|Federation\s+Council|Council\s+of\s+the\s+Federation|Ma[jz]h?ilis|Senate"
+    r"|Majlisi\s+Milli|Majlisi\s+Namoyandagon|Assembly\s+of\s+Representatives"
+    r"|National\s+Assembly|Supreme\s+Council|Jogorku\s+Kenesh"
+    r"|Палат\w*\s+представителей|Совет\w*\s+Республики|Государственн\w*\s+Дум\w*"
+    r"|Совет\w*\s+Федерации|Мажилис\w*|Сенат(?:а|е|ом|у)?|Маджлиси\s+милл[иӣ]|Маджлиси\s+намояндагон"
+    r"|Национальн\w*\s+собрани\w*|Жогорку\s+Кенеш\w*)(?!\w)",
+    re.I,
+)
+# A member's post starts with an office ("Deputy of ...", "депутат ...", "Chairman of ...").
+POST_START = re.compile(
+    r"(?:first\s+|deputy\s+|vice[\s-]+)?(?:deput(?:y|ies)|members?|senators?|chair(?:man|woman|person)?"
+    r"|speaker|head|president|secretary)\b"
+    r"|(?:перв\w+\s+)?(?:депутат|член|сенатор|председател|заместител|руководител|секретар|спикер"
+    r"|вице-)\w*",
+    re.I,
+)
+# The label of a country page's name list: "Members of the delegation:", "Состав делегации:".
+LIST_LABEL = re.compile(
+    r"(?:the\s+)?(?:members?|composition|list)(?:\s+of)?(?:\s+the)?(?:\s+\w+)?\s+delegation"
+    r"|(?:the\s+)?(?:\w+\s+)?delegation\s+members?|members?"
+    r"|(?:состав|член\w*|списо?к\w*)(?:\s+член\w*)?(?:\s+\w+)?\s+делегаци\w*|состав|члены"
+    r"|в\s+состав\s+делегации\s+вход\w*|(?:the\s+)?delegation\s+(?:consists\s+of|includes)",
+    re.I,
+)

@@ -8,8 +8,12 @@ from urllib.parse import urlsplit
 
 from .delegations import DelegationBlockParser
 from .errors import BlockNotFound
+from .members import MemberParser, is_member_line
 from .news import NewsArticleParser
-from .textlines import Document, cyrillic_ratio
+from .regions import block_lines, country_of_page, country_slug, is_country_url
+from .textlines import Document, Line, cyrillic_ratio
+
+BLOCK, CONTENT, ARTICLE = "block", "country-page", "article"  # values of a record's "part"
 
 # "/events/<slug>" (optionally under a language prefix or with a trailing slash), not "/events/".
 _ARTICLE_PATH = re.compile(r"/(?:events|news)/[^/]+/?$")
@@ -59,31 +63,99 @@ def parse_pacsto_page(
     ``body`` is the raw response body (bytes are decoded from the ``content_type`` header,
     BOM or ``<meta>`` charset). Never raises for a missing block: absent parts are listed in
     ``missing`` with a message in ``errors``. The delegations block is expected on every page, a
-    news article only on ``/events/<slug>`` pages. Each record's ``language`` is the language its
-    text is written in; ``PageResult.language`` is the requested one (detected when ``None``).
+    news article only on ``/events/<slug>`` pages, the country's own sentence and its members only
+    on ``/countries/<slug>`` pages. Each record's ``language`` is the language its text is written
+    in; ``PageResult.language`` is the requested one (detected when ``None``). Each record's
+    ``part`` says where it was read: ``"block"`` (the site-wide delegations block),
+    ``"country-page"`` (a country page's own content) or ``"article"`` (the news item).
     """
     doc = Document.from_html(body, url, content_type)
     result = PageResult(encoding=doc.encoding)
     result.language = _language(doc, language, result.errors)
     positioned: list[tuple[int, dict]] = []
 
-    delegations = DelegationBlockParser()
-    try:
-        positioned += delegations.parse_positions(doc)
-    except BlockNotFound as exc:
-        result.missing.append(exc.block)
-        result.errors.append(str(exc))
-    result.errors += delegations.errors
+    if is_country_url(url):
+        positioned += _country_page(doc, url, result)
+    else:
+        positioned += _part(_block(doc, None, result), BLOCK)
 
     if is_article_url(url):
         news = NewsArticleParser()
         try:
-            positioned.append(news.parse_position(doc))
+            positioned += _part([news.parse_position(doc)], ARTICLE)
         except BlockNotFound as exc:
-            result.missing.append(exc.block)
-            result.errors.append(str(exc))
+            _missing(result, exc)
         result.errors += news.errors
 
     positioned.sort(key=lambda item: item[0])  # stable: same-line records keep their order
     result.records = [record for _, record in positioned]
     return result
+
+
+def _missing(result: PageResult, exc: BlockNotFound) -> None:
+    result.missing.append(exc.block)
+    result.errors.append(str(exc))
+
+
+def _part(positioned: list[tuple[int, dict]], part: str) -> list[tuple[int, dict]]:
+    for _, record in positioned:
+        record["part"] = part
+    return positioned
+
+
+def _block(doc: Document, lines: list[Line] | None, result: PageResult) -> list[tuple[int, dict]]:
+    delegations = DelegationBlockParser()
+    try:
+        found = delegations.parse_positions(doc, lines)
+    except BlockNotFound as exc:
+        _missing(result, exc)
+        found = []
+    result.errors += delegations.errors
+    return found
+
+
+def _runs(lines: list[Line]) -> list[list[Line]]:
+    """Split lines into runs of consecutive indexes (the content before and after the block)."""
+    runs: list[list[Line]] = []
+    for line in lines:
+        if runs and runs[-1][-1].index == line.index - 1:
+            runs[-1].append(line)
+        else:
+            runs.append([line])
+    return runs
+
+
+def _country_page(doc: Document, url: str, result: PageResult) -> list[tuple[int, dict]]:
+    """The block, the country's own sentence and lines, and its members."""
+    country = country_of_page(url, doc)
+    if country is None:
+        result.errors.append(f"country-page: no known country in {country_slug(url)!r}")
+    surveyor = DelegationBlockParser()
+    survey = surveyor.parse_positions(doc, require=False, dedupe=False)
+    sentences = [(i, r) for i, r in survey if r["type"] == "delegation"]
+    in_block = block_lines(doc, country, sentences, surveyor.ends, is_member_line)
+    content = [ln for ln in doc.lines if ln.index not in in_block]
+    out: list[tuple[int, dict]] = []
+    if in_block:
+        out += _part(_block(doc, [ln for ln in doc.lines if ln.index in in_block], result), BLOCK)
+    else:
+        detail = "only the country page's own sentence" if sentences else "no delegation line"
+        _missing(result, BlockNotFound("delegations", detail))
+
+    own = DelegationBlockParser()
+    for run in _runs(content):
+        out += _part(own.parse_positions(doc, run, country=country, require=False), CONTENT)
+        result.errors += own.errors
+    if not any(
+        r["type"] == "delegation" and r["country"] == country
+        for _, r in out
+        if r["part"] == CONTENT
+    ):
+        _missing(result, BlockNotFound("country", f"no delegation sentence for {country}"))
+
+    members = MemberParser()
+    out += _part(members.parse_positions([ln for ln in content if not ln.chrome], country), CONTENT)
+    result.errors += members.errors
+    if not members.found:
+        _missing(result, BlockNotFound("members", "no name list and no biography cards"))
+    return out

@@ -68,6 +68,7 @@ def test_website_with_nothing_after_the_colon_has_null_url(page):
             "language": "ru",
             "label": "Сайт Палаты представителей Национального собрания Республики Беларусь",
             "url": "http://house.gov.by/",
+            "part": "block",
         },
         {
             "type": "website",
@@ -75,6 +76,7 @@ def test_website_with_nothing_after_the_colon_has_null_url(page):
             "language": "ru",
             "label": "Сайт Совета Республики Национального собрания Республики Беларусь",
             "url": None,
+            "part": "block",
         },
     ]
 
@@ -106,7 +108,10 @@ COUNTRY_URL = "https://pacsto.org/countries/russian-federation"
 
 def test_swapped_chambers_keep_page_order_and_are_named(page):
     result = parse_pacsto_page(page("en_country_swapped.html"), COUNTRY_URL)
-    (russia,) = [r for r in by_type(result.records, "delegation") if r["country"] == "RU"]
+    block, content = [r for r in by_type(result.records, "delegation") if r["country"] == "RU"]
+    assert (block["part"], content["part"]) == ("block", "country-page")
+    assert {**block, "part": ""} == {**content, "part": ""}  # a word-for-word repeat
+    russia = block
 
     assert russia["wording"] == "is represented by"
     assert russia["seats"] == 22
@@ -121,21 +126,33 @@ def test_swapped_chambers_keep_page_order_and_are_named(page):
     ]
 
 
-def test_country_page_repeats_are_not_duplicated(page):
+def test_country_page_repeats_are_kept_apart_by_part(page):
     records = parse_pacsto_page(page("en_country_swapped.html"), COUNTRY_URL).records
-    keys = [(r["type"], r["country"]) for r in records]
+    keys = [(r["part"], r["type"], r["country"]) for r in records]
 
     assert keys == [
-        ("delegation", "AM"),
-        ("website", "AM"),
-        ("delegation", "BY"),
-        ("representative", "BY"),
-        ("website", "BY"),
-        ("delegation", "RU"),
-        ("representative", "RU"),
-        ("website", "RU"),
+        ("block", "delegation", "AM"),
+        ("block", "website", "AM"),
+        ("block", "delegation", "BY"),
+        ("block", "representative", "BY"),
+        ("block", "website", "BY"),
+        ("block", "delegation", "RU"),
+        ("block", "representative", "RU"),
+        ("country-page", "delegation", "RU"),
+        ("country-page", "member", "RU"),
+        ("country-page", "member", "RU"),
+        ("country-page", "member", "RU"),
+        ("country-page", "representative", "RU"),
+        ("country-page", "website", "RU"),
     ]
-    assert records[-1]["url"] == "duma.gov.ru"  # a line naming no country joins the last one
+    assert records[6] == {**records[11], "part": "block"}  # the repeated representative line
+    assert records[-1]["url"] == "duma.gov.ru"  # a line naming no country joins the page's
+    # an <ol> of one name per item after a "Members of the delegation" heading is the list
+    assert [(r["name"], r["position"], r["post"]) for r in by_type(records, "member")] == [
+        ("Ivanov Ivan", 1, None),
+        ("Petrov Petr", 2, None),
+        ("Sidorov Sidor", 3, None),
+    ]
 
 
 def test_armenia_and_number_words(page):

@@ -42,6 +42,7 @@ EN_2025 = [
         "National Assembly of the Republic of Belarus and 4 deputies from the "
         "Council of the Republic of the National Assembly of the Republic of "
         "Belarus.",
+        "part": "block",
     },
     {
         "type": "representative",
@@ -50,6 +51,7 @@ EN_2025 = [
         "name": "Viktor Kogut",
         "role": "Plenipotentiary representative of the National Assembly of the Republic "
         "of Belarus",
+        "part": "block",
     },
     {
         "type": "website",
@@ -58,6 +60,7 @@ EN_2025 = [
         "label": "Website of the House of Representatives of the National Assembly of "
         "the Republic of Belarus",
         "url": "http://house.gov.by/en/",
+        "part": "block",
     },
     {
         "type": "website",
@@ -66,6 +69,7 @@ EN_2025 = [
         "label": "Website of the Council of the Republic of the National Assembly of the "
         "Republic of Belarus",
         "url": "http://www.sovrep.gov.by/ru/",
+        "part": "block",
     },
     {
         "type": "delegation",
@@ -92,6 +96,7 @@ EN_2025 = [
         "PA consists of 8 deputies from the Mazhilis of the Parliament of the "
         "Republic of Kazakhstan and 8 members of the Senate of the Parliament of "
         "Kazakhstan.",
+        "part": "block",
     },
     {
         "type": "representative",
@@ -101,6 +106,7 @@ EN_2025 = [
         "role": "Plenipotentiary Representative of the Parliament of the Republic of "
         "Kazakhstan, deputy Executive Secretary of the CSTO Parliamentary "
         "Assembly",
+        "part": "block",
     },
     {
         "type": "delegation",
@@ -114,6 +120,7 @@ EN_2025 = [
         ],
         "text": "Delegation of the Supreme Council of the Kyrgyz Republic to the CSTO PA "
         "consists of 6 deputies.",
+        "part": "block",
     },
     {
         "type": "representative",
@@ -121,6 +128,7 @@ EN_2025 = [
         "language": "en",
         "name": "Shabdanbek Alishev",
         "role": "Plenipotentiary Representative of the Supreme Council of the Kyrgyz Republic",
+        "part": "block",
     },
     {
         "type": "website",
@@ -128,6 +136,7 @@ EN_2025 = [
         "language": "en",
         "label": "Website of the Supreme Council of the Kyrgyz Republic",
         "url": "http://www.kenesh.kg/",
+        "part": "block",
     },
     {
         "type": "delegation",
@@ -154,6 +163,7 @@ EN_2025 = [
         "CSTO PA consists of 10 deputies of the State Duma of the Russian "
         "Federation and 12 members of the Federation Council of the Russian "
         "Federation.",
+        "part": "block",
     },
     {
         "type": "representative",
@@ -163,6 +173,7 @@ EN_2025 = [
         "role": "Plenipotentiary representative of the Federal Assembly of the Russian "
         "Federation - deputy Executive Secretary of the CSTO Parliamentary "
         "Assembly",
+        "part": "block",
     },
     {
         "type": "delegation",
@@ -192,6 +203,7 @@ EN_2025 = [
         "Assembly of the Republic of Tajikistan and 6 deputies of the Assembly "
         "of Representatives of the Supreme Assembly of the Republic of "
         "Tajikistan.",
+        "part": "block",
     },
 ]
 
@@ -214,6 +226,7 @@ RU_DELEGATION_2026 = {
     "text": "Delegation of the Federal Assembly of the Russian Federation to the CSTO PA is "
     "represented by 10 deputies of the State Duma of the Russian Federation and 12 senators of "
     "the Russian Federation.",
+    "part": "block",
 }
 # Between the captures only the Russian delegation's sentence changed (seeds/README.md).
 EN_2026 = [
@@ -254,6 +267,7 @@ def test_seed_page_gives_exact_records(
         "title": captured["title"],
         "published": published,
         "body": "\n\n".join(captured["body"]),
+        "part": "article",
     }
 
 
@@ -293,11 +307,13 @@ def test_block_records_are_in_page_order_with_contract_key_order(page):
     assert kinds[0] == ("delegation", "BY") and kinds[-1] == ("delegation", "TJ")
     assert [c for t, c in kinds if t == "delegation"] == ["BY", "KZ", "KG", "RU", "TJ"]
     assert list(result.records[0]) == [
-        "type", "country", "language", "parliament", "wording", "seats", "chambers", "text",
+        "type", "country", "language", "parliament", "wording", "seats", "chambers", "text", "part",
     ]  # fmt: skip
-    assert list(result.records[1]) == ["type", "country", "language", "name", "role"]
-    assert list(result.records[2]) == ["type", "country", "language", "label", "url"]
-    assert list(news_of(result)) == ["type", "url", "language", "title", "published", "body"]
+    assert list(result.records[1]) == ["type", "country", "language", "name", "role", "part"]
+    assert list(result.records[2]) == ["type", "country", "language", "label", "url", "part"]
+    assert list(news_of(result)) == [
+        "type", "url", "language", "title", "published", "body", "part",
+    ]  # fmt: skip
     assert json.loads(json.dumps(result.records)) == result.records
 
 

@@ -73,3 +73,14 @@ def test_observations_carry_scope_and_capture():
         7,
     )
     assert obs.content == {"seats": 6}
+
+
+def test_pacsto_takes_a_base_url_per_language_defaulting_to_the_live_hosts():
+    from crawler.spiders.pacsto import PacstoSpider
+
+    live = PacstoSpider()
+    assert live.base_urls == {"en": "https://pacsto.org", "ru": "https://paodkb.org"}
+    mirror = PacstoSpider(base_url="http://127.0.0.1:9/")
+    assert mirror.base_urls == {"en": "http://127.0.0.1:9", "ru": "http://127.0.0.1:9"}
+    split = PacstoSpider(base_url_en="http://en.example", base_url_ru="http://ru.example")
+    assert split.base_urls == {"en": "http://en.example", "ru": "http://ru.example"}

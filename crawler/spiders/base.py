@@ -65,6 +65,11 @@ class ArchiveSpider(scrapy.Spider):
         *args: Any,
         **kwargs: Any,
     ) -> None:
+        per_language = {
+            key.removeprefix("base_url_"): kwargs.pop(key)
+            for key in list(kwargs)
+            if key.startswith("base_url_")
+        }
         super().__init__(*args, **kwargs)
         if isinstance(languages, str):
             languages = [lang.strip() for lang in languages.split(",") if lang.strip()]
@@ -72,8 +77,9 @@ class ArchiveSpider(scrapy.Spider):
         unknown = set(self.crawl_languages) - set(self.languages)
         if unknown:
             raise ValueError(f"{self.name} has no language(s) {sorted(unknown)}")
+        # one host for every language (a replica, a mirror), or one per language (-a base_url_en=…)
         self.base_urls = {
-            lang: (base_url or self.default_base_urls[lang]).rstrip("/")
+            lang: (per_language.get(lang) or base_url or self.default_base_urls[lang]).rstrip("/")
             for lang in self.crawl_languages
         }
 

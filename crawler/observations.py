@@ -85,6 +85,15 @@ def observations_from_records(
 SCOPED_BY_COUNTRY = {"member"}
 
 
+def scopes_of_sets(site: str, language: str | None, complete_sets: list[str]) -> list[str]:
+    """A page's complete sets ("delegation", "member/RU") as scopes of the archive."""
+    scopes = []
+    for entry in complete_sets:
+        kind, _, country = entry.partition("/")
+        scopes.append(scope_of(site, language, kind, country or None))
+    return scopes
+
+
 def scope_of(site: str, language: str | None, kind: str, country: str | None = None) -> str:
     """The set an entity belongs to: ``pacsto/en/delegation``, ``duma_ru/ru/member/RU``."""
     scope = f"{site}/{language or 'xx'}/{kind}"

@@ -14,7 +14,7 @@ from typing import Any
 from scrapy import signals
 
 from crawler.items import OK, PageItem
-from crawler.observations import observations_from_records, scope_of
+from crawler.observations import observations_from_records, scopes_of_sets
 from parlwatch import __version__
 from store.archive import FAILED, FINISHED, INTERRUPTED, Archive, CrawlSummary
 from store.captures import CaptureRecord
@@ -61,9 +61,7 @@ class ArchivePipeline:
         for obs in observations_from_records(item.site, item.records, item.fetched_at, capture_id):
             self.batch.add(obs)
             self.records[obs.type] += 1
-        for entry in item.complete_sets:
-            kind, _, country = entry.partition("/")
-            scope = scope_of(item.site, item.language, kind, country or None)
+        for scope in scopes_of_sets(item.site, item.language, item.complete_sets):
             self.batch.mark_complete(scope, item.fetched_at)
         for key in item.confirms:
             self.batch.confirm(key, item.fetched_at, capture_id)

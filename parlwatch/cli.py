@@ -378,9 +378,13 @@ def replica(site: str, port: int, version: str | None) -> None:
 
 def _register_commands() -> None:
     """Commands that live in their own modules."""
+    from parlwatch.commands_archive import ARCHIVE_COMMANDS, warc_export
     from parlwatch.commands_report import report
 
     cli.add_command(report)
+    for command in ARCHIVE_COMMANDS:
+        cli.add_command(command)
+    export.add_command(warc_export)
 
 
 _register_commands()

@@ -58,11 +58,16 @@ def apply_batch(
         for entity in session.scalars(
             select(Entity).where(Entity.scope == scope, Entity.state == "present")
         ):
-            if entity.key not in seen:
-                _remove(session, crawl, entity, when, result)
+            if entity.key not in seen and entity.last_seen <= when:  # an older page cannot
+                _remove(session, crawl, entity, when, result)  # show something gone
     for key, (when, _capture_id) in sorted(batch.gone.items()):
         entity = session.scalars(select(Entity).where(Entity.key == key)).first()
-        if entity is not None and entity.state == "present" and key not in seen:
+        if (
+            entity is not None
+            and entity.state == "present"
+            and key not in seen
+            and entity.last_seen <= when
+        ):
             _remove(session, crawl, entity, when, result)
     return result
 

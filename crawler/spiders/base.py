@@ -97,8 +97,15 @@ class ArchiveSpider(scrapy.Spider):
         return []
 
     def parse_page(
-        self, body: bytes, url: str, language: str, content_type: str | None, role: str
+        self,
+        body: bytes,
+        url: str,
+        language: str,
+        content_type: str | None,
+        role: str,
+        fetched_at: datetime | None = None,
     ) -> ParseOutcome:
+        """The site's pure parser on one page; ``fetched_at`` anchors relative dates."""
         raise NotImplementedError
 
     # -- requests ---------------------------------------------------------------------------
@@ -164,6 +171,7 @@ class ArchiveSpider(scrapy.Spider):
                 meta["language"],
                 item.headers.get("content-type"),
                 meta["role"],
+                fetched_at=item.fetched_at,
             )
             item.records, item.missing = outcome.records, outcome.missing
             item.parse_errors, item.complete_sets = outcome.errors, outcome.complete_sets

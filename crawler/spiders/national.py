@@ -46,8 +46,15 @@ class NationalSiteSpider(ArchiveSpider):
         ]
 
     def parse_page(
-        self, body: bytes, url: str, language: str, content_type: str | None, role: str
+        self,
+        body: bytes,
+        url: str,
+        language: str,
+        content_type: str | None,
+        role: str,
+        fetched_at: datetime | None = None,
     ) -> ParseOutcome:
+        """``fetched_at`` resolves relative dates ("вчера"); a reparse passes the capture time."""
         if role not in ("news", "delegation"):
             return ParseOutcome()
         html = decode_html(body, content_type)
@@ -69,7 +76,7 @@ class NationalSiteSpider(ArchiveSpider):
                 html,
                 url,
                 language=language,
-                fetched_at=datetime.now(UTC).replace(tzinfo=None),
+                fetched_at=fetched_at or datetime.now(UTC).replace(tzinfo=None),
                 date_order=self.site.date_order,
             )
         except ArticleNotFound as exc:

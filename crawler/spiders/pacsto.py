@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from crawler.parsers import parse_pacsto_page
 from crawler.spiders.base import ArchiveSpider, ParseOutcome
@@ -32,7 +33,13 @@ class PacstoSpider(ArchiveSpider):
         ]
 
     def parse_page(
-        self, body: bytes, url: str, language: str, content_type: str | None, role: str
+        self,
+        body: bytes,
+        url: str,
+        language: str,
+        content_type: str | None,
+        role: str,
+        fetched_at: datetime | None = None,
     ) -> ParseOutcome:
         result = parse_pacsto_page(body, url, language=language, content_type=content_type)
         for record in result.records:

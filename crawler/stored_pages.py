@@ -1,0 +1,81 @@
+"""Run the spiders' parsers on stored pages, outside Scrapy: for ``reparse`` and ``import warc``.
+
+A spider's ``parse_page`` is pure, so an instance made without a crawler will do. What a crawl
+knows from its requests — the role of a page (root / list / news / delegation) and the moment
+relative dates ("вчера") resolve against — is rebuilt here from the URL and the capture time.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cache
+from urllib.parse import urlsplit
+
+from crawler.spiders.base import ArchiveSpider, ParseOutcome
+from parlwatch import __version__
+
+# The version of the parsers, recorded on every version they produce.
+PARSER_VERSION = __version__
+
+
+def site_ids() -> list[str]:
+    from crawler.spiders.national import NATIONAL_SPIDERS
+
+    return ["pacsto", *NATIONAL_SPIDERS]
+
+
+@cache
+def site_spider(site: str) -> ArchiveSpider:
+    """A spider of ``site`` made without a crawler: only its parser and URL rules are used."""
+    if site == "pacsto":
+        from crawler.spiders.pacsto import PacstoSpider
+
+        return PacstoSpider()
+    from crawler.spiders.national import NATIONAL_SPIDERS
+
+    if site not in NATIONAL_SPIDERS:
+        raise KeyError(f"unknown site {site!r}; known: {', '.join(site_ids())}")
+    return NATIONAL_SPIDERS[site]()
+
+
+def page_target(url: str) -> str:
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def role_of(spider: ArchiveSpider, url: str, language: str) -> str:
+    """The role the spider gives ``url``: its start pages first, then its link patterns."""
+    target = page_target(url)
+    for path, role in spider.start_pages(language):
+        if target == path or target.rstrip("/") == path.rstrip("/"):
+            return role
+    for role, pattern in spider.link_patterns(language):
+        if pattern.fullmatch(target):
+            return role
+    return "page"
+
+
+def is_html(content_type: str | None) -> bool:
+    kind = (content_type or "text/html").lower()
+    return "html" in kind or "xml" in kind
+
+
+def parse_stored(
+    spider: ArchiveSpider,
+    body: bytes,
+    url: str,
+    language: str,
+    content_type: str | None,
+    fetched_at: datetime,
+    role: str | None = None,
+) -> ParseOutcome:
+    """``spider.parse_page`` on a stored body as if it had just been fetched at ``fetched_at``."""
+    role = role or role_of(spider, url, language)
+    return spider.parse_page(body, url, language, content_type, role, fetched_at=fetched_at)
+
+
+def complete_scopes(site: str, language: str | None, outcome: ParseOutcome) -> list[str]:
+    """The scopes a page showed whole, as the pipeline derives them from ``complete_sets``."""
+    from crawler.observations import scopes_of_sets
+
+    return scopes_of_sets(site, language, outcome.complete_sets)

@@ -1,0 +1,250 @@
+"""``parlwatch import warc``: captures from a WARC become captures, versions and changes.
+
+Each capture is assigned a site (``--site``, else the crawl named by its warcinfo, else the
+host: pacsto.org and paodkb.org are the assembly, each registry site its ``base_url``) and a
+language (the request's ``Accept-Language``, else the host or path prefix, else
+``Content-Language``). Captures are grouped into synthetic crawls named ``import:<site>``: one per
+original crawl when the WARC was written by parlwatch (its per-crawl warcinfo records), else one
+per site and capture day (UTC). Groups are applied oldest first through the store's write API,
+exactly as a crawl's pipeline would, and each synthetic crawl is dated by its captures.
+
+Re-importing a WARC adds nothing (a capture with the same URL, language, time, status and digest
+is skipped). Importing captures older than the archive's history adds the captures but never
+moves the history backwards (see ``store.imports``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+
+from crawler.observations import news_key, observations_from_records
+from crawler.stored_pages import (
+    PARSER_VERSION,
+    complete_scopes,
+    is_html,
+    parse_stored,
+    role_of,
+    site_ids,
+    site_spider,
+)
+from crawler.urls import canonical_url
+from crawler.warc_read import WarcCapture, read_warc
+from store.archive import FAILED, FINISHED, INTERRUPTED, Archive
+from store.capture_export import load_body, site_of_spider
+from store.captures import CaptureRecord
+from store.imports import backdate_crawl, guard_older_batch
+from store.models import Capture
+from store.observations import ObservationBatch
+
+
+@dataclass
+class ImportResult:
+    file: str
+    records: int = 0
+    captures: int = 0
+    duplicates: int = 0
+    crawls: list[dict] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def _hosts() -> list[tuple[str, str, str, str]]:
+    """(host, path prefix, site, language) for every site's live hosts."""
+    out = []
+    for site in site_ids():
+        spider = site_spider(site)
+        config = getattr(spider, "site", None)
+        for language, base in spider.default_base_urls.items():
+            prefix = config.languages[language].prefix if config else "/"
+            out.append((urlsplit(base).netloc.lower().removeprefix("www."), prefix, site, language))
+    return out
+
+
+def locate(url: str) -> tuple[str | None, str | None]:
+    """(site, language) of a live-site URL by host and path prefix; (None, None) if unknown."""
+    parts = urlsplit(url)
+    host = (parts.netloc or "").lower().removeprefix("www.")
+    path = parts.path or "/"
+    best = (None, None, -1)
+    for known, prefix, site, language in _hosts():
+        fits = path.startswith(prefix) or path + "/" == prefix
+        if known == host and fits and len(prefix) > best[2]:
+            best = (site, language, len(prefix))
+    return best[0], best[1]
+
+
+def _language(capture: WarcCapture, site: str, hinted: str | None) -> str | None:
+    languages = site_spider(site).languages
+    asked = capture.request_headers.get("accept-language", "")[:2].lower()
+    served = capture.headers.get("content-language", "")[:2].lower()
+    for candidate in (capture.language, asked, hinted, served):
+        if candidate in languages:
+            return candidate
+    return languages[0] if len(languages) == 1 else hinted
+
+
+def _resolve_revisits(archive: Archive, captures: list[WarcCapture]) -> None:
+    by_id = {c.record_id: c.digest for c in captures if c.digest}
+    by_payload = {c.payload_digest: c.digest for c in captures if c.digest and c.payload_digest}
+    for capture in captures:
+        if capture.digest or capture.refers_to_uri is None or capture.status == 304:
+            continue
+        capture.digest = by_id.get(capture.refers_to) or by_payload.get(capture.payload_digest)
+        if capture.digest is None and (capture.payload_digest or "").startswith("sha256:"):
+            try:
+                load_body(archive, capture.payload_digest)
+                capture.digest = capture.payload_digest
+            except LookupError:
+                pass
+        if capture.digest is None:
+            capture.error = (
+                f"revisit of {capture.refers_to_uri} at {capture.refers_to_date}: "
+                "the original payload is neither in this WARC nor in the archive"
+            )
+
+
+def import_warc(
+    archive: Archive, path: Path, site: str | None = None, group_by: str = "auto"
+) -> ImportResult:
+    """Import ``path``; ``group_by``: auto (crawl when known, else day), crawl, day or file."""
+    path = Path(path)
+    contents = read_warc(archive, path)
+    result = ImportResult(path.name, contents.records, problems=list(contents.problems))
+    _resolve_revisits(archive, contents.captures)
+    groups: dict[tuple, list[tuple[WarcCapture, str, str | None]]] = {}
+    for capture in contents.captures:
+        info = contents.warcinfos.get(capture.warcinfo or "", {})
+        host_site, host_language = locate(capture.url)
+        owner = site or site_of_spider(info.get("parlwatch-spider")) or host_site
+        if owner not in site_ids():
+            result.problems.append(f"{capture.url}: no known site (use --site)")
+            continue
+        language = _language(capture, owner, host_language if owner == host_site else None)
+        if group_by in ("auto", "crawl") and "parlwatch-crawl" in info:
+            key = (owner, "crawl", capture.warcinfo)
+        elif group_by == "file":
+            key = (owner, "file", path.name)
+        else:
+            key = (owner, "day", capture.fetched_at.date().isoformat())
+        groups.setdefault(key, []).append((capture, owner, language))
+    ordered = sorted(groups.items(), key=lambda kv: min(c.fetched_at for c, _, _ in kv[1]))
+    for (owner, kind, name), members in ordered:
+        info = contents.warcinfos.get(name or "", {}) if kind == "crawl" else {}
+        summary = _apply_group(archive, owner, members, info, f"{kind}:{name}", path.name)
+        result.captures += summary.pop("captures")
+        result.duplicates += summary.pop("duplicates")
+        result.crawls.append(summary)
+    return result
+
+
+def _is_duplicate(archive: Archive, capture: WarcCapture, language: str | None) -> bool:
+    query = select(Capture.id).where(
+        Capture.canonical_url == canonical_url(capture.url),
+        Capture.fetched_at == capture.fetched_at,
+        Capture.language.is_(None) if language is None else Capture.language == language,
+    )
+    query = query.where(
+        Capture.status.is_(None) if capture.status is None else Capture.status == capture.status
+    )
+    with archive.session() as session:
+        return session.scalars(query.limit(1)).first() is not None
+
+
+def _apply_group(archive, site, members, info, group, filename) -> dict:
+    spider = site_spider(site)
+    members.sort(key=lambda m: m[0].fetched_at)
+    params = {"source": "warc", "file": filename, "group": group, "original": info or None}
+    crawl_id = archive.start_crawl(f"import:{site}", params)
+    batch = ObservationBatch()
+    captures = duplicates = readable = 0
+    for capture, _owner, language in members:
+        if _is_duplicate(archive, capture, language):
+            duplicates += 1
+            continue
+        captures += 1
+        readable += _stage(archive, crawl_id, spider, site, capture, language, batch)
+    original = info.get("parlwatch-status")
+    if original:
+        status = {"running": INTERRUPTED}.get(original, original)
+        reason = info.get("parlwatch-reason") or None
+    else:
+        status = FINISHED if readable else FAILED
+        reason = None if readable else "no readable page among the imported captures"
+    guard = guard_older_batch(archive, batch) if status == FINISHED else None
+    summary = archive.finish_crawl(
+        crawl_id, status, batch, {"pages": captures}, reason, PARSER_VERSION
+    )
+    times = [c.fetched_at for c, _, _ in members]
+    started = _parse_date(info.get("parlwatch-started")) or min(times)
+    finished = _parse_date(info.get("parlwatch-finished")) or max(times)
+    backdate_crawl(archive, crawl_id, started, finished)
+    return {
+        "crawl": crawl_id,
+        "site": site,
+        "group": group,
+        "status": status,
+        "captures": captures,
+        "duplicates": duplicates,
+        "new_versions": summary.stats.get("history/new_versions", 0),
+        "changes": summary.stats.get("history/changes", 0),
+        "stale": summary.stats.get("history/stale", 0) + (guard.stale_new if guard else 0),
+        "scopes_kept_open": guard.scopes_kept_open if guard else 0,
+    }
+
+
+def _stage(archive, crawl_id, spider, site, capture, language, batch) -> int:
+    """Record one capture and stage what its page shows; returns 1 when the page was read."""
+    body = load_body(archive, capture.digest) if capture.digest else None
+    role = role_of(spider, capture.url, language or "")
+    content_type = capture.headers.get("content-type")
+    outcome = None
+    status = capture.status
+    if body is not None and status is not None and 200 <= status < 300 and is_html(content_type):
+        outcome = parse_stored(
+            spider, body, capture.url, language or "", content_type, capture.fetched_at, role
+        )
+    gone = status in (404, 410) and role == "news"
+    if status is None:
+        kind = "network-error"
+    elif status >= 400:
+        kind = "gone" if gone else "http-error"
+    else:
+        kind = "layout-missing" if outcome and outcome.missing else "ok"
+    record = CaptureRecord(
+        url=capture.url,
+        fetched_at=capture.fetched_at,
+        status=status,
+        body=body,
+        headers=capture.headers,
+        request_headers=capture.request_headers,
+        language=language,
+        canonical_url=canonical_url(capture.url),
+        error=capture.error,
+        outcome=kind,
+        parse_errors=outcome.errors if outcome else [],
+    )
+    capture_id = archive.record_capture(crawl_id, record)
+    key = news_key(site, language, capture.url)
+    if status == 304 and role == "news":
+        batch.confirm(key, capture.fetched_at, capture_id)
+    if gone:
+        batch.mark_gone(key, capture.fetched_at, capture_id)
+    if outcome is None:
+        return 0
+    for obs in observations_from_records(site, outcome.records, capture.fetched_at, capture_id):
+        batch.add(obs)
+    for scope in complete_scopes(site, language, outcome):
+        batch.mark_complete(scope, capture.fetched_at)
+    return 1 if outcome.records else 0
+
+
+def _parse_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    from warcio.timeutils import iso_date_to_datetime
+
+    return iso_date_to_datetime(value)

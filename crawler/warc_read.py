@@ -1,0 +1,139 @@
+"""Read a WARC into capture candidates: responses, revisits and parlwatch's failure records.
+
+Bodies go straight into the archive's blob table (content-addressed, so nothing is stored
+twice); the candidates keep only their digest. Payload digests in the WARC are checked as the
+records are read (any algorithm, hex or base32): a record that fails is skipped and reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from store.archive import Archive
+from store.captures import store_body
+
+
+@dataclass
+class WarcCapture:
+    url: str
+    fetched_at: datetime
+    status: int | None
+    headers: dict[str, str] = field(default_factory=dict)
+    request_headers: dict[str, str] = field(default_factory=dict)
+    digest: str | None = None
+    error: str | None = None
+    language: str | None = None  # from a failure record
+    warcinfo: str | None = None
+    record_id: str | None = None
+    # revisits: what they point to
+    refers_to: str | None = None
+    refers_to_uri: str | None = None
+    refers_to_date: str | None = None
+    payload_digest: str | None = None
+
+
+@dataclass
+class WarcContents:
+    captures: list[WarcCapture] = field(default_factory=list)
+    warcinfos: dict[str, dict[str, str]] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    records: int = 0
+
+
+def warc_fields(data: bytes) -> dict[str, str]:
+    out = {}
+    for line in data.decode("utf-8", "replace").splitlines():
+        name, sep, value = line.partition(":")
+        if sep:
+            out[name.strip()] = value.strip()
+    return out
+
+
+def _headers(status_and_headers) -> dict[str, str]:
+    """HTTP headers -> {lower-case name: last value}; ``X-Archive-Orig-*`` get their name back."""
+    plain, original = {}, {}
+    for name, value in status_and_headers.headers if status_and_headers else []:
+        low = name.lower()
+        if low.startswith("x-archive-orig-"):
+            original[low.removeprefix("x-archive-orig-")] = value
+        else:
+            plain[low] = value
+    return {**plain, **original}
+
+
+def _status(record) -> int | None:
+    try:
+        return int(record.http_headers.get_statuscode())
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
+def read_warc(archive: Archive, path: Path) -> WarcContents:
+    """Every capture the WARC holds, bodies stored; requests are joined to their responses."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.timeutils import iso_date_to_datetime
+
+    contents = WarcContents()
+    requests: dict[str, dict[str, str]] = {}
+    by_uri_date: dict[tuple[str, str], dict[str, str]] = {}
+    with open(path, "rb") as handle, archive.sessions.begin() as session:
+        for record in ArchiveIterator(handle, check_digests=True):
+            contents.records += 1
+            head = record.rec_headers
+            kind = record.rec_type
+            uri = head.get_header("WARC-Target-URI") or ""
+            date = head.get_header("WARC-Date") or ""
+            record_id = head.get_header("WARC-Record-ID")
+            data = record.content_stream().read()
+            if record.digest_checker.passed is False:
+                contents.problems.append(
+                    f"{kind} {uri} at {date}: payload digest mismatch, record skipped "
+                    + "; ".join(record.digest_checker.problems)
+                )
+                continue
+            if kind == "warcinfo":
+                contents.warcinfos[record_id] = warc_fields(data)
+                continue
+            if kind == "request":
+                sent = _headers(record.http_headers)
+                for target in head.get_header("WARC-Concurrent-To", "").split():
+                    requests[target] = sent
+                by_uri_date[(uri, date)] = sent
+                continue
+            capture = WarcCapture(
+                url=uri,
+                fetched_at=iso_date_to_datetime(date),
+                status=_status(record),
+                headers=_headers(record.http_headers),
+                warcinfo=head.get_header("WARC-Warcinfo-ID"),
+                record_id=record_id,
+                payload_digest=head.get_header("WARC-Payload-Digest"),
+            )
+            if kind == "response":
+                capture.digest = store_body(session, data)[0]
+            elif kind == "revisit":
+                capture.refers_to = head.get_header("WARC-Refers-To")
+                capture.refers_to_uri = head.get_header("WARC-Refers-To-Target-URI")
+                capture.refers_to_date = head.get_header("WARC-Refers-To-Date")
+            elif kind == "metadata" and b"parlwatch-outcome" in data:
+                fields = warc_fields(data)
+                status = fields.get("parlwatch-status")
+                capture.status = int(status) if status and status.isdigit() else None
+                capture.error = fields.get("parlwatch-error")
+                capture.language = fields.get("parlwatch-language")
+            else:
+                continue  # resources, foreign metadata, conversions: not captures of a page
+            contents.captures.append(capture)
+    for capture in contents.captures:
+        capture.request_headers = requests.get(capture.record_id or "") or by_uri_date.get(
+            (capture.url, _warc_date_key(capture)), {}
+        )
+    return contents
+
+
+def _warc_date_key(capture: WarcCapture) -> str:
+    from warcio.timeutils import datetime_to_iso_date
+
+    return datetime_to_iso_date(capture.fetched_at, use_micros=bool(capture.fetched_at.microsecond))

@@ -1,0 +1,290 @@
+"""The archivists' commands: capture index, snapshots, TimeMaps, entity history, WARC in and out.
+
+Register in ``parlwatch/cli.py``::
+
+    from parlwatch.commands_archive import ARCHIVE_COMMANDS, warc_export
+    for command in ARCHIVE_COMMANDS:
+        cli.add_command(command)
+    export.add_command(warc_export)
+
+This module never imports ``parlwatch.cli`` (so ``cli.py`` may import it at the top).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from parlwatch.commands_maintenance import (
+    DB_OPTION,
+    MAINTENANCE_COMMANDS,
+    echo_json,
+    parse_moment,
+)
+from parlwatch.commands_warc import import_, warc_export
+
+FORMAT_OPTION = click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+
+
+@click.command()
+@click.argument("url")
+@DB_OPTION
+@click.option(
+    "--match",
+    type=click.Choice(["exact", "prefix", "host", "domain"]),
+    default="exact",
+    show_default=True,
+    help="Which URLs: this one, all under it, all on its host, or host and subdomains.",
+)
+@click.option("--from", "since", help="From this time: 1-14 digit timestamp or date.")
+@click.option("--to", "until", help="Up to this time (inclusive; 2025 = to the end of 2025).")
+@click.option("--collapse", type=click.Choice(["digest"]), help="Drop repeats of the same content.")
+@click.option("--status", help="Only this HTTP status (none: fetches that got no response).")
+@click.option("--language", help="Only captures made asking for this language.")
+@click.option("--limit", type=int, help="At most N rows (negative: the last N).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "cdxj"]),
+    default="text",
+    show_default=True,
+)
+def captures(
+    url: str,
+    db_url: str | None,
+    match: str,
+    since: str | None,
+    until: str | None,
+    collapse: str | None,
+    status: str | None,
+    language: str | None,
+    limit: int | None,
+    fmt: str,
+) -> None:
+    """Every capture of URL, oldest first (the Wayback CDX server's vocabulary).
+
+    URLs match in canonical form: http/https, www. and a trailing slash do not matter.
+
+    \b
+    Examples:
+      parlwatch captures https://pacsto.org/ --collapse digest
+      parlwatch captures pacsto.org/events/ --match prefix --from 2025 --to 202606
+      parlwatch captures https://pacsto.org/ --status none      # failed fetches
+    """
+    from reports.cdxj import cdxj_line
+    from store.archive import Archive
+    from store.capture_index import query_captures
+
+    rows = query_captures(
+        Archive(db_url),
+        url,
+        match=match,
+        since=parse_moment(since) if since else None,
+        until=parse_moment(until, upper=True) if until else None,
+        collapse=collapse,
+        status=status,
+        language=language,
+        limit=limit,
+    )
+    if fmt == "json":
+        echo_json([row.to_dict() for row in rows])
+    elif fmt == "cdxj":
+        for row in rows:
+            fields = {"url": row.url, "mime": row.mime, "status": str(row.status or "-")}
+            fields.update(digest=row.digest, length=row.length, language=row.language)
+            click.echo(cdxj_line(row.url, row.timestamp, fields))
+    elif not rows:
+        click.echo("no captures")
+    for row in rows if fmt == "text" else []:
+        click.echo(
+            f"{row.fetched_at.isoformat(timespec='seconds')}Z  {row.status or 'ERR':>3}  "
+            f"{row.language or '--':<2}  {(row.digest or '-')[:19]:<19}  "
+            f"{row.length if row.length is not None else '-':>7}  {row.url}"
+            + (f"  ({row.error})" if row.error else "")
+        )
+
+
+@click.command()
+@click.argument("url")
+@click.option("--at", "at", required=True, help="Date or time; a date alone means its end.")
+@DB_OPTION
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the body here.")
+@click.option("--headers", is_flag=True, help="Print provenance and response headers first.")
+@click.option("--language", help="The language asked for (pacsto serves en and ru at one URL).")
+@click.option("--any-status", is_flag=True, help="Also error pages (4xx/5xx), not only 2xx.")
+def snapshot(
+    url: str,
+    at: str,
+    db_url: str | None,
+    output: str | None,
+    headers: bool,
+    language: str | None,
+    any_status: bool,
+) -> None:
+    """The body of URL exactly as captured at or before --at: byte for byte, original encoding.
+
+    The capture time, status and SHA-256 digest go to stderr (with --headers: to stdout before
+    the body, like curl -i); the digest is the proof: sha256sum of the body equals it, and so
+    does the WARC-Payload-Digest of the record in `parlwatch export warc`.
+
+    \b
+    Example:
+      parlwatch snapshot https://pacsto.org/ --at 2025-06-01 --language en --headers
+    """
+    from store.archive import Archive
+    from store.snapshots import SnapshotError, find_snapshot
+
+    moment = parse_moment(at, upper=True)
+    try:
+        snap = find_snapshot(Archive(db_url), url, moment, language, any_status)
+    except SnapshotError as exc:
+        raise click.ClickException(str(exc)) from exc
+    lines = _provenance(snap)
+    out = sys.stdout.buffer
+    if headers:
+        status = snap.capture.status
+        head = [
+            f"HTTP/1.1 {status} {_reason(status)}".rstrip(),
+            *lines,
+            *(f"{k}: {v}" for k, v in snap.headers.items()),
+        ]
+        out.write(("\r\n".join(head) + "\r\n\r\n").encode("utf-8"))
+    else:
+        click.echo("\n".join(lines), err=True)
+    if output:
+        Path(output).write_bytes(snap.body)
+        click.echo(f"wrote {len(snap.body)} bytes to {output}", err=True)
+    else:
+        out.write(snap.body)
+        out.flush()
+
+
+def _reason(status: int | None) -> str:
+    import http
+
+    try:
+        return http.HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+def _provenance(snap) -> list[str]:
+    from reports.timemap import http_date
+
+    cap, src = snap.capture, snap.body_capture
+    lines = [
+        f"Memento-Datetime: {http_date(cap.fetched_at)}",
+        f"Parlwatch-Captured-At: {cap.fetched_at.isoformat()}Z",
+        f"Parlwatch-Capture: {cap.id} (crawl {cap.crawl_id}, {cap.spider})",
+        f"Parlwatch-URL: {cap.url}",
+        f"Parlwatch-Language: {cap.language or 'unknown'}",
+        f"Parlwatch-Status: {cap.status}",
+        f"Parlwatch-Digest: {snap.digest}",
+        f"Parlwatch-Length: {len(snap.body)}",
+    ]
+    if src.id != cap.id:
+        lines.append(
+            f"Parlwatch-Body-From: capture {src.id} at {src.fetched_at.isoformat()}Z "
+            f"(capture {cap.id} was a 304 Not Modified)"
+        )
+    if snap.skipped:
+        later = ", ".join(f"{r.status or 'no response'} at {r.timestamp}" for r in snap.skipped)
+        lines.append(f"Parlwatch-Later-Failed-Fetches: {later}")
+    return lines
+
+
+@click.command()
+@click.argument("url")
+@DB_OPTION
+@click.option("--language", help="Only captures made asking for this language.")
+@click.option(
+    "--archive-url",
+    default="http://localhost:8080/parlwatch",
+    show_default=True,
+    help="Where the mementos are replayed (pywb collection of `export warc`).",
+)
+@click.option("--match", type=click.Choice(["exact", "prefix"]), default="exact", hidden=True)
+def timemap(
+    url: str, db_url: str | None, language: str | None, archive_url: str, match: str
+) -> None:
+    """A Memento TimeMap (RFC 7089, application/link-format) of URL's captures."""
+    from crawler.urls import canonical_url
+    from reports.timemap import timemap as build
+    from store.archive import Archive
+    from store.capture_index import query_captures, with_scheme
+
+    rows = query_captures(Archive(db_url), url, match=match, language=language)
+    if not rows:
+        raise click.ClickException(f"no captures of {url}")
+    click.echo(build(canonical_url(with_scheme(url)), rows, archive_url), nl=False)
+
+
+@click.command()
+@click.argument("entity")
+@DB_OPTION
+@FORMAT_OPTION
+def history(entity: str, db_url: str | None, fmt: str) -> None:
+    """The versions of ENTITY (a key such as pacsto/en/delegation/RU), oldest first.
+
+    "seen" times are when parlwatch saw the content (capture times); "published" is the date
+    the content itself carries. "cause" tells site changes from parser changes (reparse).
+    """
+    from parlwatch.archive_text import history_text
+    from store.archive import Archive
+
+    data = _history(Archive(db_url), entity)
+    echo_json(data.to_dict()) if fmt == "json" else click.echo(history_text(data))
+
+
+def _history(archive, entity: str):
+    from store.entity_history import entity_history, find_keys
+
+    try:
+        return entity_history(archive, entity)
+    except LookupError:
+        near = find_keys(archive, entity.rsplit("/", 1)[-1]) or find_keys(
+            archive, entity.rsplit("/", 1)[0]
+        )
+        hint = ("; did you mean: " + ", ".join(near)) if near else ""
+        raise click.ClickException(f"no entity {entity!r}{hint}") from None
+
+
+@click.command()
+@click.argument("entity")
+@click.option("--at", "at", required=True, help="Date or time (a date alone means its end).")
+@DB_OPTION
+@FORMAT_OPTION
+def show(entity: str, at: str, db_url: str | None, fmt: str) -> None:
+    """ENTITY as it stood at --at: the version then in force, with where it was seen."""
+    from parlwatch.archive_text import entity_at_text
+    from store.archive import Archive
+    from store.entity_history import entity_at
+
+    archive = Archive(db_url)
+    _history(archive, entity)
+    state = entity_at(archive, entity, parse_moment(at, upper=True))
+    if fmt == "json":
+        echo_json(
+            {
+                "entity": entity,
+                "at": state.at.isoformat() + "Z",
+                "status": state.status,
+                "note": state.note,
+                "version": state.history.to_dict()["versions"][state.version.number - 1]
+                if state.version
+                else None,
+            }
+        )
+    else:
+        click.echo(entity_at_text(state))
+    if state.version is None:
+        sys.exit(1)
+
+
+ARCHIVE_COMMANDS = [captures, snapshot, timemap, history, show, import_, *MAINTENANCE_COMMANDS]
+
+__all__ = ["ARCHIVE_COMMANDS", "warc_export"]

@@ -1,0 +1,171 @@
+"""Archive upkeep and browsing: ``search``, ``reparse``, ``verify``, ``serve``.
+
+Registered through ``parlwatch.commands_archive.ARCHIVE_COMMANDS``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+
+import click
+
+DB_OPTION = click.option(  # as parlwatch.cli's --db; not imported, so cli.py may import us early
+    "--db",
+    "db_url",
+    envvar="PARLWATCH_DB",
+    help="Archive: SQLAlchemy URL or SQLite file [env PARLWATCH_DB; default ./parlwatch.db].",
+)
+
+
+def parse_moment(value: str, upper: bool = False) -> datetime:
+    """A CDX timestamp or ISO date (padded down, or up to the end of the period with ``upper``),
+    else anything dateparser reads ("3 days ago") -> naive UTC."""
+    from store.capture_index import parse_timestamp
+
+    parsed = parse_timestamp(value, upper=upper)
+    if parsed is not None:
+        return parsed
+    import dateparser
+
+    loose = dateparser.parse(
+        value, settings={"TO_TIMEZONE": "UTC", "RETURN_AS_TIMEZONE_AWARE": False}
+    )
+    if loose is None:
+        raise click.BadParameter(f"not a date or time: {value!r}")
+    return loose
+
+
+def echo_json(data: object) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+@click.command()
+@click.argument("text")
+@DB_OPTION
+@click.option("--lang", "language", help="Only items in this language (en, ru).")
+@click.option("--site", help="Only items of this site.")
+@click.option("--since", help="Only items published (else first seen) since this date.")
+@click.option("--limit", type=int, default=20, show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def search(
+    text: str,
+    db_url: str | None,
+    language: str | None,
+    site: str | None,
+    since: str | None,
+    limit: int,
+    fmt: str,
+) -> None:
+    """Full-text search of news titles and bodies, best match first, with snippets.
+
+    Words match as prefixes (сенатор finds сенаторы); "quoted words" match as a phrase.
+    SQLite archives use an FTS5 index refreshed at each search; PostgreSQL ranks in Python.
+    """
+    from store.archive import Archive
+    from store.search import search_news
+
+    hits = search_news(
+        Archive(db_url),
+        text,
+        language=language,
+        site=site,
+        since=parse_moment(since) if since else None,
+        limit=limit,
+    )
+    if fmt == "json":
+        echo_json([hit.to_dict() for hit in hits])
+        return
+    if not hits:
+        click.echo("no matches")
+    for hit in hits:
+        published = hit.published or "no date"
+        withdrawn = "  [withdrawn]" if hit.state == "removed" else ""
+        click.echo(f"{hit.score:7.2f}  {hit.key}{withdrawn}")
+        click.echo(f"         {hit.title}  (published {published}; seen {hit.first_seen})")
+        click.echo(f"         {hit.snippet}")
+
+
+@click.command()
+@DB_OPTION
+@click.option("--site", "sites", multiple=True, help="Only this site (repeatable; default: all).")
+@click.option("--since", help="Only entities whose latest capture was fetched since this date.")
+def reparse(db_url: str | None, sites: tuple[str, ...], since: str | None) -> None:
+    """Re-read stored captures with the current parsers; record what they now read differently.
+
+    New versions are written by a crawl named reparse:SITE, so they show as parser changes
+    (cause "parser" in `parlwatch history`), never as changes of the site. A reparse that finds
+    nothing new says so.
+    """
+    from crawler.reparse import reparse_site, sites_with_history
+    from store.archive import Archive
+
+    archive = Archive(db_url)
+    chosen = list(sites) or sites_with_history(archive)
+    moment = parse_moment(since) if since else None
+    for site in chosen:
+        result = reparse_site(archive, site, since=moment)
+        line = f"{site}: {result.captures} captures re-read with parser {result.parser_version}"
+        if not result.changed_anything:
+            click.echo(f"{line} — no change: the parser reads them as the archive holds them")
+        else:
+            click.echo(
+                f"{line} — crawl {result.crawl_id}: {result.new_versions} new versions, "
+                f"{result.changes} parser changes ({result.added} added, {result.removed} removed)"
+            )
+        for problem in result.unreadable:
+            click.echo(f"  unreadable: {problem}", err=True)
+
+
+@click.command()
+@DB_OPTION
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def verify(db_url: str | None, fmt: str) -> None:
+    """Recompute every stored body's SHA-256; report mismatches and missing bodies (exit 1)."""
+    from store.archive import Archive
+    from store.verify import verify_archive
+
+    report = verify_archive(Archive(db_url))
+    if fmt == "json":
+        echo_json(report.to_dict())
+    else:
+        click.echo(
+            f"{report.blobs} bodies checked, {report.ok} intact; "
+            f"{report.captures} captures checked; {report.problems} problem(s)"
+        )
+        for row in report.mismatched:
+            click.echo(f"  MISMATCH {row['digest']} hashes to {row['actual']}: {row['captures']}")
+        for row in report.size_mismatched:
+            click.echo(f"  SIZE {row['digest']}: {row['size']} recorded, {row['actual']} stored")
+        for row in report.unreadable:
+            click.echo(f"  UNREADABLE {row['digest']}: {row['error']}")
+        for row in report.missing:
+            click.echo(f"  MISSING capture {row['capture']} {row['url']}: {row['reason']}")
+    if report.problems:
+        sys.exit(1)
+
+
+@click.command()
+@DB_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8001, show_default=True)
+def serve(db_url: str | None, host: str, port: int) -> None:
+    """Browse the archive read-only in Datasette, with canned queries (SQLite archives)."""
+    from parlwatch.datasette_app import datasette_command
+
+    try:
+        command = datasette_command(db_url, host, port)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    import subprocess
+
+    click.echo(f"serving on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+    sys.exit(subprocess.call(command))
+
+
+MAINTENANCE_COMMANDS = [search, reparse, verify, serve]

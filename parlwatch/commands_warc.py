@@ -1,0 +1,88 @@
+"""``parlwatch export warc`` and ``parlwatch import warc`` (see ``parlwatch.commands_archive``)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from parlwatch.commands_maintenance import DB_OPTION, parse_moment
+
+
+@click.command("warc")
+@DB_OPTION
+@click.option("--since", help="Only captures fetched since this date.")
+@click.option("--site", help="Only captures of this site (e.g. pacsto).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="FILE.warc.gz")
+@click.option("--no-index", is_flag=True, help="Do not write the CDXJ index beside the WARC.")
+def warc_export(
+    db_url: str | None, since: str | None, site: str | None, output: str, no_index: bool
+) -> None:
+    """Captures as WARC 1.1 (request, response, revisit records) plus a CDXJ index beside it.
+
+    Unchanged re-captures are revisit records (identical-payload-digest), 304s are revisits
+    (server-not-modified); fetches without any response are metadata records explaining why.
+    """
+    from reports.warc import export_warc
+    from store.archive import Archive
+
+    result = export_warc(
+        Archive(db_url),
+        Path(output),
+        since=parse_moment(since) if since else None,
+        site=site,
+        write_index=not no_index,
+    )
+    counts = ", ".join(f"{k} {v}" for k, v in sorted(result.records.items()))
+    click.echo(f"wrote {result.path}: {result.captures} captures ({counts})")
+    if result.index:
+        click.echo(f"index: {result.index}")
+
+
+@click.group("import")
+def import_() -> None:
+    """Import captures made elsewhere into the archive."""
+
+
+@import_.command("warc")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@DB_OPTION
+@click.option("--site", help="Treat every capture as this site's (for mirrors and replicas).")
+@click.option(
+    "--group",
+    "group_by",
+    type=click.Choice(["auto", "crawl", "day", "file"]),
+    default="auto",
+    show_default=True,
+    help="Synthetic crawls: per original crawl (parlwatch WARCs), per capture day, or per file.",
+)
+def import_warc_command(
+    files: tuple[str, ...], db_url: str | None, site: str | None, group_by: str
+) -> None:
+    """Ingest the captures of WARC FILES and build history from them, oldest first.
+
+    Captures older than the archive's history are kept but never move it backwards.
+    """
+    from crawler.warc_import import import_warc
+    from store.archive import Archive
+
+    archive = Archive(db_url)
+    problems = 0
+    for file in sorted(files, key=str):
+        result = import_warc(archive, Path(file), site=site, group_by=group_by)
+        click.echo(
+            f"{result.file}: {result.records} records, {result.captures} captures imported, "
+            f"{result.duplicates} already in the archive"
+        )
+        for crawl in result.crawls:
+            click.echo(
+                f"  crawl {crawl['crawl']} import:{crawl['site']} {crawl['status']}: "
+                f"{crawl['new_versions']} new versions, {crawl['changes']} changes, "
+                f"{crawl['stale']} older than the history"
+            )
+        for problem in result.problems:
+            click.echo(f"  problem: {problem}", err=True)
+        problems += len(result.problems)
+    if problems:
+        sys.exit(1)

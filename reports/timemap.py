@@ -1,0 +1,56 @@
+"""Memento TimeMaps (RFC 7089 section 5, ``application/link-format``) of a URL's captures.
+
+Mementos are the captures that got an HTTP response (a 304 included: it re-confirms the page as
+of that moment); fetches that failed without a response are not states of the resource. The
+URI of a memento is ``<archive>/<timestamp14>/<url as fetched>``: the address under which pywb
+replays an exported WARC (``wb-manager add parlwatch FILE.warc.gz``, then ``wayback``), which is
+the default ``--archive-url``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from email.utils import format_datetime
+
+from store.capture_index import CaptureRow
+
+DEFAULT_ARCHIVE_URL = "http://localhost:8080/parlwatch"
+CONTENT_TYPE = "application/link-format"
+
+
+def http_date(value: datetime) -> str:
+    """RFC 1123 date as Memento's ``datetime`` attribute wants it: ``Sun, 01 Jun 2025 …GMT``."""
+    from datetime import UTC
+
+    return format_datetime(value.replace(tzinfo=UTC), usegmt=True)
+
+
+def mementos(rows: list[CaptureRow]) -> list[CaptureRow]:
+    return [row for row in rows if row.status is not None]
+
+
+def timemap(
+    original: str,
+    rows: list[CaptureRow],
+    archive_url: str = DEFAULT_ARCHIVE_URL,
+) -> str:
+    """The TimeMap of ``original`` listing ``rows`` (oldest first) as link-format text."""
+    base = archive_url.rstrip("/")
+    items = sorted(mementos(rows), key=lambda r: (r.fetched_at, r.id))
+    links = [f'<{original}>; rel="original"']
+    self_link = f'<{base}/timemap/link/{original}>; rel="self"; type="{CONTENT_TYPE}"'
+    if items:
+        self_link += (
+            f'; from="{http_date(items[0].fetched_at)}"; until="{http_date(items[-1].fetched_at)}"'
+        )
+    links.append(self_link)
+    links.append(f'<{base}/{original}>; rel="timegate"')
+    for position, row in enumerate(items):
+        rel = ["first"] if position == 0 else []
+        rel += ["last"] if position == len(items) - 1 else []
+        rel.append("memento")
+        links.append(
+            f'<{base}/{row.timestamp}/{row.url}>; rel="{" ".join(rel)}"; '
+            f'datetime="{http_date(row.fetched_at)}"'
+        )
+    return ",\n".join(links) + "\n"

@@ -1,0 +1,81 @@
+"""Captures with everything a WARC writer needs: headers sent and received, crawl, body."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from store.archive import Archive
+from store.capture_index import CaptureRow, capture_query, capture_row
+from store.captures import body_digest, read_body
+from store.models import Blob, Capture, Crawl
+
+
+@dataclass
+class FullCapture:
+    row: CaptureRow
+    headers: dict[str, str]
+    request_headers: dict[str, str]
+
+
+@dataclass
+class CrawlInfo:
+    id: int
+    spider: str
+    status: str
+    started: datetime
+    finished: datetime | None
+    reason: str | None
+    params: dict
+
+
+def site_of_spider(spider: str | None) -> str | None:
+    """``pacsto``, ``reparse:pacsto`` and ``import:pacsto`` all belong to the site ``pacsto``."""
+    return spider.split(":")[-1] if spider else None
+
+
+def export_captures(
+    archive: Archive, since: datetime | None = None, site: str | None = None
+) -> list[FullCapture]:
+    """Captures in fetch order (optionally since a time, of one site)."""
+    query = capture_query().add_columns(Capture.headers, Capture.request_headers)
+    if since is not None:
+        query = query.where(Capture.fetched_at >= since)
+    query = query.order_by(Capture.fetched_at, Capture.id)
+    out = []
+    with archive.session() as session:
+        for capture, size, spider, headers, request_headers in session.execute(query):
+            if site and site_of_spider(spider) != site:
+                continue
+            out.append(
+                FullCapture(
+                    capture_row(capture, size, spider), dict(headers or {}), request_headers or {}
+                )
+            )
+    return out
+
+
+def crawl_infos(archive: Archive, ids: set[int]) -> dict[int, CrawlInfo]:
+    with archive.session() as session:
+        return {
+            c.id: CrawlInfo(c.id, c.spider, c.status, c.started, c.finished, c.reason, c.params)
+            for c in session.scalars(select(Crawl).where(Crawl.id.in_(ids)))
+        }
+
+
+class BodyMissing(LookupError):
+    pass
+
+
+def load_body(archive: Archive, digest: str) -> bytes:
+    """The stored bytes of ``digest``; raises when missing or when they do not hash to it."""
+    with archive.session() as session:
+        blob = session.get(Blob, digest)
+        if blob is None:
+            raise BodyMissing(f"no stored body {digest}")
+        body = read_body(blob)
+    if body_digest(body) != digest:
+        raise BodyMissing(f"stored body {digest} is damaged (hashes to {body_digest(body)})")
+    return body

@@ -77,6 +77,7 @@ class ArchivePipeline:
             "pages": sum(self.pages.values()),
             "pages_by_outcome": dict(self.pages),
             "records_by_type": dict(self.records),
+            "entities_by_type": _entities_by_type(self.batch),
             "critical_pages": self.critical_pages,
             "scrapy": _json_stats(self.crawler.stats.get_stats()),
         }
@@ -109,6 +110,18 @@ class ArchivePipeline:
         if problems:
             return FAILED, "page not usable — " + "; ".join(problems)
         return FINISHED, None
+
+
+def _entities_by_type(batch: ObservationBatch) -> dict[str, int]:
+    """Distinct entities the crawl saw, or confirmed unchanged (304), by type.
+
+    Unlike ``records_by_type`` this does not depend on how many pages were parsed again rather
+    than answered 304, so crawls can be compared by it (``crawler.monitoring``).
+    """
+    kinds = Counter(obs.type for obs in batch.observations.values())
+    for key in batch.confirmed.keys() - batch.observations.keys():
+        kinds[key.split("/")[2]] += 1  # keys are {site}/{language}/{type}/...
+    return dict(kinds)
 
 
 def _capture_record(item: PageItem) -> CaptureRecord:

@@ -6,9 +6,11 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
-REGISTRY_FILE = Path(__file__).with_name("sites.toml")
+REGISTRY_FILE = files("crawler").joinpath("sites.toml")  # also inside an egg (scrapyd)
 
 
 @dataclass(frozen=True)
@@ -46,10 +48,9 @@ class RegistryError(ValueError):
 
 
 @cache
-def load_registry(path: Path = REGISTRY_FILE) -> dict[str, SiteConfig]:
+def load_registry(path: Path | Traversable = REGISTRY_FILE) -> dict[str, SiteConfig]:
     """Site id -> config, in file order; a malformed entry raises ``RegistryError``."""
-    with open(path, "rb") as handle:
-        data = tomllib.load(handle)
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
     sites: dict[str, SiteConfig] = {}
     for entry in data.get("site", []):
         try:

@@ -31,6 +31,9 @@ HTTPERROR_ALLOW_ALL = True
 REQUEST_FINGERPRINTER_CLASS = "crawler.fingerprint.LanguageAwareFingerprinter"
 
 ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
+# A live progress line when stderr is a terminal; silent otherwise (and False turns it off).
+EXTENSIONS = {"crawler.progress.CrawlProgress": 500}
+PARLWATCH_PROGRESS = True
 
 # The archive: any SQLAlchemy URL; None means $PARLWATCH_DB or ./parlwatch.db.
 PARLWATCH_DB = None

@@ -89,7 +89,7 @@ def crawl(
     if unknown:
         raise click.BadParameter(f"unknown site(s) {', '.join(unknown)}; known: {', '.join(known)}")
     urls = _base_url_map(base_urls, chosen)
-    overrides = {"LOG_LEVEL": "INFO" if verbose else "WARNING"}
+    overrides = {"LOG_LEVEL": "INFO" if verbose else "WARNING", "PARLWATCH_PROGRESS": not verbose}
     extra = {"languages": languages} if languages else {}
     summaries = run_crawls(chosen, urls, db_url=db_url, overrides=overrides, **extra)
     failed = False
@@ -101,6 +101,10 @@ def crawl(
             continue
         click.echo(_crawl_summary_text(name, summary))
         failed = failed or summary.status != "finished"
+    from parlwatch.notify import notify_crawls
+
+    finished = [s.crawl_id for s in summaries.values() if s is not None and s.status == "finished"]
+    notify_crawls(db_url, finished, echo=lambda line: click.echo(line, err=True))
     if failed:
         sys.exit(1)
 
@@ -177,26 +181,6 @@ def changes(
         keys = assembly_news_keys(archive)
         rows = [row for row in rows if row.entity in keys]
     click.echo(changes_json(rows) if fmt == "json" else changes_text(rows))
-
-
-@cli.command()
-@DB_OPTION
-@click.option("--spider", help="Only crawls of this spider.")
-@click.option("--last", type=int, default=20, show_default=True, help="How many crawls.")
-def crawls(db_url: str | None, spider: str | None, last: int) -> None:
-    """List recent crawls with their status, newest first."""
-    from store.archive import Archive
-    from store.queries import list_crawls
-
-    for row in list_crawls(Archive(db_url), spider=spider, last=last):
-        stats = row.stats
-        click.echo(
-            f"{row.id:>4}  {row.spider:<10} {row.status:<11} {row.started}  "
-            f"pages {stats.get('pages', 0):>3}  "
-            f"versions {stats.get('history/new_versions', 0):>3}  "
-            f"changes {stats.get('history/changes', 0):>3}"
-            + (f"  ({row.reason})" if row.reason else "")
-        )
 
 
 @cli.command()
@@ -379,9 +363,13 @@ def replica(site: str, port: int, version: str | None) -> None:
 def _register_commands() -> None:
     """Commands that live in their own modules."""
     from parlwatch.commands_archive import ARCHIVE_COMMANDS, warc_export
+    from parlwatch.commands_crawls import crawls
+    from parlwatch.commands_notify import notify
     from parlwatch.commands_report import report
+    from parlwatch.commands_schedule import schedule, scheduler
 
-    cli.add_command(report)
+    for command in (report, crawls, schedule, scheduler, notify):
+        cli.add_command(command)
     for command in ARCHIVE_COMMANDS:
         cli.add_command(command)
     export.add_command(warc_export)

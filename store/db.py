@@ -33,6 +33,9 @@ def make_engine(url: str | None = None, *, create: bool = True) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     if create:
+        import store.notifications  # noqa: F401  (registers the notification tables)
+        import store.schedules  # noqa: F401  (registers the schedule and lock tables)
+
         Base.metadata.create_all(engine)
     return engine
 

@@ -1,0 +1,36 @@
+"""Options and helpers shared by the scheduling, crawls and notify commands."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from store.archive import Archive
+
+DB_OPTION = click.option(
+    "--db",
+    "db_url",
+    envvar="PARLWATCH_DB",
+    help="Archive: SQLAlchemy URL or SQLite file [env PARLWATCH_DB; default ./parlwatch.db].",
+)
+FORMAT_OPTION = click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+
+
+def archive_at(db_url: str | None) -> Archive:
+    """The archive named by ``--db`` (or ``$PARLWATCH_DB``, or ./parlwatch.db)."""
+    from store.archive import Archive
+
+    return Archive(db_url)
+
+
+def stamp(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%SZ") if moment else "-"
+
+
+def iso(moment: datetime | None) -> str | None:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None

@@ -1,0 +1,230 @@
+"""The scheduler's decisions, in process with a fake launcher: locks, overlaps, missed slots.
+
+The real thing (child processes, replicas, SIGTERM) is in ``test_scheduler_e2e.py``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+from datetime import timedelta
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from parlwatch.commands_schedule import crawls, schedule
+from parlwatch.scheduling import Job, Scheduler
+from store import schedules as store
+from store.archive import Archive, utcnow
+from store.crawl_history import get_crawl
+
+_pids = itertools.count(1000)
+
+
+class FakeCrawl:
+    """Stands in for a ``parlwatch crawl`` child: opens a crawl row, ends when told."""
+
+    def __init__(self, job: Job, db_url: str) -> None:
+        self.job, self.pid, self.code = job, next(_pids), None
+        self.archive = Archive(db_url)
+        self.crawl_id = self.archive.start_crawl(job.site, {"languages": ["en"]})
+        self.terminated = False
+
+    def poll(self):
+        return self.code
+
+    def terminate(self) -> None:
+        self.terminated = True
+
+    def kill(self) -> None:
+        self.code = -9
+
+    def output(self) -> str:
+        return "fake crawl output"
+
+    def finish(self, status: str = "finished") -> None:
+        self.archive.finish_crawl(self.crawl_id, status, stats={"pages": 3})
+        self.code = 0
+
+
+@pytest.fixture
+def launched():
+    return []
+
+
+@pytest.fixture
+def make_scheduler(sqlite_url, launched):
+    def launcher(job, db_url):
+        crawl = FakeCrawl(job, db_url)
+        launched.append(crawl)
+        return crawl
+
+    def make(**kwargs):
+        return Scheduler(sqlite_url, launcher=launcher, notifier=lambda *_: None, **kwargs)
+
+    return make
+
+
+def add(archive, sites, due_in=timedelta(0), every=3600, **fields):
+    now = utcnow()
+    return store.add_schedule(
+        archive,
+        sites=sites,
+        every_seconds=every,
+        timezone="UTC",
+        jitter_seconds=0,
+        base_urls={},
+        created_at=now - timedelta(days=1),
+        next_run_at=now + due_in,
+        **fields,
+    ).id
+
+
+def test_two_schedules_for_one_site_start_one_crawl(make_scheduler, launched, caplog):
+    scheduler = make_scheduler()
+    add(scheduler.archive, ["pacsto", "duma_ru"])
+    add(scheduler.archive, ["pacsto"])
+    with caplog.at_level(logging.INFO, "parlwatch.scheduler"):
+        scheduler.tick()
+    assert sorted(c.job.site for c in launched) == ["duma_ru", "pacsto"]
+    assert "pacsto: run of schedule 2 skipped: already waiting to start" in caplog.text
+    # the next due run of the same site while it is still crawling is skipped too
+    add(scheduler.archive, ["pacsto"], due_in=timedelta(seconds=-1))
+    scheduler.tick()
+    assert len(launched) == 2
+    assert "still crawling it" in caplog.text
+
+
+def test_a_site_locked_by_another_scheduler_is_not_crawled(make_scheduler, launched, caplog):
+    first, second = make_scheduler(), make_scheduler()
+    add(first.archive, ["pacsto"])
+    first.tick()
+    assert [c.job.site for c in launched] == ["pacsto"]
+    add(second.archive, ["pacsto"], due_in=timedelta(seconds=-5))
+    with caplog.at_level(logging.WARNING, "parlwatch.scheduler"):
+        second.tick()
+    assert len(launched) == 1, "the second scheduler must not start an overlapping crawl"
+    assert f"being crawled by {first.holder}" in caplog.text
+    # once the first crawl ends, its lock is released and the site can be crawled again
+    launched[0].finish()
+    first.tick()
+    assert store.list_locks(first.archive) == []
+    add(second.archive, ["pacsto"], due_in=timedelta(seconds=-5))
+    second.tick()
+    assert len(launched) == 2
+
+
+def test_missed_slots_collapse_into_one_run(make_scheduler, launched, caplog):
+    scheduler = make_scheduler()
+    schedule_id = add(scheduler.archive, ["pacsto"], due_in=timedelta(hours=-5, minutes=-30))
+    with caplog.at_level(logging.INFO, "parlwatch.scheduler"):
+        scheduler.tick()
+        launched[0].finish()
+        scheduler.tick()
+    assert len(launched) == 1, "five missed hourly slots must give one crawl, not six"
+    row = store.get_schedule(scheduler.archive, schedule_id)
+    assert utcnow() < row.next_run_at <= utcnow() + timedelta(hours=1)
+    assert "6 slots missed" in caplog.text and "running once" in caplog.text
+    assert "crawl " in row.last_result and "finished" in row.last_result
+
+
+def test_an_expired_lock_is_taken_over_and_its_crawl_marked_interrupted(make_scheduler, launched):
+    scheduler = make_scheduler()
+    archive = scheduler.archive
+    orphan = archive.start_crawl("pacsto")
+    assert store.acquire_lock(archive, "pacsto", "dead-host:1:x", ttl=-1)
+    add(archive, ["pacsto"])
+    scheduler.tick()
+    assert [c.job.site for c in launched] == ["pacsto"]
+    assert get_crawl(archive, orphan).status == "interrupted"
+    assert [lock.holder for lock in store.list_locks(archive)] == [scheduler.holder]
+
+
+def test_a_child_that_dies_leaves_no_running_crawl(make_scheduler, launched):
+    scheduler = make_scheduler()
+    add(scheduler.archive, ["pacsto"])
+    scheduler.tick()
+    launched[0].code = -9  # killed: the crawl row was never closed
+    scheduler.tick()
+    crawl = get_crawl(scheduler.archive, launched[0].crawl_id)
+    assert crawl.status == "interrupted"
+    assert "exit -9" in crawl.reason
+    assert store.list_locks(scheduler.archive) == []
+
+
+def test_paused_schedules_do_not_run_and_max_parallel_holds(make_scheduler, launched):
+    scheduler = make_scheduler(max_parallel=1)
+    paused = add(scheduler.archive, ["kenesh_kg"])
+    store.set_enabled(scheduler.archive, paused, False, None)
+    add(scheduler.archive, ["pacsto", "duma_ru"])
+    scheduler.tick()
+    assert [c.job.site for c in launched] == ["pacsto"]
+    launched[0].finish()
+    scheduler.tick()
+    assert [c.job.site for c in launched] == ["pacsto", "duma_ru"]
+
+
+def test_shutdown_terminates_children_and_releases_locks(make_scheduler, launched):
+    scheduler = make_scheduler(stop_timeout=0.3)
+    add(scheduler.archive, ["pacsto"])
+    scheduler.tick()
+    scheduler.request_stop()
+    scheduler.shutdown()
+    assert launched[0].terminated
+    assert get_crawl(scheduler.archive, launched[0].crawl_id).status == "interrupted"
+    assert store.list_locks(scheduler.archive) == []
+
+
+def test_schedule_commands(sqlite_url):
+    group = click.Group(commands={"schedule": schedule, "crawls": crawls})
+    run = CliRunner().invoke
+    added = run(
+        group,
+        ["schedule", "add", "pacsto", "duma_ru", "--cron", "0 6 * * *", "--timezone",
+         "Europe/Moscow", "--window", "05:00-08:00", "--jitter", "10m", "--base-url",
+         "pacsto=http://127.0.0.1:9", "--db", sqlite_url],
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    assert "schedule 1: pacsto duma_ru" in added.output
+    listed = json.loads(
+        run(group, ["schedule", "list", "--db", sqlite_url, "--format", "json"]).output
+    )
+    assert listed[0]["base_urls"] == {"pacsto": "http://127.0.0.1:9"}
+    assert listed[0]["state"] == "active" and listed[0]["next_run"].endswith("Z")
+    assert run(group, ["schedule", "pause", "1", "--db", sqlite_url]).exit_code == 0
+    assert "paused" in run(group, ["schedule", "list", "--db", sqlite_url]).output
+    assert "next run" in run(group, ["schedule", "resume", "1", "--db", sqlite_url]).output
+    assert run(group, ["schedule", "remove", "1", "--db", sqlite_url]).exit_code == 0
+    assert "no schedules" in run(group, ["schedule", "list", "--db", sqlite_url]).output
+    bad = run(
+        group,
+        ["schedule", "add", "pacsto", "--every", "1h", "--cron", "* * * * *", "--db", sqlite_url],
+    )
+    assert bad.exit_code == 2
+    assert (
+        run(group, ["schedule", "add", "nosuchsite", "--every", "1h", "--db", sqlite_url]).exit_code
+        == 2
+    )
+
+
+def test_locks_claims_and_deliveries_are_atomic_on_every_backend(archive):
+    """The same guarantees on SQLite and PostgreSQL (a team's shared archive)."""
+    from store.notifications import add_target, claim_delivery
+
+    assert store.acquire_lock(archive, "pacsto", "a", ttl=60)
+    assert not store.acquire_lock(archive, "pacsto", "b", ttl=60)
+    assert store.heartbeat(archive, "a", ttl=60) == 1
+    assert not store.release_lock(archive, "pacsto", "b")
+    assert store.release_lock(archive, "pacsto", "a")
+    assert store.acquire_lock(archive, "pacsto", "b", ttl=60)
+    schedule_id = add(archive, ["pacsto"])
+    due = store.get_schedule(archive, schedule_id).next_run_at
+    later = due + timedelta(hours=1)
+    assert store.claim_run(archive, schedule_id, due, later, utcnow())
+    assert not store.claim_run(archive, schedule_id, due, later, utcnow()), "claimed twice"
+    crawl_id = archive.start_crawl("pacsto")
+    target = add_target(archive, "t", "http://127.0.0.1:9/")
+    assert claim_delivery(archive, target.id, crawl_id) is not None
+    assert claim_delivery(archive, target.id, crawl_id) is None

@@ -134,7 +134,16 @@ def page(srv: ReplicaServer, path: str, headers: dict | None = None) -> list[str
 
 def test_site_listing_and_versions(srv: ReplicaServer) -> None:
     assert "pacsto" in available_sites()
-    assert srv.versions == ["2024", "2025", "2026", "xss", "outage", "maintenance"]
+    assert srv.versions == [
+        "2024",
+        "2025",
+        "2026",
+        "2026-06",
+        "2026-09",
+        "xss",
+        "outage",
+        "maintenance",
+    ]
     assert srv.url.startswith("http://127.0.0.1:") and not srv.url.endswith("/")
     with pytest.raises(ValueError):
         srv.set_version("2027")
@@ -264,8 +273,9 @@ def test_robots_txt_and_polite_crawl(srv: ReplicaServer) -> None:
     home = links(fetch(srv.url + "/")[2])
     assert "/search" in home and "/admin/" in home  # bait a polite spider must leave alone
 
-    # every allowed internal link resolves: 4 fixed pages plus the news items, in both languages
-    for version, pages in (("2025", 6), ("2026", 8)):
+    # every allowed internal link resolves: 4 fixed pages, the member states list and its 5
+    # country pages, plus the news items, in both languages
+    for version, pages in (("2025", 12), ("2026", 14)):
         srv.set_version(version)
         for headers in ({}, EN):
             seen, todo = set(), ["/"]

@@ -128,12 +128,13 @@ def _base_url_map(values: tuple[str, ...], sites: list[str]) -> dict[str, str]:
 def _crawl_summary_text(spider: str, summary) -> str:
     stats = summary.stats
     outcomes = stats.get("pages_by_outcome", {})
-    failed = sum(n for outcome, n in outcomes.items() if outcome != "ok")
+    # "gone" is a page that answered a definite 404/410 for a withdrawn item: news, not failure
+    failed = sum(n for outcome, n in outcomes.items() if outcome not in ("ok", "gone"))
     lines = [
         f"crawl {summary.crawl_id} of {spider}: {summary.status}"
         + (f" — {summary.reason}" if summary.reason else ""),
-        f"  pages: {stats.get('pages', 0)} ({failed} failed: "
-        + (", ".join(f"{k} {v}" for k, v in sorted(outcomes.items()) if k != "ok") or "none")
+        f"  pages: {stats.get('pages', 0)} ({failed} failed; "
+        + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items()))
         + ")",
         f"  records: {sum(stats.get('records_by_type', {}).values())} "
         + json.dumps(stats.get("records_by_type", {})),

@@ -46,7 +46,7 @@ def test_first_two_crawls_finish(history):
     _archive, steps = history
     for step in (0, 1):
         assert steps[step]["exit"] == 0, steps[step]["stdout"] + steps[step]["stderr"][-3000:]
-        assert "finished" in steps[step]["stdout"]
+        assert "of pacsto: finished" in steps[step]["stdout"]
 
 
 def test_2026_crawl_finds_exactly_the_russian_delegation_and_new_news(history):
@@ -88,7 +88,7 @@ def test_outage_and_maintenance_crawls_fail_and_record_nothing(history):
     ]
     for step in (2, 3):
         assert steps[step]["exit"] == 1
-        assert "failed" in steps[step]["stdout"]
+        assert "of pacsto: failed" in steps[step]["stdout"]
         assert steps[step]["counts"]["captures"] > steps[step - 1]["counts"]["captures"], (
             "failed fetches are captures too"
         )

@@ -171,16 +171,19 @@ def _modified(cs: ChangeSet) -> list[Part]:
                     ("t", " -> "),
                     ("s", _flat(b)),
                 ]
-        elif key == "body":
+        elif key in ("body", "biography"):
             words = changed_words(word_diff(a, b))
-            parts.append(("t", f"text edited ({words} word{'s' if words != 1 else ''} changed)"))
+            what = "text" if key == "body" else "biography"
+            parts.append(("t", f"{what} edited ({words} word{'s' if words != 1 else ''} changed)"))
         else:
             parts += [("t", f"{_LABELS.get(key, key)} changed — ")] + _quoted_change(a, b)
+    if cs.type == "member" and new.get("name"):
+        parts = [("s", _flat(new["name"])), ("t", ": ")] + [p for p in parts if p != ("t", "")]
     return parts or [("t", "edited")]
 
 
-_KEY_ORDER = ["name", "role", "title", "published", "label", "url", "body", "chamber",
-              "role_text", "profile_url", "position"]  # fmt: skip
+_KEY_ORDER = ["name", "role", "post", "title", "published", "label", "url", "body", "biography",
+              "chamber", "role_text", "profile_url", "position"]  # fmt: skip
 _LABELS = {"published": "date", "role_text": "role as written", "profile_url": "profile link"}
 
 

@@ -142,3 +142,13 @@ def test_net_collapses_modified_a_b_c_and_cancels_a_b_a():
     back = [change_set(a, b, n=1, country="KG"), change_set(b, a, n=2, country="KG")]
     changes, [flip] = net_changes(back)
     assert changes == [] and flip.steps == 2 and flip.crawls == [1, 2]
+
+
+def test_a_member_edit_names_the_member_and_what_changed():
+    from reports.describe import statement
+
+    old = {"name": "Ashurzoda Faridun", "post": "Deputy", "biography": "One two three."}
+    new = dict(old, post="Deputy, Chairman", biography="One two four.")
+    text = "".join(part for _kind, part in statement(change_set(old, new, kind="member")))
+    assert text.startswith("Ashurzoda Faridun: post changed")
+    assert "biography edited (2 words changed)" in text  # one word out, one in

@@ -1,7 +1,8 @@
 """End to end: the assembly's own member lists (pacsto country pages) over HTTP.
 
 The pacsto replica goes 2026 -> 2026-06 (the Russian edition replaces a member and changes a
-post) -> 2026-09 (the English edition catches up) -> maintenance -> 2026-09. The national
+post) -> 2026-09 (the English edition catches up) -> maintenance -> 2026-09 -> 2026-12 (the
+English Kyrgyz country page says 5 deputies, the block 6) -> 2026-09. The national
 replicas stay at 2026 beside it, for the assembly-vs-national checks. ``countries.json`` in the
 replica says what the country pages show.
 """
@@ -31,7 +32,7 @@ MANIFEST = json.loads(
     )
 )
 EVENTS = MANIFEST["events"]
-STEPS = ["2026", "2026-06", "2026-09", "maintenance", "2026-09"]
+STEPS = ["2026", "2026-06", "2026-09", "maintenance", "2026-09", "2026-12", "2026-09"]
 NATIONAL = ["duma_ru", "council_ru", "parlament_tj"]
 
 
@@ -142,3 +143,19 @@ def test_maintenance_ends_no_tenure(history):
     assert list_changes(archive, crawl_id=runs[4]["crawl"].id) == []
     ended = [t for t in member_tenures(archive, source="pacsto") if t.end is not None]
     assert len(ended) == 2, "only the replaced member, once per language"
+
+
+def test_block_and_country_page_disagreeing_is_reported_not_merged(history):
+    archive, runs = history
+
+    def findings(run):
+        return [f for f in run["checks"] if f.kind == "block-vs-country-page"]
+
+    assert findings(runs[4]) == []
+    (finding,) = findings(runs[5])
+    assert (finding.country, finding.values) == ("KG", {"block": 6, "country-page": 5})
+    assert "pacsto/en/delegation/KG" in finding.subject
+    assert list_changes(archive, crawl_id=runs[5]["crawl"].id) == [], "the block's version stays"
+    kg = current_states(archive, "delegation", site="pacsto", country="KG")
+    assert {s.language: s.content["seats"] for s in kg} == {"en": 6, "ru": 6}
+    assert findings(runs[6]) == [], "closed when the page agrees again"

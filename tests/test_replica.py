@@ -140,6 +140,7 @@ def test_site_listing_and_versions(srv: ReplicaServer) -> None:
         "2026",
         "2026-06",
         "2026-09",
+        "2026-12",
         "xss",
         "outage",
         "maintenance",

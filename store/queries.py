@@ -45,6 +45,18 @@ class CrawlRow:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    @classmethod
+    def from_model(cls, crawl: Crawl) -> CrawlRow:
+        return cls(
+            id=crawl.id,
+            spider=crawl.spider,
+            status=crawl.status,
+            started=_iso(crawl.started) or "",
+            finished=_iso(crawl.finished),
+            reason=crawl.reason,
+            stats=crawl.stats or {},
+        )
+
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat(timespec="seconds") + "Z" if value is not None else None
@@ -97,18 +109,7 @@ def list_crawls(
     if last:
         query = query.limit(last)
     with archive.session() as session:
-        return [
-            CrawlRow(
-                id=c.id,
-                spider=c.spider,
-                status=c.status,
-                started=_iso(c.started) or "",
-                finished=_iso(c.finished),
-                reason=c.reason,
-                stats=c.stats or {},
-            )
-            for c in session.scalars(query)
-        ]
+        return [CrawlRow.from_model(c) for c in session.scalars(query)]
 
 
 def count_rows(archive: Archive) -> dict[str, int]:

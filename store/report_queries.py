@@ -201,18 +201,7 @@ def crawls_between(
     if spiders:
         query = query.where(Crawl.spider.in_(spiders))
     with archive.session() as session:
-        return [
-            CrawlRow(
-                id=c.id,
-                spider=c.spider,
-                status=c.status,
-                started=_iso(c.started) or "",
-                finished=_iso(c.finished),
-                reason=c.reason,
-                stats=c.stats or {},
-            )
-            for c in session.scalars(query)
-        ]
+        return [CrawlRow.from_model(c) for c in session.scalars(query)]
 
 
 def seat_history(

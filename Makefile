@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install demo test lint format clean
+.PHONY: install demo test lint format bench clean
 
 install: $(VENV)/.installed
 
@@ -22,6 +22,9 @@ lint: install
 
 test: lint
 	$(BIN)/pytest -n 2 --dist loadfile
+
+bench: install
+	$(BIN)/python benchmarks/crawl_replicas.py -o artifacts/bench.json
 
 format: install
 	$(BIN)/ruff format .

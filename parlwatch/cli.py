@@ -380,4 +380,12 @@ _register_commands()
 
 
 def main() -> None:
-    cli(prog_name="parlwatch")
+    """The console entry point: archive errors become one clear line, not a traceback."""
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+
+    try:
+        cli(prog_name="parlwatch")
+    except (OperationalError, ArgumentError, NoSuchModuleError) as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        click.echo(f"error: cannot use the archive database: {reason}", err=True)
+        sys.exit(2)

@@ -67,3 +67,19 @@ def test_bad_since_is_a_clear_error(tmp_path):
     )
     assert result.exit_code == 2
     assert "not a date" in result.output
+
+
+@pytest.mark.parametrize("url", ["foo://bar", "postgresql://nobody@127.0.0.1:1/none"])
+def test_an_unusable_archive_is_one_clear_line(url):
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "parlwatch", "changes", "--db", url],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: cannot use the archive database:")
+    assert "Traceback" not in done.stderr

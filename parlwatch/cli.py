@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from parlwatch import __version__
+from parlwatch.cli_options import check_languages
 
 DB_OPTION = click.option(
     "--db",
@@ -89,7 +90,10 @@ def crawl(
     if unknown:
         raise click.BadParameter(f"unknown site(s) {', '.join(unknown)}; known: {', '.join(known)}")
     urls = _base_url_map(base_urls, chosen)
-    overrides = {"LOG_LEVEL": "INFO" if verbose else "WARNING", "PARLWATCH_PROGRESS": not verbose}
+    if languages:
+        check_languages(chosen, languages)
+    # the summary below reports every failure with its reason; -v shows Scrapy's own log
+    overrides = {"LOG_LEVEL": "INFO" if verbose else "CRITICAL", "PARLWATCH_PROGRESS": not verbose}
     extra = {"languages": languages} if languages else {}
     summaries = run_crawls(chosen, urls, db_url=db_url, overrides=overrides, **extra)
     failed = False
@@ -114,14 +118,15 @@ def _base_url_map(values: tuple[str, ...], sites: list[str]) -> dict[str, str]:
     urls: dict[str, str] = {}
     for value in values:
         site, sep, url = value.partition("=")
-        if sep and "://" not in site:
-            if site not in sites:
-                raise click.BadParameter(f"--base-url names {site!r}, which is not being crawled")
-            urls[site] = url
-        elif len(sites) == 1:
-            urls[sites[0]] = value
-        else:
-            raise click.BadParameter("with several sites, write --base-url SITE=URL")
+        if not sep or "://" in site:
+            if len(sites) != 1:
+                raise click.BadParameter("with several sites, write --base-url SITE=URL")
+            site, url = sites[0], value
+        elif site not in sites:
+            raise click.BadParameter(f"--base-url names {site!r}, which is not being crawled")
+        if not url.startswith(("http://", "https://")):
+            raise click.BadParameter(f"{value!r}: a base URL starts with http:// or https://")
+        urls[site] = url
     return urls
 
 
@@ -331,7 +336,8 @@ def parse(file: Path, url: str, language: str | None, content_type: str | None) 
     help="Archive file for the demo (default: a new file in a temporary folder).",
 )
 def demo(db_path: Path | None) -> None:
-    """Offline demo: serve the pacsto replica, crawl version 2025, then 2026, print the changes."""
+    """Offline demo: serve replicas of every site, crawl them as in 2025, 2026 and mid-2026, and
+    print the changes. The archive it leaves is ready for members, check and report."""
     from parlwatch.demo import run_demo
 
     sys.exit(run_demo(db_path, echo=click.echo))
@@ -341,7 +347,7 @@ def demo(db_path: Path | None) -> None:
 @click.option("--site", default="pacsto", show_default=True, help="Which replica to serve.")
 @click.option(
     "--port",
-    type=int,
+    type=click.IntRange(0, 65535),
     default=8000,
     show_default=True,
     help="Port on 127.0.0.1 (0: any free port).",
@@ -380,12 +386,26 @@ _register_commands()
 
 
 def main() -> None:
-    """The console entry point: archive errors become one clear line, not a traceback."""
-    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+    """The console entry point: bad input becomes one clear line, not a traceback.
 
+    ``PARLWATCH_DEBUG=1`` lets the traceback through, for bug reports.
+    """
+    import os
+
+    from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError
+    from warcio.exceptions import ArchiveLoadFailed
+
+    from store.snapshots import IntegrityError
+
+    if os.environ.get("PARLWATCH_DEBUG"):
+        cli(prog_name="parlwatch")
+        return
     try:
         cli(prog_name="parlwatch")
-    except (OperationalError, ArgumentError, NoSuchModuleError) as exc:
+    except (DatabaseError, ArgumentError, NoSuchModuleError) as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         click.echo(f"error: cannot use the archive database: {reason}", err=True)
         sys.exit(2)
+    except (OSError, ValueError, LookupError, IntegrityError, ArchiveLoadFailed) as exc:
+        click.echo(f"error: {str(exc).strip() or type(exc).__name__}", err=True)
+        sys.exit(1)

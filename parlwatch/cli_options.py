@@ -34,3 +34,21 @@ def stamp(moment: datetime | None) -> str:
 
 def iso(moment: datetime | None) -> str | None:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
+def check_languages(sites: list[str], languages: str) -> None:
+    """Refuse a --language that one of ``sites`` does not publish, before anything starts."""
+    from scrapy.spiderloader import SpiderLoader
+
+    from crawler.runner import crawl_settings
+
+    loader = SpiderLoader.from_settings(crawl_settings())
+    wanted = {lang.strip() for lang in languages.split(",") if lang.strip()}
+    for site in sites:
+        missing = wanted - set(loader.load(site).languages)
+        if missing:
+            have = ", ".join(loader.load(site).languages)
+            raise click.BadParameter(
+                f"{site} has no {', '.join(sorted(missing))} edition (it has: {have})",
+                param_hint="--language",
+            )

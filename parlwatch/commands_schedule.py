@@ -94,6 +94,7 @@ def schedule_add(
       parlwatch schedule add pacsto --every 1m --base-url http://127.0.0.1:8000
     """
     from crawler.runner import spider_names
+    from parlwatch.cli_options import check_languages
     from parlwatch.scheduling import Rule, Window
     from store.archive import utcnow
     from store.schedules import add_schedule
@@ -105,6 +106,8 @@ def schedule_add(
     unknown = [s for s in chosen if s not in known]
     if unknown:
         raise click.BadParameter(f"unknown site(s) {', '.join(unknown)}; known: {', '.join(known)}")
+    if languages:
+        check_languages(chosen, languages)
     created = utcnow()
     try:
         rule = Rule(

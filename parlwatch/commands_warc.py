@@ -19,7 +19,8 @@ from parlwatch.commands_maintenance import DB_OPTION, parse_moment
 def warc_export(
     db_url: str | None, since: str | None, site: str | None, output: str, no_index: bool
 ) -> None:
-    """Captures as WARC 1.1 (request, response, revisit records) plus a CDXJ index beside it.
+    """Captures as WARC 1.1 (warcinfo, request, response, revisit, and metadata records for
+    failed fetches) plus a CDXJ index beside it.
 
     Unchanged re-captures are revisit records (identical-payload-digest), 304s are revisits
     (server-not-modified); fetches without any response are metadata records explaining why.

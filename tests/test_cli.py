@@ -83,3 +83,41 @@ def test_an_unusable_archive_is_one_clear_line(url):
     assert done.returncode == 2
     assert done.stderr.startswith("error: cannot use the archive database:")
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["crawl", "pacsto", "--language", "xx"], "pacsto has no xx edition"),
+        (["crawl", "duma_ru", "--language", "en"], "duma_ru has no en edition"),
+        (["crawl", "pacsto", "--base-url", "notaurl"], "starts with http:// or https://"),
+        (["crawl", "pacsto", "duma_ru", "--base-url", "http://127.0.0.1:1"], "SITE=URL"),
+        (["schedule", "add", "pacsto", "--every", "1h", "--language", "xx"], "no xx edition"),
+    ],
+)
+def test_crawl_options_are_checked_before_anything_starts(tmp_path, args, message):
+    result = CliRunner().invoke(cli, [*args, "--db", str(tmp_path / "a.db")])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert not (tmp_path / "a.db").exists() or "schedule" in args
+
+
+def test_bad_paths_and_files_are_one_line_errors(tmp_path):
+    import subprocess
+    import sys
+
+    not_a_warc = tmp_path / "notes.warc.gz"
+    not_a_warc.write_text("hello")
+    for args in (
+        ["export", "warc", "-o", str(tmp_path / "missing" / "x.warc.gz")],
+        ["import", "warc", str(not_a_warc)],
+        ["changes", "--db", str(not_a_warc)],
+    ):
+        if "--db" not in args:
+            args += ["--db", str(tmp_path / "a.db")]
+        done = subprocess.run(
+            [sys.executable, "-m", "parlwatch", *args], capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode in (1, 2), args
+        assert done.stderr.startswith("error: "), (args, done.stderr)
+        assert "Traceback" not in done.stderr

@@ -20,6 +20,10 @@ DB_OPTION = click.option(
 )
 
 
+# Commands that may start a new archive file; every other command needs an existing one.
+COMMANDS_THAT_CREATE_ARCHIVES = {"crawl", "demo", "schedule", "scheduler", "import", "notify"}
+
+
 def parse_when(value: str | None) -> datetime | None:
     """A date or time as people write it ("2026-01-01", "3 days ago") -> naive UTC."""
     if value is None:
@@ -36,8 +40,15 @@ def parse_when(value: str | None) -> datetime | None:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="parlwatch")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Crawl parliamentary websites, keep every capture, and record what changed."""
+    from store.db import allow_new_archives
+
+    allow_new_archives(ctx.invoked_subcommand in COMMANDS_THAT_CREATE_ARCHIVES)
+    ctx.call_on_close(
+        lambda: allow_new_archives(True)
+    )  # in-process callers (tests) go on as before
 
 
 @cli.command()
@@ -179,8 +190,9 @@ def changes(
     from store.archive import Archive
     from store.queries import assembly_news_keys, list_changes
 
+    since_at = parse_when(since)  # a bad date is reported before the archive is opened
     archive = Archive(db_url)
-    rows = list_changes(archive, since=parse_when(since), crawl_id=crawl_id)
+    rows = list_changes(archive, since=since_at, crawl_id=crawl_id)
     if sites:
         rows = [row for row in rows if row.entity.split("/", 1)[0] in sites]
     if about_assembly:

@@ -12,6 +12,19 @@ from store.models import Base
 DB_ENV_VAR = "PARLWATCH_DB"
 DEFAULT_DB_FILE = "parlwatch.db"
 
+# Whether opening a SQLite file that does not exist may create it. Commands that only read set
+# this off, so a mistyped --db is an error rather than an empty history.
+_create_missing_files = True
+
+
+def allow_new_archives(allowed: bool) -> None:
+    global _create_missing_files
+    _create_missing_files = allowed
+
+
+class ArchiveNotFound(FileNotFoundError):
+    pass
+
 
 def resolve_db_url(url: str | None = None) -> str:
     """The archive URL: ``url``, else ``$PARLWATCH_DB``, else ``./parlwatch.db``.
@@ -30,6 +43,16 @@ def make_engine(url: str | None = None, *, create: bool = True) -> Engine:
     """An engine for the archive at ``url``; creates the tables unless ``create`` is false."""
     resolved = resolve_db_url(url)
     engine = create_engine(resolved)
+    database = engine.url.database
+    if (
+        engine.dialect.name == "sqlite"
+        and not _create_missing_files
+        and database not in (None, "", ":memory:")
+        and not Path(database).exists()
+    ):
+        raise ArchiveNotFound(
+            f"no archive at {database} (check --db / $PARLWATCH_DB, or crawl first)"
+        )
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     if create:

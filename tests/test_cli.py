@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from parlwatch.cli import cli
+from store.archive import Archive
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "pages"
@@ -49,6 +50,7 @@ def test_parse_exits_non_zero_when_the_block_is_missing():
 
 def test_changes_on_an_empty_archive(tmp_path):
     db = tmp_path / "empty.db"
+    Archive(str(db))  # an archive with no history yet
     text = CliRunner().invoke(cli, ["changes", "--db", str(db)])
     assert text.exit_code == 0 and "no changes" in text.output
     as_json = CliRunner().invoke(cli, ["changes", "--db", str(db), "--format", "json"])
@@ -121,3 +123,13 @@ def test_bad_paths_and_files_are_one_line_errors(tmp_path):
         assert done.returncode in (1, 2), args
         assert done.stderr.startswith("error: "), (args, done.stderr)
         assert "Traceback" not in done.stderr
+
+
+def test_reading_a_mistyped_archive_path_is_an_error_not_an_empty_history(tmp_path):
+    missing = tmp_path / "typo.db"
+    for command in (["changes"], ["members"], ["check"], ["report"], ["captures", "http://x/"]):
+        result = CliRunner().invoke(cli, [*command, "--db", str(missing)])
+        assert result.exit_code != 0, command
+        assert "no archive at" in str(result.exception or result.output), command
+    assert not missing.exists()
+    Archive(str(tmp_path / "fresh.db"))  # in-process callers may still create archives

@@ -133,6 +133,12 @@ def import_warc(
         groups.setdefault(key, []).append((capture, owner, language))
     ordered = sorted(groups.items(), key=lambda kv: min(c.fetched_at for c, _, _ in kv[1]))
     for (owner, kind, name), members in ordered:
+        fresh = [m for m in members if not _is_duplicate(archive, m[0], m[2])]
+        if not fresh:  # all already in the archive: no empty synthetic crawl
+            result.duplicates += len(members)
+            continue
+        result.duplicates += len(members) - len(fresh)
+        members = fresh
         info = contents.warcinfos.get(name or "", {}) if kind == "crawl" else {}
         summary = _apply_group(archive, owner, members, info, f"{kind}:{name}", path.name)
         result.captures += summary.pop("captures")

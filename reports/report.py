@@ -18,6 +18,7 @@ from reports.model import Flip, Item, Options, Report
 from reports.net import FlipFlop, net_changes
 from reports.significance import Verdict, judge, rank
 from store.archive import Archive, utcnow
+from store.queries import spiders_of_sites
 from store.report_queries import ChangeSet, change_sets, crawls_between, seat_history
 
 TYPE_ORDER = ["delegation", "representative", "website", "member", "news"]
@@ -46,7 +47,7 @@ def build_report(
     items = [_item(cs, crawls, steps, judge(cs), names) for cs, crawls, steps in pairs]
     shown = [i for i in items if rank(i.significance) >= rank(o.min_significance)]
     flips = [f for f in flips if rank(f.significance) >= rank(o.min_significance)]
-    spiders = o.sites or o.spiders
+    spiders = spiders_of_sites(o.sites) if o.sites else o.spiders
     findings = _findings(archive, rules, o) if rules is not None else []
     seats = seat_history(archive, until=o.until, countries=o.countries or None)
     return Report(

@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 
 from store.archive import INTERRUPTED, RUNNING, Archive, utcnow
 from store.models import Crawl
+from store.queries import spiders_of_sites
 
 FINISHED = "finished"
 
@@ -56,7 +57,7 @@ def recent_crawls(archive: Archive, site: str | None = None, last: int = 20) -> 
     """Crawls, newest first."""
     query = select(Crawl).order_by(Crawl.id.desc()).limit(last)
     if site:
-        query = query.where(Crawl.spider == site)
+        query = query.where(Crawl.spider.in_(spiders_of_sites([site])))
     with archive.session() as session:
         return [_info(c) for c in session.scalars(query)]
 

@@ -99,6 +99,15 @@ def list_changes(
         ]
 
 
+# Crawls that are not a spider's own visit to a site but still build its history.
+DERIVED_CRAWL_PREFIXES = ("import", "reparse")
+
+
+def spiders_of_sites(sites: list[str]) -> list[str]:
+    """The crawl names that make a site's history: its spider, and its imports and reparses."""
+    return [f"{p}:{s}" if p else s for s in sites for p in ("", *DERIVED_CRAWL_PREFIXES)]
+
+
 def list_crawls(
     archive: Archive, spider: str | None = None, last: int | None = None
 ) -> list[CrawlRow]:

@@ -128,6 +128,8 @@ def test_round_trip_gives_the_same_captures_and_versions(exported, tmp_path):
     assert rows(target, statuses) == rows(history.db, statuses)
     again = import_warc(Archive(f"sqlite:///{target}"), result.path)
     assert again.captures == 0 and again.duplicates == imported.captures
+    assert again.crawls == [], "a re-import adds no empty crawl"
+    assert rows(target, statuses) == rows(history.db, statuses)
 
 
 def rewrite_to_live(history, source, target):

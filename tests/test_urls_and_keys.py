@@ -84,3 +84,9 @@ def test_pacsto_takes_a_base_url_per_language_defaulting_to_the_live_hosts():
     assert mirror.base_urls == {"en": "http://127.0.0.1:9", "ru": "http://127.0.0.1:9"}
     split = PacstoSpider(base_url_en="http://en.example", base_url_ru="http://ru.example")
     assert split.base_urls == {"en": "http://en.example", "ru": "http://ru.example"}
+
+
+def test_a_sites_history_includes_its_imports_and_reparses():
+    from store.queries import spiders_of_sites
+
+    assert spiders_of_sites(["pacsto"]) == ["pacsto", "import:pacsto", "reparse:pacsto"]

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from parlwatch import __version__
-from parlwatch.cli_options import check_languages
+from parlwatch.cli_options import check_languages, validate_countries, validate_sites
 
 DB_OPTION = click.option(
     "--db",
@@ -166,7 +166,13 @@ def _crawl_summary_text(spider: str, summary) -> str:
 @DB_OPTION
 @click.option("--since", help='Only changes detected since this date ("2026-01-01", "7 days ago").')
 @click.option("--crawl", "crawl_id", type=int, help="Only changes detected by this crawl.")
-@click.option("--site", "sites", multiple=True, help="Only changes on this site (repeatable).")
+@click.option(
+    "--site",
+    "sites",
+    multiple=True,
+    callback=validate_sites,
+    help="Only changes on this site (repeatable).",
+)
 @click.option("--about-assembly", is_flag=True, help="Only news items that concern the CSTO PA.")
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -240,9 +246,13 @@ def sites(fmt: str) -> None:
 
 @cli.command()
 @DB_OPTION
-@click.option("--country", help="ISO code, e.g. RU.")
+@click.option("--country", callback=validate_countries, help="ISO code, e.g. RU.")
 @click.option("--at", "at", help="Who was in the delegation at this date (default: now).")
-@click.option("--source", help="pacsto (the assembly's lists), national, or a site id.")
+@click.option(
+    "--source",
+    callback=validate_sites,
+    help="pacsto (the assembly's lists), national, or a site id.",
+)
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
@@ -273,7 +283,7 @@ def export() -> None:
 
 @export.command("popolo")
 @DB_OPTION
-@click.option("--country", help="Only this country's delegations.")
+@click.option("--country", callback=validate_countries, help="Only this country's delegations.")
 @click.option(
     "-o",
     "--output",

@@ -52,3 +52,35 @@ def check_languages(sites: list[str], languages: str) -> None:
                 f"{site} has no {', '.join(sorted(missing))} edition (it has: {have})",
                 param_hint="--language",
             )
+
+
+# ISO codes of the assembly's member states (Armenia appears in some captures).
+KNOWN_COUNTRIES = ("AM", "BY", "KG", "KZ", "RU", "TJ")
+
+
+def known_sites() -> list[str]:
+    from crawler.registry import load_registry
+
+    return ["pacsto", *load_registry()]
+
+
+def validate_sites(ctx: click.Context, param: click.Parameter, value):
+    """Click callback: every given site id must exist (one value or a tuple of them)."""
+    values = value if isinstance(value, tuple) else (value,) if value else ()
+    allowed = known_sites() + (["national"] if param.name == "source" else [])
+    unknown = [v for v in values if v not in allowed]
+    if unknown:
+        raise click.BadParameter(f"unknown {', '.join(unknown)}; known: {', '.join(allowed)}")
+    return value
+
+
+def validate_countries(ctx: click.Context, param: click.Parameter, value):
+    """Click callback: ISO codes of member states, upper-cased."""
+    values = value if isinstance(value, tuple) else (value,) if value else ()
+    upper = tuple(v.upper() for v in values)
+    unknown = [v for v in upper if v not in KNOWN_COUNTRIES]
+    if unknown:
+        raise click.BadParameter(
+            f"unknown country {', '.join(unknown)}; known: {', '.join(KNOWN_COUNTRIES)}"
+        )
+    return upper if isinstance(value, tuple) else (upper[0] if upper else value)

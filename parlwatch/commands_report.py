@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from parlwatch.cli_options import validate_countries, validate_sites
+
 FORMATS = ["md", "html", "csv", "json", "atom"]
 TYPES = ["delegation", "representative", "website", "member", "news"]
 
@@ -17,8 +19,20 @@ TYPES = ["delegation", "representative", "website", "member", "news"]
 )
 @click.option("--since", help='Changes detected since this date ("2026-01-01", "30 days ago").')
 @click.option("--until", help="Changes detected before this date (default: now).")
-@click.option("--country", "countries", multiple=True, help="ISO code, e.g. RU (repeatable).")
-@click.option("--site", "sites", multiple=True, help="Site id, e.g. pacsto (repeatable).")
+@click.option(
+    "--country",
+    "countries",
+    multiple=True,
+    callback=validate_countries,
+    help="ISO code, e.g. RU (repeatable).",
+)
+@click.option(
+    "--site",
+    "sites",
+    multiple=True,
+    callback=validate_sites,
+    help="Site id, e.g. pacsto (repeatable).",
+)
 @click.option(
     "--type", "types", multiple=True, type=click.Choice(TYPES), help="Entity type (repeatable)."
 )
@@ -72,9 +86,12 @@ def report(
     spiders = None
     if wanted and not sites:  # the assembly covers every country, a national site its own
         spiders = ["pacsto"] + [s.id for s in registry.values() if s.country in wanted]
+    since_at, until_at = parse_when(since), parse_when(until)
+    if since_at and until_at and since_at >= until_at:
+        raise click.BadParameter(f"--since ({since}) must be before --until ({until})")
     options = Options(
-        since=parse_when(since),
-        until=parse_when(until),
+        since=since_at,
+        until=until_at,
         countries=sorted(wanted),
         sites=list(sites),
         types=list(types),

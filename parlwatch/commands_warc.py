@@ -7,13 +7,14 @@ from pathlib import Path
 
 import click
 
+from parlwatch.cli_options import validate_sites
 from parlwatch.commands_maintenance import DB_OPTION, parse_moment
 
 
 @click.command("warc")
 @DB_OPTION
 @click.option("--since", help="Only captures fetched since this date.")
-@click.option("--site", help="Only captures of this site (e.g. pacsto).")
+@click.option("--site", callback=validate_sites, help="Only captures of this site (e.g. pacsto).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="FILE.warc.gz")
 @click.option("--no-index", is_flag=True, help="Do not write the CDXJ index beside the WARC.")
 def warc_export(

@@ -133,3 +133,29 @@ def test_reading_a_mistyped_archive_path_is_an_error_not_an_empty_history(tmp_pa
         assert "no archive at" in str(result.exception or result.output), command
     assert not missing.exists()
     Archive(str(tmp_path / "fresh.db"))  # in-process callers may still create archives
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["changes", "--site", "nosuch"], "unknown nosuch"),
+        (["members", "--source", "nosuch"], "unknown nosuch"),
+        (["members", "--country", "ZZ"], "unknown country ZZ"),
+        (["report", "--country", "ZZ"], "unknown country ZZ"),
+        (["report", "--since", "2026-01-01", "--until", "2020-01-01"], "must be before"),
+        (["export", "warc", "--site", "nosuch", "-o", "x.warc.gz"], "unknown nosuch"),
+    ],
+)
+def test_unknown_sites_countries_and_empty_periods_are_refused(tmp_path, args, message):
+    db = tmp_path / "a.db"
+    Archive(str(db))
+    result = CliRunner().invoke(cli, [*args, "--db", str(db)])
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+
+
+def test_country_codes_are_accepted_in_any_case(tmp_path):
+    db = tmp_path / "a.db"
+    Archive(str(db))
+    result = CliRunner().invoke(cli, ["members", "--country", "ru", "--db", str(db)])
+    assert result.exit_code == 0 and "no members known" in result.output

@@ -334,19 +334,47 @@ def check(db_url: str | None, fmt: str) -> None:
 @click.option(
     "--content-type", help='The HTTP Content-Type header, e.g. "text/html; charset=windows-1251".'
 )
-def parse(file: Path, url: str, language: str | None, content_type: str | None) -> None:
+@click.option(
+    "--site",
+    default="pacsto",
+    show_default=True,
+    callback=validate_sites,
+    help="Whose parser: pacsto, or a national site id (its page kind follows from the URL).",
+)
+def parse(file: Path, url: str, language: str | None, content_type: str | None, site: str) -> None:
     """Run the parsers on a saved page and print its records as a JSON array.
 
     Exits 1 (after printing what was found) when an expected block is missing.
-    """
-    from crawler.parsers import parse_pacsto_page
 
-    result = parse_pacsto_page(file.read_bytes(), url, language=language, content_type=content_type)
-    click.echo(json.dumps(result.records, ensure_ascii=False, indent=2))
-    for error in result.errors:
+    \b
+    Examples:
+      parlwatch parse home.html --url https://pacsto.org/ --language en
+      parlwatch parse odkb.html --url https://duma.gov.ru/duma/international/odkb/ --site duma_ru
+    """
+    body = file.read_bytes()
+    if site == "pacsto":
+        from crawler.parsers import parse_pacsto_page
+
+        page = parse_pacsto_page(body, url, language=language, content_type=content_type)
+        records, missing, errors = page.records, page.missing, page.errors
+    else:
+        from crawler.stored_pages import parse_stored, role_of, site_spider
+        from store.archive import utcnow
+
+        spider = site_spider(site)
+        if language is not None and language not in spider.languages:
+            raise click.BadParameter(f"{site} has no {language} edition", param_hint="--language")
+        lang = language or spider.languages[0]
+        role = role_of(spider, url, lang)
+        outcome = parse_stored(spider, body, url, lang, content_type, utcnow(), role=role)
+        records, missing, errors = outcome.records, outcome.missing, outcome.errors
+        if role not in ("news", "delegation"):
+            errors = [*errors, f"{url} is no news or delegation page of {site}: nothing to read"]
+    click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+    for error in errors:
         click.echo(f"warning: {error}", err=True)
-    if result.missing:
-        click.echo(f"expected block(s) missing: {', '.join(result.missing)}", err=True)
+    if missing:
+        click.echo(f"expected block(s) missing: {', '.join(missing)}", err=True)
         sys.exit(1)
 
 

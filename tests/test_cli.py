@@ -159,3 +159,40 @@ def test_country_codes_are_accepted_in_any_case(tmp_path):
     Archive(str(db))
     result = CliRunner().invoke(cli, ["members", "--country", "ru", "--db", str(db)])
     assert result.exit_code == 0 and "no members known" in result.output
+
+
+NATIONAL = Path(__file__).parent / "fixtures" / "national"
+
+
+def test_parse_reads_a_national_delegation_page_with_that_sites_parser():
+    result = CliRunner().invoke(
+        cli,
+        [
+            "parse",
+            str(NATIONAL / "members_sovrep_cp1251.html"),
+            "--url",
+            "https://sovrep.gov.by/ru/pa-odkb/",
+            "--site",
+            "sovrep_by",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    records = json.loads(result.output)
+    assert records and {r["type"] for r in records} == {"member"}
+    assert {r["source"] for r in records} == {"sovrep_by"}
+
+
+def test_parse_on_a_national_maintenance_page_says_the_list_is_missing():
+    result = CliRunner().invoke(
+        cli,
+        [
+            "parse",
+            str(NATIONAL / "maintenance.html"),
+            "--url",
+            "http://duma.gov.ru/duma/international/odkb/",
+            "--site",
+            "duma_ru",
+        ],
+    )
+    assert result.exit_code == 1
+    assert "expected block(s) missing: members" in result.output

@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from alembic import command
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 
 from store.models import Base
 
@@ -56,11 +59,45 @@ def make_engine(url: str | None = None, *, create: bool = True) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     if create:
-        import store.notifications  # noqa: F401  (registers the notification tables)
-        import store.schedules  # noqa: F401  (registers the schedule and lock tables)
-
-        Base.metadata.create_all(engine)
+        upgrade_schema(engine)
     return engine
+
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+# The revision whose schema equals what create_all made before migrations existed.
+BASELINE_REVISION = "0001"
+
+
+def alembic_config(connection: Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def upgrade_schema(engine: Engine) -> None:
+    """Bring the archive's schema to the latest migration.
+
+    A new database gets the current schema at once and is stamped; one made before migrations
+    existed is stamped at the baseline and upgraded from there; any other is upgraded. Where the
+    migration scripts are not files (a zipped egg on scrapyd), the tables are created directly.
+    """
+    import store.notifications  # noqa: F401  (registers the notification tables)
+    import store.schedules  # noqa: F401  (registers the schedule and lock tables)
+
+    if not (MIGRATIONS / "versions").is_dir():
+        Base.metadata.create_all(engine)
+        return
+    with engine.begin() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+        config = alembic_config(connection)
+        if current is None and not inspect(connection).has_table("crawl"):
+            Base.metadata.create_all(connection)
+            command.stamp(config, "head")
+            return
+        if current is None:
+            command.stamp(config, BASELINE_REVISION)
+        command.upgrade(config, "head")
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

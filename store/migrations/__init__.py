@@ -1,0 +1,1 @@
+"""Alembic migrations of the archive schema (see store/db.py: ``upgrade_schema``)."""

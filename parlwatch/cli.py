@@ -10,7 +10,12 @@ from pathlib import Path
 import click
 
 from parlwatch import __version__
-from parlwatch.cli_options import check_languages, validate_countries, validate_sites
+from parlwatch.cli_options import (
+    base_url_map,
+    check_languages,
+    validate_countries,
+    validate_sites,
+)
 
 DB_OPTION = click.option(
     "--db",
@@ -100,7 +105,7 @@ def crawl(
     unknown = [name for name in chosen if name not in known]
     if unknown:
         raise click.BadParameter(f"unknown site(s) {', '.join(unknown)}; known: {', '.join(known)}")
-    urls = _base_url_map(base_urls, chosen)
+    urls = base_url_map(base_urls, chosen)
     if languages:
         check_languages(chosen, languages)
     # the summary below reports every failure with its reason; -v shows Scrapy's own log
@@ -122,23 +127,6 @@ def crawl(
     notify_crawls(db_url, finished, echo=lambda line: click.echo(line, err=True))
     if failed:
         sys.exit(1)
-
-
-def _base_url_map(values: tuple[str, ...], sites: list[str]) -> dict[str, str]:
-    """``--base-url`` values -> {site: url}; a bare URL is allowed when one site is crawled."""
-    urls: dict[str, str] = {}
-    for value in values:
-        site, sep, url = value.partition("=")
-        if not sep or "://" in site:
-            if len(sites) != 1:
-                raise click.BadParameter("with several sites, write --base-url SITE=URL")
-            site, url = sites[0], value
-        elif site not in sites:
-            raise click.BadParameter(f"--base-url names {site!r}, which is not being crawled")
-        if not url.startswith(("http://", "https://")):
-            raise click.BadParameter(f"{value!r}: a base URL starts with http:// or https://")
-        urls[site] = url
-    return urls
 
 
 def _crawl_summary_text(spider: str, summary) -> str:

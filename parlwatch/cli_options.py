@@ -84,3 +84,20 @@ def validate_countries(ctx: click.Context, param: click.Parameter, value):
             f"unknown country {', '.join(unknown)}; known: {', '.join(KNOWN_COUNTRIES)}"
         )
     return upper if isinstance(value, tuple) else (upper[0] if upper else value)
+
+
+def base_url_map(values: tuple[str, ...], sites: list[str]) -> dict[str, str]:
+    """``--base-url`` values -> {site: url}; a bare URL is allowed when one site is crawled."""
+    urls: dict[str, str] = {}
+    for value in values:
+        site, sep, url = value.partition("=")
+        if not sep or "://" in site:
+            if len(sites) != 1:
+                raise click.BadParameter("with several sites, write --base-url SITE=URL")
+            site, url = sites[0], value
+        elif site not in sites:
+            raise click.BadParameter(f"--base-url names {site!r}, which is not being crawled")
+        if not url.startswith(("http://", "https://")):
+            raise click.BadParameter(f"{value!r}: a base URL starts with http:// or https://")
+        urls[site] = url
+    return urls

@@ -32,23 +32,6 @@ def _duration(text: str, option: str) -> int:
         raise click.BadParameter(str(exc), param_hint=option) from exc
 
 
-def _base_urls(values: tuple[str, ...], sites: list[str]) -> dict[str, str]:
-    urls: dict[str, str] = {}
-    for value in values:
-        site, sep, url = value.partition("=")
-        if sep and "://" not in site:
-            if site not in sites:
-                raise click.BadParameter(
-                    f"{site!r} is not in this schedule", param_hint="--base-url"
-                )
-            urls[site] = url
-        elif len(sites) == 1:
-            urls[sites[0]] = value
-        else:
-            raise click.BadParameter("with several sites, write SITE=URL", param_hint="--base-url")
-    return urls
-
-
 @click.group()
 def schedule() -> None:
     """Crawl schedules, kept in the archive database (see `parlwatch scheduler`)."""
@@ -94,7 +77,7 @@ def schedule_add(
       parlwatch schedule add pacsto --every 1m --base-url http://127.0.0.1:8000
     """
     from crawler.runner import spider_names
-    from parlwatch.cli_options import check_languages
+    from parlwatch.cli_options import base_url_map, check_languages
     from parlwatch.scheduling import Rule, Window
     from store.archive import utcnow
     from store.schedules import add_schedule
@@ -129,7 +112,7 @@ def schedule_add(
         timezone=tz,
         window=str(rule.window) if rule.window else None,
         jitter_seconds=rule.jitter,
-        base_urls=_base_urls(base_urls, chosen),
+        base_urls=base_url_map(base_urls, chosen),
         languages=languages,
         enabled=True,
         created_at=created,
@@ -181,6 +164,8 @@ def schedule_list(db_url: str | None, fmt: str) -> None:
         )
         for site, url in row["base_urls"].items():
             click.echo(f"       {site} at {url}")
+        if row.get("languages"):
+            click.echo(f"       languages: {row['languages']}")
         if row["last_result"]:
             click.echo(f"       last: {row['last_result']}")
 

@@ -4,41 +4,20 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime
 from pathlib import Path
 
 import click
 
 from parlwatch import __version__
 from parlwatch.cli_options import (
+    DB_OPTION,
+    parse_when,
     validate_countries,
     validate_sites,
 )
 
-DB_OPTION = click.option(
-    "--db",
-    "db_url",
-    envvar="PARLWATCH_DB",
-    help="Archive: SQLAlchemy URL or SQLite file [env PARLWATCH_DB; default ./parlwatch.db].",
-)
-
-
 # Commands that may start a new archive file; every other command needs an existing one.
 COMMANDS_THAT_CREATE_ARCHIVES = {"crawl", "demo", "schedule", "scheduler", "import", "notify"}
-
-
-def parse_when(value: str | None) -> datetime | None:
-    """A date or time as people write it ("2026-01-01", "3 days ago") -> naive UTC."""
-    if value is None:
-        return None
-    import dateparser
-
-    parsed = dateparser.parse(
-        value, settings={"TO_TIMEZONE": "UTC", "RETURN_AS_TIMEZONE_AWARE": False}
-    )
-    if parsed is None:
-        raise click.BadParameter(f"not a date or time: {value!r}")
-    return parsed
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

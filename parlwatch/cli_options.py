@@ -101,3 +101,17 @@ def base_url_map(values: tuple[str, ...], sites: list[str]) -> dict[str, str]:
             raise click.BadParameter(f"{value!r}: a base URL starts with http:// or https://")
         urls[site] = url
     return urls
+
+
+def parse_when(value: str | None) -> datetime | None:
+    """A date or time as people write it ("2026-01-01", "3 days ago") -> naive UTC."""
+    if value is None:
+        return None
+    import dateparser
+
+    parsed = dateparser.parse(
+        value, settings={"TO_TIMEZONE": "UTC", "RETURN_AS_TIMEZONE_AWARE": False}
+    )
+    if parsed is None:
+        raise click.BadParameter(f"not a date or time: {value!r}")
+    return parsed

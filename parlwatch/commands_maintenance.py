@@ -11,12 +11,7 @@ from datetime import datetime
 
 import click
 
-DB_OPTION = click.option(  # as parlwatch.cli's --db; not imported, so cli.py may import us early
-    "--db",
-    "db_url",
-    envvar="PARLWATCH_DB",
-    help="Archive: SQLAlchemy URL or SQLite file [env PARLWATCH_DB; default ./parlwatch.db].",
-)
+from parlwatch.cli_options import DB_OPTION, parse_when
 
 
 def parse_moment(value: str, upper: bool = False) -> datetime:
@@ -27,14 +22,7 @@ def parse_moment(value: str, upper: bool = False) -> datetime:
     parsed = parse_timestamp(value, upper=upper)
     if parsed is not None:
         return parsed
-    import dateparser
-
-    loose = dateparser.parse(
-        value, settings={"TO_TIMEZONE": "UTC", "RETURN_AS_TIMEZONE_AWARE": False}
-    )
-    if loose is None:
-        raise click.BadParameter(f"not a date or time: {value!r}")
-    return loose
+    return parse_when(value)
 
 
 def echo_json(data: object) -> None:

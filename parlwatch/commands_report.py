@@ -75,7 +75,7 @@ def report(
       parlwatch report --net --since 2026-01-01 --format atom -o changes.atom
     """
     from crawler.registry import load_registry
-    from parlwatch.cli import parse_when
+    from parlwatch.cli_options import parse_when
     from reports.checks import ChamberRule
     from reports.render_data import render
     from reports.report import Options, build_report

@@ -253,7 +253,3 @@ def aligned(old: Any, new: Any) -> Any:
     """``new`` with its lists of records ordered to pair item by item with ``old``'s."""
     result, complete = align(old, new)
     return result if complete else new
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat(timespec="seconds") + "Z" if value is not None else None

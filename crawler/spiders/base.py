@@ -12,7 +12,7 @@ import hashlib
 import re
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -23,10 +23,7 @@ from twisted.python.failure import Failure
 from crawler.items import PageItem
 from crawler.observations import news_key
 from crawler.urls import canonical_url
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+from store.archive import utcnow
 
 
 @dataclass

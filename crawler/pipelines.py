@@ -15,10 +15,10 @@ from scrapy import signals
 
 from crawler.items import OK, PageItem
 from crawler.observations import observations_from_records, scopes_of_sets
-from parlwatch import __version__
 from store.archive import FAILED, FINISHED, INTERRUPTED, Archive, CrawlSummary
 from store.captures import CaptureRecord
 from store.observations import ObservationBatch
+from store.release import RELEASE
 
 # Scrapy close reasons that mean someone stopped the crawl rather than it breaking.
 INTERRUPT_REASONS = {"shutdown", "cancelled"}
@@ -47,7 +47,7 @@ class ArchivePipeline:
         params = {
             "base_urls": getattr(spider, "base_urls", {}),
             "languages": list(getattr(spider, "crawl_languages", ())),
-            "parlwatch": __version__,
+            "parlwatch": RELEASE,
         }
         self.crawl_id = self.archive.start_crawl(spider.name, params)
 
@@ -82,7 +82,7 @@ class ArchivePipeline:
             "scrapy": _json_stats(self.crawler.stats.get_stats()),
         }
         self.summary = self.archive.finish_crawl(
-            self.crawl_id, status, self.batch, stats, why, parser_version=__version__
+            self.crawl_id, status, self.batch, stats, why, parser_version=RELEASE
         )
         self.crawler.parlwatch_summary = self.summary
 

@@ -12,10 +12,10 @@ from functools import cache
 from urllib.parse import urlsplit
 
 from crawler.spiders.base import ArchiveSpider, ParseOutcome
-from parlwatch import __version__
+from store.release import RELEASE
 
 # The version of the parsers, recorded on every version they produce.
-PARSER_VERSION = __version__
+PARSER_VERSION = RELEASE
 
 
 def site_ids() -> list[str]:

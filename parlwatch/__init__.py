@@ -1,3 +1,5 @@
 """parlwatch: change-tracking archiver for parliamentary websites."""
 
-__version__ = "0.1.0"
+from store.release import RELEASE as __version__
+
+__all__ = ["__version__"]

@@ -317,7 +317,7 @@ def main() -> None:
     from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError
     from warcio.exceptions import ArchiveLoadFailed
 
-    from store.snapshots import IntegrityError
+    from archive.snapshots import IntegrityError
 
     if os.environ.get("PARLWATCH_DEBUG"):
         cli(prog_name="parlwatch")

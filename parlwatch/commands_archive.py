@@ -75,9 +75,9 @@ def captures(
       parlwatch captures pacsto.org/events/ --match prefix --from 2025 --to 202606
       parlwatch captures https://pacsto.org/ --status none      # failed fetches
     """
-    from reports.cdxj import cdxj_line
+    from archive.capture_index import query_captures
+    from archive.cdxj import cdxj_line
     from store.archive import Archive
-    from store.capture_index import query_captures
 
     rows = query_captures(
         Archive(db_url),
@@ -135,8 +135,8 @@ def snapshot(
     Example:
       parlwatch snapshot https://pacsto.org/ --at 2025-06-01 --language en --headers
     """
+    from archive.snapshots import SnapshotError, find_snapshot
     from store.archive import Archive
-    from store.snapshots import SnapshotError, find_snapshot
 
     moment = parse_moment(at, upper=True)
     try:
@@ -173,7 +173,7 @@ def _reason(status: int | None) -> str:
 
 
 def _provenance(snap) -> list[str]:
-    from reports.timemap import http_date
+    from archive.timemap import http_date
 
     cap, src = snap.capture, snap.body_capture
     lines = [
@@ -212,10 +212,10 @@ def timemap(
     url: str, db_url: str | None, language: str | None, archive_url: str, match: str
 ) -> None:
     """A Memento TimeMap (RFC 7089, application/link-format) of URL's captures."""
+    from archive.capture_index import query_captures, with_scheme
+    from archive.timemap import timemap as build
     from crawler.urls import canonical_url
-    from reports.timemap import timemap as build
     from store.archive import Archive
-    from store.capture_index import query_captures, with_scheme
 
     rows = query_captures(Archive(db_url), url, match=match, language=language)
     if not rows:

@@ -17,7 +17,7 @@ from parlwatch.cli_options import DB_OPTION, parse_when
 def parse_moment(value: str, upper: bool = False) -> datetime:
     """A CDX timestamp or ISO date (padded down, or up to the end of the period with ``upper``),
     else anything dateparser reads ("3 days ago") -> naive UTC."""
-    from store.capture_index import parse_timestamp
+    from archive.capture_index import parse_timestamp
 
     parsed = parse_timestamp(value, upper=upper)
     if parsed is not None:

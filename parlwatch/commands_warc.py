@@ -26,7 +26,7 @@ def warc_export(
     Unchanged re-captures are revisit records (identical-payload-digest), 304s are revisits
     (server-not-modified); fetches without any response are metadata records explaining why.
     """
-    from reports.warc import export_warc
+    from archive.warc_export import export_warc
     from store.archive import Archive
 
     result = export_warc(
@@ -66,7 +66,7 @@ def import_warc_command(
 
     Captures older than the archive's history are kept but never move it backwards.
     """
-    from crawler.warc_import import import_warc
+    from archive.warc_import import import_warc
     from store.archive import Archive
 
     archive = Archive(db_url)

@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 from test_archive_fixture import archive_cli, shared_history
 
+from archive.capture_index import parse_timestamp, query_captures
 from store.archive import Archive
-from store.capture_index import parse_timestamp, query_captures
 
 pytestmark = pytest.mark.e2e
 

@@ -16,8 +16,8 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.timeutils import datetime_to_iso_date, iso_date_to_datetime
 from warcio.warcwriter import WARCWriter
 
-from crawler.warc_import import import_warc
-from reports.warc import export_warc
+from archive.warc_export import export_warc
+from archive.warc_import import import_warc
 from store.archive import Archive
 
 pytestmark = pytest.mark.e2e

@@ -31,10 +31,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from parlwatch import __version__
-from reports.cdxj import cdxj_line, sorted_lines
+from archive.capture_export import CrawlInfo, FullCapture, crawl_infos, export_captures, load_body
+from archive.cdxj import cdxj_line, sorted_lines
 from store.archive import Archive, utcnow
-from store.capture_export import CrawlInfo, FullCapture, crawl_infos, export_captures, load_body
+from store.release import RELEASE
 
 if TYPE_CHECKING:
     from warcio.statusandheaders import StatusAndHeaders
@@ -133,7 +133,7 @@ class _Writer:
         if key not in self.crawl_records and crawl is not None:
             self.crawl_records[key] = self.warcinfo(
                 {
-                    "software": f"parlwatch/{__version__}",
+                    "software": f"parlwatch/{RELEASE}",
                     "format": "WARC File Format 1.1",
                     "parlwatch-crawl": crawl.id,
                     "parlwatch-spider": crawl.spider,
@@ -222,7 +222,7 @@ class _Writer:
 
 
 def _earlier_full(archive: Archive, row) -> tuple[str | None, str, str | None, None]:
-    from store.snapshots import last_full_capture
+    from archive.snapshots import last_full_capture
 
     with archive.session() as session:
         full = last_full_capture(session, row)
@@ -254,7 +254,7 @@ def export_warc(
         writer = _Writer(handle, archive, path.name)
         writer.warcinfo(
             {
-                "software": f"parlwatch/{__version__}",
+                "software": f"parlwatch/{RELEASE}",
                 "format": "WARC File Format 1.1",
                 "conformsTo": "https://iipc.github.io/warc-specifications/specifications/"
                 "warc-format/warc-1.1/",

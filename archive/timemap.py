@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from email.utils import format_datetime
 
-from store.capture_index import CaptureRow
+from archive.capture_index import CaptureRow
 
 DEFAULT_ARCHIVE_URL = "http://localhost:8080/parlwatch"
 CONTENT_TYPE = "application/link-format"

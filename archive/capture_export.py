@@ -7,8 +7,8 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from archive.capture_index import CaptureRow, capture_query, capture_row
 from store.archive import Archive
-from store.capture_index import CaptureRow, capture_query, capture_row
 from store.captures import body_digest, read_body
 from store.models import Blob, Capture, Crawl
 

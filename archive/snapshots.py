@@ -13,14 +13,14 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from store.archive import Archive
-from store.capture_index import (
+from archive.capture_index import (
     CaptureRow,
     capture_languages,
     capture_query,
     capture_row,
     url_condition,
 )
+from store.archive import Archive
 from store.captures import body_digest, read_body
 from store.models import Blob, Capture
 

@@ -22,6 +22,8 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
+from archive.capture_export import load_body, site_of_spider
+from archive.warc_read import WarcCapture, read_warc
 from crawler.observations import news_key, observations_from_records
 from crawler.stored_pages import (
     PARSER_VERSION,
@@ -33,9 +35,7 @@ from crawler.stored_pages import (
     site_spider,
 )
 from crawler.urls import canonical_url
-from crawler.warc_read import WarcCapture, read_warc
 from store.archive import FAILED, FINISHED, INTERRUPTED, Archive
-from store.capture_export import load_body, site_of_spider
 from store.captures import CaptureRecord
 from store.imports import backdate_crawl, guard_older_batch
 from store.models import Capture

@@ -46,8 +46,9 @@ class ObservationBatch:
     conflicts: int = 0
     # key -> {part: content} for facts whose parts disagreed in this crawl
     disagreements: dict[str, dict[str, dict]] = field(default_factory=dict)
-    # the latest observation of each (key, part); the first of part_order wins the version
-    by_part: dict[tuple[str, str], Observation] = field(default_factory=dict)
+    # key -> {part: its latest observation}, parts in the order first seen; the first of
+    # part_order wins the version
+    by_part: dict[str, dict[str, Observation]] = field(default_factory=dict)
     part_order: tuple[str, ...] = ("block",)
 
     def add(self, obs: Observation) -> None:
@@ -70,10 +71,12 @@ class ObservationBatch:
         return obs.observed_at >= current.observed_at
 
     def _add_part(self, obs: Observation) -> None:
-        previous = self.by_part.get((obs.key, obs.part))
+        """Keep the latest observation per part; parts of one fact that differ disagree."""
+        seen = self.by_part.setdefault(obs.key, {})
+        previous = seen.get(obs.part)
         if previous is None or obs.observed_at >= previous.observed_at:
-            self.by_part[(obs.key, obs.part)] = obs
-        parts = {p: o.content for (k, p), o in self.by_part.items() if k == obs.key}
+            seen[obs.part] = obs
+        parts = {part: o.content for part, o in seen.items()}
         if len({repr(sorted(c.items())) for c in parts.values()}) > 1:
             self.disagreements[obs.key] = parts
         else:

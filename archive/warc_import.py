@@ -25,13 +25,13 @@ from sqlalchemy import select
 from archive.capture_export import load_body, site_of_spider
 from archive.warc_read import WarcCapture, read_warc
 from crawler.observations import news_key, observations_from_records
+from crawler.registry import load_registry, site_ids
 from crawler.stored_pages import (
     PARSER_VERSION,
     complete_scopes,
     is_html,
     parse_stored,
     role_of,
-    site_ids,
     site_spider,
 )
 from crawler.urls import canonical_url
@@ -55,12 +55,10 @@ class ImportResult:
 def _hosts() -> list[tuple[str, str, str, str]]:
     """(host, path prefix, site, language) for every site's live hosts."""
     out = []
-    for site in site_ids():
-        spider = site_spider(site)
-        config = getattr(spider, "site", None)
-        for language, base in spider.default_base_urls.items():
-            prefix = config.languages[language].prefix if config else "/"
-            out.append((urlsplit(base).netloc.lower().removeprefix("www."), prefix, site, language))
+    for site in load_registry().values():
+        for language, base in site.base_urls.items():
+            host = urlsplit(base).netloc.lower().removeprefix("www.")
+            out.append((host, site.languages[language].prefix, site.id, language))
     return out
 
 

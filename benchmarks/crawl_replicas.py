@@ -18,7 +18,8 @@ import time
 from contextlib import ExitStack
 from pathlib import Path
 
-from parlwatch.demo import crawl_subprocess, demo_sites
+from crawler.registry import site_ids
+from parlwatch.demo import crawl_subprocess
 from replica import ReplicaServer
 from store.archive import Archive
 from store.queries import count_rows, list_crawls
@@ -33,7 +34,7 @@ TARGETS = {
 
 
 def run(repeat: int) -> dict:
-    sites = demo_sites()
+    sites = site_ids()
     steps = []
     with tempfile.TemporaryDirectory(prefix="parlwatch-bench-") as folder:
         db = Path(folder) / "bench.db"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
-from scrapy.spiderloader import SpiderLoader
 
 from crawler.urls import is_loopback
 from store.archive import CrawlSummary
@@ -30,10 +29,6 @@ def crawl_settings(
         settings.setdict(LOOPBACK_SETTINGS, priority="cmdline")
     settings.setdict(overrides or {}, priority="cmdline")
     return settings
-
-
-def spider_names(settings: Settings | None = None) -> list[str]:
-    return sorted(SpiderLoader.from_settings(settings or crawl_settings()).list())
 
 
 def run_crawls(

@@ -11,6 +11,9 @@ from datetime import datetime
 from functools import cache
 from urllib.parse import urlsplit
 
+from scrapy.utils.misc import load_object
+
+from crawler.registry import site_config
 from crawler.spiders.base import ArchiveSpider, ParseOutcome
 from store.release import RELEASE
 
@@ -18,23 +21,17 @@ from store.release import RELEASE
 PARSER_VERSION = RELEASE
 
 
-def site_ids() -> list[str]:
-    from crawler.spiders.national import NATIONAL_SPIDERS
-
-    return ["pacsto", *NATIONAL_SPIDERS]
-
-
 @cache
 def site_spider(site: str) -> ArchiveSpider:
-    """A spider of ``site`` made without a crawler: only its parser and URL rules are used."""
-    if site == "pacsto":
-        from crawler.spiders.pacsto import PacstoSpider
+    """A spider of ``site`` made without a crawler: only its parser and URL rules are used.
 
-        return PacstoSpider()
+    The class is the one the registry entry names, else the generic national spider made for it.
+    """
+    config = site_config(site)
+    if config.spider:
+        return load_object(config.spider)()
     from crawler.spiders.national import NATIONAL_SPIDERS
 
-    if site not in NATIONAL_SPIDERS:
-        raise KeyError(f"unknown site {site!r}; known: {', '.join(site_ids())}")
     return NATIONAL_SPIDERS[site]()
 
 

@@ -86,22 +86,17 @@ def sites(fmt: str) -> None:
     """List the sites parlwatch can crawl: the assembly and the registry (crawler/sites.toml)."""
     from crawler.registry import load_registry
 
-    rows = [
-        {
-            "id": "pacsto",
-            "country": None,
-            "chamber": "CSTO Parliamentary Assembly",
-            "base_url": "https://pacsto.org (en), https://paodkb.org (ru)",
-            "languages": ["en", "ru"],
-        }
-    ]
+    rows = []
     for site in load_registry().values():
+        hosts = site.base_urls
         rows.append(
             {
                 "id": site.id,
                 "country": site.country,
                 "chamber": site.name,
-                "base_url": site.base_url,
+                "base_url": site.base_url
+                if len(set(hosts.values())) == 1
+                else ", ".join(f"{url} ({code})" for code, url in hosts.items()),
                 "languages": list(site.language_codes),
             }
         )
@@ -182,12 +177,13 @@ def check(db_url: str | None, fmt: str) -> None:
 
     Each finding names the sources, their values, and since when they have disagreed.
     """
-    from crawler.registry import load_registry
+    from crawler.registry import national_sites
     from reports.checks import ChamberRule, findings_text, run_checks
     from store.archive import Archive
 
     rules = [
-        ChamberRule(site.id, site.country, site.assembly_match) for site in load_registry().values()
+        ChamberRule(site.id, site.country, site.assembly_match)
+        for site in national_sites().values()
     ]
     findings = run_checks(Archive(db_url), rules)
     if fmt == "json":

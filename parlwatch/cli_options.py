@@ -38,16 +38,14 @@ def iso(moment: datetime | None) -> str | None:
 
 def check_languages(sites: list[str], languages: str) -> None:
     """Refuse a --language that one of ``sites`` does not publish, before anything starts."""
-    from scrapy.spiderloader import SpiderLoader
+    from crawler.registry import site_config
 
-    from crawler.runner import crawl_settings
-
-    loader = SpiderLoader.from_settings(crawl_settings())
     wanted = {lang.strip() for lang in languages.split(",") if lang.strip()}
     for site in sites:
-        missing = wanted - set(loader.load(site).languages)
+        have_codes = site_config(site).language_codes
+        missing = wanted - set(have_codes)
         if missing:
-            have = ", ".join(loader.load(site).languages)
+            have = ", ".join(have_codes)
             raise click.BadParameter(
                 f"{site} has no {', '.join(sorted(missing))} edition (it has: {have})",
                 param_hint="--language",
@@ -58,16 +56,12 @@ def check_languages(sites: list[str], languages: str) -> None:
 KNOWN_COUNTRIES = ("AM", "BY", "KG", "KZ", "RU", "TJ")
 
 
-def known_sites() -> list[str]:
-    from crawler.registry import load_registry
-
-    return ["pacsto", *load_registry()]
-
-
 def validate_sites(ctx: click.Context, param: click.Parameter, value):
     """Click callback: every given site id must exist (one value or a tuple of them)."""
+    from crawler.registry import site_ids
+
     values = value if isinstance(value, tuple) else (value,) if value else ()
-    allowed = known_sites() + (["national"] if param.name == "source" else [])
+    allowed = site_ids() + (["national"] if param.name == "source" else [])
     unknown = [v for v in values if v not in allowed]
     if unknown:
         raise click.BadParameter(f"unknown {', '.join(unknown)}; known: {', '.join(allowed)}")

@@ -50,9 +50,10 @@ def crawl(
                                          --base-url council_ru=http://127.0.0.1:8002
       parlwatch crawl --all
     """
-    from crawler.runner import run_crawls, spider_names
+    from crawler.registry import site_ids
+    from crawler.runner import run_crawls
 
-    known = spider_names()
+    known = site_ids()
     chosen = list(known) if all_sites else list(dict.fromkeys(sites))
     if not chosen:
         raise click.UsageError("name at least one site, or --all (see `parlwatch sites`)")

@@ -74,14 +74,14 @@ def report(
       parlwatch report --country RU --min-significance wording --format html -o report.html
       parlwatch report --net --since 2026-01-01 --format atom -o changes.atom
     """
-    from crawler.registry import load_registry
+    from crawler.registry import national_sites
     from parlwatch.cli_options import parse_when
     from reports.checks import ChamberRule
     from reports.render_data import render
     from reports.report import Options, build_report
     from store.archive import Archive
 
-    registry = load_registry()
+    registry = national_sites()
     wanted = {c.upper() for c in countries}
     spiders = None
     if wanted and not sites:  # the assembly covers every country, a national site its own

@@ -76,13 +76,13 @@ def schedule_add(
       parlwatch schedule add --all --every 1d --window 01:00-05:00 --timezone Europe/Moscow
       parlwatch schedule add pacsto --every 1m --base-url http://127.0.0.1:8000
     """
-    from crawler.runner import spider_names
+    from crawler.registry import site_ids
     from parlwatch.cli_options import base_url_map, check_languages
     from parlwatch.scheduling import Rule, Window
     from store.archive import utcnow
     from store.schedules import add_schedule
 
-    known = spider_names()
+    known = site_ids()
     chosen = list(known) if all_sites else list(dict.fromkeys(sites))
     if not chosen:
         raise click.UsageError("name at least one site, or --all (see `parlwatch sites`)")

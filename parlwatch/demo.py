@@ -34,14 +34,9 @@ def crawl_subprocess(
     return subprocess.run(args, capture_output=True, text=True, timeout=600)
 
 
-def demo_sites() -> list[str]:
-    from crawler.registry import load_registry
-
-    return ["pacsto", *load_registry()]
-
-
 def run_demo(db_path: Path | None, echo: Callable[[str], None] = print) -> int:
     """Run the demo; returns the process exit code."""
+    from crawler.registry import site_ids
     from reports.changes import changes_text
     from store.archive import Archive
     from store.queries import list_changes, list_crawls
@@ -49,7 +44,7 @@ def run_demo(db_path: Path | None, echo: Callable[[str], None] = print) -> int:
     if db_path is None:
         db_path = Path(tempfile.mkdtemp(prefix="parlwatch-demo-")) / "demo.db"
     db_url = f"sqlite:///{db_path.resolve()}"
-    sites = demo_sites()
+    sites = site_ids()
     echo(f"archive: {db_path}")
     with ExitStack() as stack:
         servers = {s: stack.enter_context(ReplicaServer(s, version=DEMO_STEPS[0])) for s in sites}

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from crawler.names import person_key
-from crawler.registry import load_registry
+from crawler.registry import national_sites
 from parlwatch.demo import crawl_subprocess
 from replica import ReplicaServer
 from reports.checks import ChamberRule, run_checks
@@ -37,7 +37,7 @@ NATIONAL = ["duma_ru", "council_ru", "parlament_tj"]
 
 
 def rules() -> list[ChamberRule]:
-    return [ChamberRule(s.id, s.country, s.assembly_match) for s in load_registry().values()]
+    return [ChamberRule(s.id, s.country, s.assembly_match) for s in national_sites().values()]
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from crawler.observations import news_key, person_key
-from crawler.registry import load_registry
+from crawler.registry import national_sites
 from parlwatch.demo import crawl_subprocess
 from replica import ReplicaServer
 from reports.checks import ChamberRule, run_checks
@@ -28,7 +28,7 @@ from store.tenures import member_tenures
 
 pytestmark = pytest.mark.e2e
 
-SITES = list(load_registry())
+SITES = list(national_sites())
 REPLICAS = Path(__file__).resolve().parents[1] / "replica" / "sites"
 STEPS = ["2025", "2026", "2026-redesign", "maintenance", "2026", "2026"]
 # the assembly replica has no redesign version: it stays at 2026 meanwhile
@@ -199,7 +199,7 @@ def test_member_replaced_is_one_tenure_ended_and_one_started(history, site):
 
 def test_check_reports_the_federation_council_list_one_short(history):
     archive, _runs = history
-    rules = [ChamberRule(s.id, s.country, s.assembly_match) for s in load_registry().values()]
+    rules = [ChamberRule(s.id, s.country, s.assembly_match) for s in national_sites().values()]
     findings = [f for f in run_checks(archive, rules) if f.kind == "assembly-vs-national"]
     assert [(f.country, f.values) for f in findings] == [
         ("RU", {"pacsto/en": 12, "pacsto/ru": 12, "council_ru/ru": 11})

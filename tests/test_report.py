@@ -225,10 +225,10 @@ def test_net_mode_lists_a_flip_flop_instead_of_two_changes(histories):
 
 
 def test_national_member_changes_news_and_disagreements(histories):
-    from crawler.registry import load_registry
+    from crawler.registry import national_sites
     from reports.checks import ChamberRule
 
-    registry = load_registry()
+    registry = national_sites()
     rules = [ChamberRule(s.id, s.country, s.assembly_match) for s in registry.values()]
     info = {s.id: (s.country, s.name) for s in registry.values()}
     report = build_report(histories["national"], Options(countries=["RU"], site_info=info), rules)

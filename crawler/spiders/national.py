@@ -17,7 +17,7 @@ from crawler.parsers.national import (
     parse_article,
     parse_member_list,
 )
-from crawler.registry import SiteConfig, load_registry
+from crawler.registry import SiteConfig, national_sites
 from crawler.spiders.base import ArchiveSpider, ParseOutcome
 
 
@@ -90,7 +90,7 @@ def _spider_class(site: SiteConfig) -> type[NationalSiteSpider]:
         "site_id": site.id,
         "site": site,
         "languages": site.language_codes,
-        "default_base_urls": {code: site.base_url for code in site.language_codes},
+        "default_base_urls": site.base_urls,
         "__doc__": f"{site.name} ({site.base_url}), from crawler/sites.toml.",
         "__module__": __name__,
     }
@@ -98,5 +98,8 @@ def _spider_class(site: SiteConfig) -> type[NationalSiteSpider]:
     return type(class_name, (NationalSiteSpider,), attrs)
 
 
-NATIONAL_SPIDERS = {site_id: _spider_class(site) for site_id, site in load_registry().items()}
+# the registry's national sites crawled by this generic spider (not those naming their own)
+NATIONAL_SPIDERS = {
+    site_id: _spider_class(site) for site_id, site in national_sites().items() if not site.spider
+}
 globals().update({cls.__name__: cls for cls in NATIONAL_SPIDERS.values()})

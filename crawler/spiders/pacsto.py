@@ -6,7 +6,10 @@ import re
 from datetime import datetime
 
 from crawler.parsers import parse_pacsto_page
+from crawler.registry import site_config
 from crawler.spiders.base import ArchiveSpider, ParseOutcome
+
+SITE = site_config("pacsto")  # its hosts and languages, from crawler/sites.toml
 
 # Types of the site-wide delegations block: all of them are seen whenever the block parses.
 BLOCK_TYPES = ["delegation", "representative", "website"]
@@ -19,10 +22,10 @@ class PacstoSpider(ArchiveSpider):
     from one host (chosen by ``Accept-Language``, as the live CMS does).
     """
 
-    name = "pacsto"
-    site_id = "pacsto"
-    languages = ("en", "ru")
-    default_base_urls = {"en": "https://pacsto.org", "ru": "https://paodkb.org"}
+    name = SITE.id
+    site_id = SITE.id
+    languages = SITE.language_codes
+    default_base_urls = SITE.base_urls
     critical_roles = ("root",)
 
     def link_patterns(self, language: str) -> list[tuple[str, re.Pattern[str]]]:

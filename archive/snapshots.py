@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from archive.capture_index import (
     CaptureRow,
@@ -21,7 +22,7 @@ from archive.capture_index import (
     url_condition,
 )
 from store.archive import Archive
-from store.captures import body_digest, read_body
+from store.captures import body_digest, last_full_capture_at, read_body
 from store.models import Blob, Capture
 
 
@@ -116,24 +117,14 @@ def find_snapshot(
     raise SnapshotError(f"no capture of {url}{lang} at or before {at.isoformat()}Z{hint}")
 
 
-def last_full_capture(session, capture: Capture) -> CaptureRow | None:
-    query = (
-        capture_query()
-        .where(
-            Capture.canonical_url == capture.canonical_url,
-            Capture.fetched_at <= capture.fetched_at,
-            Capture.id != capture.id,
-            Capture.digest.is_not(None),
-            Capture.status >= 200,
-            Capture.status < 300,
-        )
-        .order_by(Capture.fetched_at.desc(), Capture.id.desc())
-        .limit(1)
+def last_full_capture(session: Session, capture: Capture | CaptureRow) -> CaptureRow | None:
+    """The full capture a 304 stands for (``store.captures.last_full_capture_at``), as a row."""
+    full = last_full_capture_at(
+        session, capture.canonical_url, capture.language, capture.fetched_at, capture.id
     )
-    if capture.language is not None:
-        query = query.where(Capture.language == capture.language)
-    found = session.execute(query).first()
-    return capture_row(*found) if found else None
+    if full is None:
+        return None
+    return capture_row(*session.execute(capture_query().where(Capture.id == full.id)).one())
 
 
 def _first_after(archive: Archive, url: str, at: datetime, language: str | None):

@@ -6,7 +6,8 @@ language (the request's ``Accept-Language``, else the host or path prefix, else
 ``Content-Language``). Captures are grouped into synthetic crawls named ``import:<site>``: one per
 original crawl when the WARC was written by parlwatch (its per-crawl warcinfo records), else one
 per site and capture day (UTC). Groups are applied oldest first through the store's write API,
-exactly as a crawl's pipeline would, and each synthetic crawl is dated by its captures.
+by the crawl's own ingest path (``crawler.ingest.Ingest.add``), and each synthetic crawl is
+dated by its captures.
 
 Re-importing a WARC adds nothing (a capture with the same URL, language, time, status and digest
 is skipped). Importing captures older than the archive's history adds the captures but never
@@ -24,22 +25,14 @@ from sqlalchemy import select
 
 from archive.capture_export import load_body, site_of_spider
 from archive.warc_read import WarcCapture, read_warc
-from crawler.observations import news_key, observations_from_records
+from crawler.ingest import Ingest
+from crawler.items import Page
 from crawler.registry import load_registry, site_ids
-from crawler.stored_pages import (
-    PARSER_VERSION,
-    complete_scopes,
-    is_html,
-    parse_stored,
-    role_of,
-    site_spider,
-)
+from crawler.stored_pages import PARSER_VERSION, role_of, site_spider
 from crawler.urls import canonical_url
 from store.archive import FAILED, FINISHED, INTERRUPTED, Archive
-from store.captures import CaptureRecord
 from store.imports import backdate_crawl, guard_older_batch
 from store.models import Capture
-from store.observations import ObservationBatch
 
 
 @dataclass
@@ -163,14 +156,15 @@ def _apply_group(archive, site, members, info, group, filename) -> dict:
     members.sort(key=lambda m: m[0].fetched_at)
     params = {"source": "warc", "file": filename, "group": group, "original": info or None}
     crawl_id = archive.start_crawl(f"import:{site}", params)
-    batch = ObservationBatch()
+    ingest = Ingest(archive, crawl_id, spider)
     captures = duplicates = readable = 0
     for capture, _owner, language in members:
         if _is_duplicate(archive, capture, language):
             duplicates += 1
             continue
         captures += 1
-        readable += _stage(archive, crawl_id, spider, site, capture, language, batch)
+        page = _imported_page(archive, spider, site, capture, language)
+        readable += 1 if ingest.add(page).reading.records else 0
     original = info.get("parlwatch-status")
     if original:
         status = {"running": INTERRUPTED}.get(original, original)
@@ -178,6 +172,7 @@ def _apply_group(archive, site, members, info, group, filename) -> dict:
     else:
         status = FINISHED if readable else FAILED
         reason = None if readable else "no readable page among the imported captures"
+    batch = ingest.settled()
     guard = guard_older_batch(archive, batch) if status == FINISHED else None
     summary = archive.finish_crawl(
         crawl_id, status, batch, {"pages": captures}, reason, PARSER_VERSION
@@ -200,50 +195,20 @@ def _apply_group(archive, site, members, info, group, filename) -> dict:
     }
 
 
-def _stage(archive, crawl_id, spider, site, capture, language, batch) -> int:
-    """Record one capture and stage what its page shows; returns 1 when the page was read."""
-    body = load_body(archive, capture.digest) if capture.digest else None
-    role = role_of(spider, capture.url, language or "")
-    content_type = capture.headers.get("content-type")
-    outcome = None
-    status = capture.status
-    if body is not None and status is not None and 200 <= status < 300 and is_html(content_type):
-        outcome = parse_stored(
-            spider, body, capture.url, language or "", content_type, capture.fetched_at, role
-        )
-    gone = status in (404, 410) and role == "news"
-    if status is None:
-        kind = "network-error"
-    elif status >= 400:
-        kind = "gone" if gone else "http-error"
-    else:
-        kind = "layout-missing" if outcome and outcome.missing else "ok"
-    record = CaptureRecord(
+def _imported_page(archive, spider, site, capture: WarcCapture, language) -> Page:
+    """A WARC capture as the page it records; a revisit's body is the payload it refers to."""
+    return Page(
+        site=site,
         url=capture.url,
+        language=language,
+        role=role_of(spider, capture.url, language or ""),
         fetched_at=capture.fetched_at,
-        status=status,
-        body=body,
+        status=capture.status,
+        body=load_body(archive, capture.digest) if capture.digest else None,
         headers=capture.headers,
         request_headers=capture.request_headers,
-        language=language,
-        canonical_url=canonical_url(capture.url),
         error=capture.error,
-        outcome=kind,
-        parse_errors=outcome.errors if outcome else [],
     )
-    capture_id = archive.record_capture(crawl_id, record)
-    key = news_key(site, language, capture.url)
-    if status == 304 and role == "news":
-        batch.confirm(key, capture.fetched_at, capture_id)
-    if gone:
-        batch.mark_gone(key, capture.fetched_at, capture_id)
-    if outcome is None:
-        return 0
-    for obs in observations_from_records(site, outcome.records, capture.fetched_at, capture_id):
-        batch.add(obs)
-    for scope in complete_scopes(site, language, outcome):
-        batch.mark_complete(scope, capture.fetched_at)
-    return 1 if outcome.records else 0
 
 
 def _parse_date(value: str | None) -> datetime | None:

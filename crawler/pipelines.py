@@ -1,8 +1,10 @@
 """The pipeline between spiders and the store.
 
-Each page is recorded as a capture at once; its records are staged as observations. When the
-spider closes, the crawl is judged (did every start page come back whole?) and its observations
-are applied to the history in one transaction, or dropped if the crawl failed.
+When the spider opens, the pipeline starts a crawl row and hands the spider the pages the
+archive already holds, to re-check. Each page then goes in by the one ingest path
+(``crawler.ingest.Ingest.add``): its capture is recorded at once, what it contributes is staged.
+When the spider closes, the crawl is judged (did every start page come back whole?) and its
+observations are applied to the history in one transaction, or dropped if the crawl failed.
 """
 
 from __future__ import annotations
@@ -13,11 +15,11 @@ from typing import Any
 
 from scrapy import signals
 
+from crawler.ingest import Ingest, outcome_text
 from crawler.items import OK, PageItem
-from crawler.observations import observations_from_records, scopes_of_sets
 from store.archive import FAILED, FINISHED, INTERRUPTED, Archive, CrawlSummary
-from store.captures import CaptureRecord
 from store.observations import ObservationBatch
+from store.queries import known_pages
 from store.release import RELEASE
 
 # Scrapy close reasons that mean someone stopped the crawl rather than it breaking.
@@ -29,7 +31,7 @@ class ArchivePipeline:
         self.crawler = crawler
         self.archive: Archive | None = None
         self.crawl_id: int | None = None
-        self.batch = ObservationBatch()
+        self.ingest: Ingest | None = None
         self.pages: Counter[str] = Counter()
         self.records: Counter[str] = Counter()
         self.critical_pages: dict[str, str] = {}
@@ -50,39 +52,36 @@ class ArchivePipeline:
             "parlwatch": RELEASE,
         }
         self.crawl_id = self.archive.start_crawl(spider.name, params)
+        self.ingest = Ingest(self.archive, self.crawl_id, spider)
+        if getattr(spider, "site_id", ""):
+            spider.recheck_pages = known_pages(self.archive, spider.site_id, "news")
 
     def process_item(self, item: Any) -> Any:
-        if not isinstance(item, PageItem) or self.archive is None:
+        if not isinstance(item, PageItem) or self.ingest is None:
             return item
-        capture_id = self.archive.record_capture(self.crawl_id, _capture_record(item))
-        self.pages[item.outcome] += 1
-        if item.role in getattr(self.crawler.spider, "critical_roles", ("root",)):
-            self.critical_pages[f"{item.role} {item.language}"] = _describe(item)
-        for obs in observations_from_records(item.site, item.records, item.fetched_at, capture_id):
-            self.batch.add(obs)
-            self.records[obs.type] += 1
-        for scope in scopes_of_sets(item.site, item.language, item.complete_sets):
-            self.batch.mark_complete(scope, item.fetched_at)
-        for key in item.confirms:
-            self.batch.confirm(key, item.fetched_at, capture_id)
-        for key in item.gone:
-            self.batch.mark_gone(key, item.fetched_at, capture_id)
+        page = item.page
+        ingested = self.ingest.add(page, item.reading)
+        self.pages[ingested.reading.outcome] += 1
+        if page.role in getattr(self.crawler.spider, "critical_roles", ("root",)):
+            self.critical_pages[f"{page.role} {page.language}"] = outcome_text(page, item.reading)
+        self.records.update(obs.type for obs in ingested.observations)
         return item
 
     def spider_closed(self, spider, reason: str) -> None:
-        if self.archive is None or self.crawl_id is None:
+        if self.archive is None or self.ingest is None or self.crawl_id is None:
             return
         status, why = self.judge(reason)
+        batch = self.ingest.settled()
         stats = {
             "pages": sum(self.pages.values()),
             "pages_by_outcome": dict(self.pages),
             "records_by_type": dict(self.records),
-            "entities_by_type": _entities_by_type(self.batch),
+            "entities_by_type": _entities_by_type(batch),
             "critical_pages": self.critical_pages,
             "scrapy": _json_stats(self.crawler.stats.get_stats()),
         }
         self.summary = self.archive.finish_crawl(
-            self.crawl_id, status, self.batch, stats, why, parser_version=RELEASE
+            self.crawl_id, status, batch, stats, why, parser_version=RELEASE
         )
         self.crawler.parlwatch_summary = self.summary
 
@@ -122,32 +121,6 @@ def _entities_by_type(batch: ObservationBatch) -> dict[str, int]:
     for key in batch.confirmed.keys() - batch.observations.keys():
         kinds[key.split("/")[2]] += 1  # keys are {site}/{language}/{type}/...
     return dict(kinds)
-
-
-def _capture_record(item: PageItem) -> CaptureRecord:
-    return CaptureRecord(
-        url=item.url,
-        canonical_url=item.canonical_url,
-        fetched_at=item.fetched_at,
-        status=item.status,
-        body=item.body,
-        headers=item.headers,
-        request_headers=item.request_headers,
-        language=item.language,
-        error=item.error,
-        outcome=item.outcome,
-        parse_errors=item.parse_errors,
-    )
-
-
-def _describe(item: PageItem) -> str:
-    if item.outcome == OK:
-        return OK
-    if item.status is None:
-        return f"fetch failed ({item.error})"
-    if item.status >= 400:
-        return f"HTTP {item.status}"
-    return "expected content missing: " + ", ".join(item.missing)
 
 
 def _json_stats(stats: dict) -> dict:

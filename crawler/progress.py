@@ -80,7 +80,7 @@ class CrawlProgress:
             return
         self.pages += 1
         self.failed += item.outcome not in (OK, GONE)
-        self.records += len(item.records)
+        self.records += len(item.reading.records)
         queued = self.crawler.stats.get_value("scheduler/enqueued", 0)
         self.progress.update(
             self.task,

@@ -10,6 +10,9 @@ and compares what the current parser makes of it with the stored version:
   ``cause`` of a change (``parser``) tell such changes from the site's own changes;
 - a page the new parser cannot read changes nothing (as in a crawl).
 
+Each capture goes in by the crawl's own path (``crawler.ingest.Ingest.add``), told what the
+archive held (``KnownHistory``) and that the capture is already stored.
+
 Versions record ``PARSER_VERSION``; older versions keep the parser version that made them.
 A second reparse with the same parser finds nothing to do and says so.
 """
@@ -21,19 +24,13 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from crawler.observations import observations_from_records
-from crawler.stored_pages import (
-    PARSER_VERSION,
-    complete_scopes,
-    is_html,
-    parse_stored,
-    site_spider,
-)
+from crawler.ingest import Ingest, KnownHistory, is_html
+from crawler.items import Page
+from crawler.spiders.base import ArchiveSpider
+from crawler.stored_pages import PARSER_VERSION, role_of, site_spider
 from store.archive import FINISHED, Archive
-from store.captures import read_body
-from store.diff import content_hash
+from store.captures import last_full_capture_at, read_body
 from store.models import Blob, Capture, Entity, Version
-from store.observations import ObservationBatch
 
 
 @dataclass
@@ -62,45 +59,31 @@ def reparse_site(
 ) -> ReparseResult:
     """Reparse the captures behind ``site``'s current versions (those fetched since ``since``)."""
     spider = site_spider(site)
-    current, members, last_capture = _current_state(archive, site)
+    history, last_capture = _current_state(archive, site)
     with archive.session() as session:
         captures = [session.get(Capture, cid) for cid in sorted(set(last_capture.values()))]
     captures = [c for c in captures if c is not None and (since is None or c.fetched_at >= since)]
     captures.sort(key=lambda c: (c.fetched_at, c.id))
-    covered = {key for key, cid in last_capture.items() if cid in {c.id for c in captures}}
+    read = {c.id for c in captures}
+    history.reread = {key for key, cid in last_capture.items() if cid in read}
     crawl_id = archive.start_crawl(
         f"reparse:{site}",
         {"parser_version": parser_version, "since": since.isoformat() if since else None},
     )
     result = ReparseResult(site, crawl_id, parser_version, captures=len(captures))
-    batch = ObservationBatch()
-    complete: dict[str, datetime] = {}
+    ingest = Ingest(archive, crawl_id, spider, history)
     for capture in captures:
-        loaded = _body_of(archive, capture)
-        if loaded is None:
+        page = _stored_page(archive, spider, site, capture)
+        if page is None:
             result.unreadable.append(f"capture {capture.id}: no stored body")
             continue
-        body, content_type = loaded
-        outcome = parse_stored(
-            spider, body, capture.url, capture.language or "", content_type, capture.fetched_at
-        )
-        if outcome.missing:
-            result.unreadable.append(f"capture {capture.id} {capture.url}: {outcome.errors}")
-        for obs in observations_from_records(site, outcome.records, capture.fetched_at, capture.id):
-            if current.get(obs.key) == content_hash(obs.content):
-                batch.confirm(obs.key, obs.observed_at, obs.capture_id)
-            else:
-                batch.add(obs)
-        for scope in complete_scopes(site, capture.language, outcome):
-            complete[scope] = max(complete.get(scope, capture.fetched_at), capture.fetched_at)
-    for scope, when in complete.items():
-        # absent entities are removed only when every one of them was re-read
-        if members.get(scope, set()) <= covered:
-            batch.mark_complete(scope, when)
+        reading = ingest.add(page).reading
+        if reading.missing:
+            result.unreadable.append(f"capture {capture.id} {capture.url}: {reading.errors}")
     summary = archive.finish_crawl(
         crawl_id,
         FINISHED,
-        batch,
+        ingest.settled(),
         {"pages": len(captures), "unreadable": result.unreadable},
         parser_version=parser_version,
     )
@@ -113,8 +96,9 @@ def reparse_site(
     return result
 
 
-def _current_state(archive: Archive, site: str):
-    """{key: content hash}, {scope: keys}, {key: id of the capture behind the current version}."""
+def _current_state(archive: Archive, site: str) -> tuple[KnownHistory, dict[str, int]]:
+    """The site's present entities (content hashes, scopes), and {key: id of the capture behind
+    its current version}."""
     query = (
         select(
             Entity.key,
@@ -125,41 +109,46 @@ def _current_state(archive: Archive, site: str):
         .join(Version, Version.entity_id == Entity.id)
         .where(Entity.site == site, Entity.state == "present", Version.superseded_at.is_(None))
     )
-    current, members, last_capture = {}, {}, {}
+    history, last_capture = KnownHistory(current={}, members={}), {}
     with archive.session() as session:
         for key, scope, digest, capture_id in session.execute(query):
-            current[key] = digest
-            members.setdefault(scope, set()).add(key)
+            history.current[key] = digest
+            history.members.setdefault(scope, set()).add(key)
             if capture_id is not None:
                 last_capture[key] = capture_id
-    return current, members, last_capture
+    return history, last_capture
 
 
-def _body_of(archive: Archive, capture: Capture) -> tuple[bytes, str | None] | None:
-    """The body a capture stands for: its own, or for a 304 the full capture it confirmed."""
+def _stored_page(
+    archive: Archive, spider: ArchiveSpider, site: str, capture: Capture
+) -> Page | None:
+    """The page a capture stands for, as fetched then: its own body, or for a 304 (or a capture
+    without a body) the last full capture's; None when there is no HTML body to read."""
     with archive.session() as session:
         source = capture
         if capture.status == 304 or capture.digest is None:
-            query = (
-                select(Capture)
-                .where(
-                    Capture.canonical_url == capture.canonical_url,
-                    Capture.language == capture.language,
-                    Capture.fetched_at <= capture.fetched_at,
-                    Capture.digest.is_not(None),
-                    Capture.status >= 200,
-                    Capture.status < 300,
-                )
-                .order_by(Capture.fetched_at.desc(), Capture.id.desc())
-                .limit(1)
+            source = last_full_capture_at(
+                session, capture.canonical_url, capture.language, capture.fetched_at, capture.id
             )
-            source = session.scalars(query).first()
         if source is None or source.digest is None or not is_html(source.content_type):
             return None
         if source.status is None or not 200 <= source.status < 300:
             return None
         blob = session.get(Blob, source.digest)
-        return (read_body(blob), source.content_type) if blob is not None else None
+        if blob is None:
+            return None
+        body = read_body(blob)
+    return Page(
+        site=site,
+        url=capture.url,
+        language=capture.language,
+        role=role_of(spider, capture.url, capture.language or ""),
+        fetched_at=capture.fetched_at,
+        status=source.status,
+        body=body,
+        headers={"content-type": source.content_type} if source.content_type else {},
+        capture_id=capture.id,
+    )
 
 
 def sites_with_history(archive: Archive) -> list[str]:

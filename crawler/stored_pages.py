@@ -1,4 +1,5 @@
-"""Run the spiders' parsers on stored pages, outside Scrapy: for ``reparse`` and ``import warc``.
+"""A site's spider outside Scrapy, for pages read from the archive (``reparse``, ``import warc``)
+and saved pages (``parlwatch parse``).
 
 A spider's ``parse_page`` is pure, so an instance made without a crawler will do. What a crawl
 knows from its requests — the role of a page (root / list / news / delegation) and the moment
@@ -13,8 +14,9 @@ from urllib.parse import urlsplit
 
 from scrapy.utils.misc import load_object
 
+from crawler.items import ParseOutcome
 from crawler.registry import site_config
-from crawler.spiders.base import ArchiveSpider, ParseOutcome
+from crawler.spiders.base import ArchiveSpider
 from store.release import RELEASE
 
 # The version of the parsers, recorded on every version they produce.
@@ -52,11 +54,6 @@ def role_of(spider: ArchiveSpider, url: str, language: str) -> str:
     return "page"
 
 
-def is_html(content_type: str | None) -> bool:
-    kind = (content_type or "text/html").lower()
-    return "html" in kind or "xml" in kind
-
-
 def parse_stored(
     spider: ArchiveSpider,
     body: bytes,
@@ -66,13 +63,6 @@ def parse_stored(
     fetched_at: datetime,
     role: str | None = None,
 ) -> ParseOutcome:
-    """``spider.parse_page`` on a stored body as if it had just been fetched at ``fetched_at``."""
+    """``spider.parse_page`` on a saved body as if it had just been fetched at ``fetched_at``."""
     role = role or role_of(spider, url, language)
     return spider.parse_page(body, url, language, content_type, role, fetched_at=fetched_at)
-
-
-def complete_scopes(site: str, language: str | None, outcome: ParseOutcome) -> list[str]:
-    """The scopes a page showed whole, as the pipeline derives them from ``complete_sets``."""
-    from crawler.observations import scopes_of_sets
-
-    return scopes_of_sets(site, language, outcome.complete_sets)

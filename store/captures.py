@@ -7,6 +7,7 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from store.models import Blob, Capture
@@ -76,3 +77,29 @@ def add_capture(session: Session, crawl_id: int | None, record: CaptureRecord) -
     session.add(capture)
     session.flush()
     return capture
+
+
+def last_full_capture_at(
+    session: Session,
+    canonical_url: str,
+    language: str | None,
+    at: datetime,
+    exclude_id: int | None = None,
+) -> Capture | None:
+    """The latest 2xx capture with a body of this URL and language at or before ``at``.
+
+    It is the page a 304 at ``at`` stands for (the server said nothing changed since), as a WARC
+    revisit points to it; ``exclude_id`` leaves out the capture asking.
+    """
+    query = select(Capture).where(
+        Capture.canonical_url == canonical_url,
+        Capture.language.is_(None) if language is None else Capture.language == language,
+        Capture.fetched_at <= at,
+        Capture.digest.is_not(None),
+        Capture.status >= 200,
+        Capture.status < 300,
+    )
+    if exclude_id is not None:
+        query = query.where(Capture.id != exclude_id)
+    query = query.order_by(Capture.fetched_at.desc(), Capture.id.desc()).limit(1)
+    return session.scalars(query).first()

@@ -136,18 +136,47 @@ def count_rows(archive: Archive) -> dict[str, int]:
         }
 
 
-def known_pages(archive: Archive, site: str, entity_type: str) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class KnownPage:
+    """A page of a present entity, as last captured: where to fetch it again, and its validators."""
+
+    key: str  # the entity the page stands for
+    language: str | None
+    path: str  # path and query, to be joined to whichever host is crawled
+    etag: str | None
+    last_modified: str | None
+    digest: str | None  # of the latest body captured at that URL
+
+
+def known_pages(archive: Archive, site: str, entity_type: str) -> list[KnownPage]:
     """Pages of present entities of ``site``: where each was last captured, with its validators.
 
     Spiders fetch these again (conditionally) so that edits and withdrawals are seen even when
-    a page is no longer linked from the site.
+    a page is no longer linked from the site. One query, however many pages there are.
     """
     from urllib.parse import urlsplit
 
+    from sqlalchemy.orm import aliased
+
     from store.models import Version
 
+    with_body = aliased(Capture)
+    latest_digest = (
+        select(with_body.digest)
+        .where(with_body.url == Capture.url, with_body.digest.is_not(None))
+        .order_by(with_body.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
     query = (
-        select(Entity.key, Entity.language, Capture.url, Capture.etag, Capture.last_modified)
+        select(
+            Entity.key,
+            Entity.language,
+            Capture.url,
+            Capture.etag,
+            Capture.last_modified,
+            latest_digest,
+        )
         .join(Version, Version.entity_id == Entity.id)
         .join(Capture, Capture.id == func.coalesce(Version.last_capture_id, Version.capture_id))
         .where(
@@ -160,24 +189,10 @@ def known_pages(archive: Archive, site: str, entity_type: str) -> list[dict[str,
     )
     pages = []
     with archive.session() as session:
-        for key, language, url, etag, last_modified in session.execute(query):
+        for key, language, url, etag, last_modified, digest in session.execute(query):
             parts = urlsplit(url)
-            digest = session.scalar(
-                select(Capture.digest)
-                .where(Capture.url == url, Capture.digest.is_not(None))
-                .order_by(Capture.id.desc())
-                .limit(1)
-            )
-            pages.append(
-                {
-                    "key": key,
-                    "language": language,
-                    "path": parts.path + (f"?{parts.query}" if parts.query else ""),
-                    "etag": etag,
-                    "last_modified": last_modified,
-                    "digest": digest,
-                }
-            )
+            path = parts.path + (f"?{parts.query}" if parts.query else "")
+            pages.append(KnownPage(key, language, path, etag, last_modified, digest))
     return pages
 
 

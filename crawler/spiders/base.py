@@ -3,15 +3,16 @@ link following by path patterns, and re-checking pages the archive already holds
 
 A subclass names its site, languages and default base URLs, its start pages, which paths it
 follows (``link_patterns``), and the pure parser for a page (``parse_page``). Everything it
-fetches becomes a ``PageItem``: the capture (successful or not) plus the parser's records.
+fetches becomes a ``PageItem``: the page (fetched or not) and what it contributes, as
+``crawler.ingest.read_page`` decides. The spider only crawls: it never opens the archive. The
+pages to re-check are handed to it in ``recheck_pages`` before it starts (the archive pipeline
+does so when the spider opens, under ``parlwatch crawl`` and ``scrapy crawl`` alike).
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import AsyncIterator, Iterable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -20,22 +21,10 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.items import PageItem
-from crawler.observations import news_key
-from crawler.urls import canonical_url
+from crawler.ingest import read_page
+from crawler.items import Page, PageItem, ParseOutcome
 from store.archive import utcnow
-
-
-@dataclass
-class ParseOutcome:
-    """What a spider's parser made of one page."""
-
-    records: list[dict] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    # sets this page showed whole (so absent members were removed): an entity type
-    # ("delegation"), or type/country for types published per country ("member/RU")
-    complete_sets: list[str] = field(default_factory=list)
+from store.queries import KnownPage
 
 
 def headers_dict(headers: Any) -> dict[str, str]:
@@ -54,6 +43,8 @@ class ArchiveSpider(scrapy.Spider):
     default_base_urls: dict[str, str] = {}
     # roles of the pages whose failure fails the whole crawl
     critical_roles: tuple[str, ...] = ("root",)
+    # pages the archive already holds, fetched again after the start pages (set before start)
+    recheck_pages: list[KnownPage] = []
 
     def __init__(
         self,
@@ -115,13 +106,13 @@ class ArchiveSpider(scrapy.Spider):
             yield request
 
     def page_request(
-        self, url: str, language: str, role: str, known: dict | None = None
+        self, url: str, language: str, role: str, known: KnownPage | None = None
     ) -> scrapy.Request:
         headers = {"Accept-Language": language}
-        if known and known.get("etag"):
-            headers["If-None-Match"] = known["etag"]
-        if known and known.get("last_modified"):
-            headers["If-Modified-Since"] = known["last_modified"]
+        if known and known.etag:
+            headers["If-None-Match"] = known.etag
+        if known and known.last_modified:
+            headers["If-Modified-Since"] = known.last_modified
         return scrapy.Request(
             url,
             headers=headers,
@@ -132,68 +123,43 @@ class ArchiveSpider(scrapy.Spider):
 
     def recheck_requests(self) -> list[scrapy.Request]:
         """Known news pages, fetched again (conditionally) so edits and withdrawals are seen."""
-        from store.archive import Archive
-        from store.queries import known_pages
-
-        archive = Archive(self.settings.get("PARLWATCH_DB"))
-        try:
-            pages = known_pages(archive, self.site_id, "news")
-        finally:
-            archive.engine.dispose()
-        requests = []
-        for page in pages:
-            if page["language"] not in self.base_urls:
-                continue
-            url = self.base_urls[page["language"]] + page["path"]
-            requests.append(self.page_request(url, page["language"], "news", known=page))
-        return requests
+        return [
+            self.page_request(
+                self.base_urls[page.language] + page.path, page.language, "news", page
+            )
+            for page in self.recheck_pages
+            if page.language in self.base_urls
+        ]
 
     # -- responses --------------------------------------------------------------------------
 
     def parse_response(self, response: Response):
         meta = response.meta
-        item = self.page_item(response.url, meta["language"], meta["role"], response.status)
-        item.body = response.body if response.status != 304 else None
-        item.headers = headers_dict(response.headers)
-        item.request_headers = headers_dict(response.request.headers)
-        known = meta.get("known") or {}
-        if response.status == 304 or (
-            response.status == 200 and known.get("digest") == _digest(response.body)
-        ):
-            item.confirms = [known["key"]] if known.get("key") else []
-        elif response.status < 300 and _is_html(item.headers):
-            outcome = self.parse_page(
-                response.body,
-                response.url,
-                meta["language"],
-                item.headers.get("content-type"),
-                meta["role"],
-                fetched_at=item.fetched_at,
-            )
-            item.records, item.missing = outcome.records, outcome.missing
-            item.parse_errors, item.complete_sets = outcome.errors, outcome.complete_sets
-        elif response.status in (404, 410) and meta["role"] == "news":
-            item.gone = [news_key(self.site_id, meta["language"], response.url)]
-        yield item
-        if response.status < 300 and not item.missing:
+        page = self.fetched_page(response.url, meta, response.status)
+        page.body = response.body if response.status != 304 else None
+        page.headers = headers_dict(response.headers)
+        page.request_headers = headers_dict(response.request.headers)
+        reading = read_page(page, self)
+        yield PageItem(page, reading)
+        if response.status < 300 and not reading.missing:
             yield from self.follow_links(response, meta["language"])
 
     def on_fetch_error(self, failure: Failure):
         request = failure.request
-        item = self.page_item(request.url, request.meta["language"], request.meta["role"], None)
-        item.error = f"{failure.type.__name__}: {failure.getErrorMessage()}"
-        item.request_headers = headers_dict(request.headers)
-        yield item
+        page = self.fetched_page(request.url, request.meta, None)
+        page.error = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        page.request_headers = headers_dict(request.headers)
+        yield PageItem(page, read_page(page, self))
 
-    def page_item(self, url: str, language: str, role: str, status: int | None) -> PageItem:
-        return PageItem(
+    def fetched_page(self, url: str, meta: dict, status: int | None) -> Page:
+        return Page(
             site=self.site_id,
             url=url,
-            canonical_url=canonical_url(url),
-            language=language,
-            role=role,
+            language=meta["language"],
+            role=meta["role"],
             fetched_at=utcnow(),
             status=status,
+            known=meta.get("known"),
         )
 
     def follow_links(self, response: Response, language: str):
@@ -214,12 +180,3 @@ class ArchiveSpider(scrapy.Spider):
                 if page is None or int(page) <= max_pages:
                     yield self.page_request(url, language, role)
                 break
-
-
-def _digest(body: bytes) -> str:
-    return "sha256:" + hashlib.sha256(body).hexdigest()
-
-
-def _is_html(headers: dict[str, str]) -> bool:
-    content_type = headers.get("content-type", "text/html").lower()
-    return "html" in content_type or "xml" in content_type

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+from crawler.items import ParseOutcome
 from crawler.parsers.national import (
     ArticleNotFound,
     MemberListNotFound,
@@ -18,7 +19,7 @@ from crawler.parsers.national import (
     parse_member_list,
 )
 from crawler.registry import SiteConfig, national_sites
-from crawler.spiders.base import ArchiveSpider, ParseOutcome
+from crawler.spiders.base import ArchiveSpider
 
 
 def _path_regex(template: str) -> str:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from crawler.items import ParseOutcome
 from crawler.parsers import parse_pacsto_page
 from crawler.registry import site_config
-from crawler.spiders.base import ArchiveSpider, ParseOutcome
+from crawler.spiders.base import ArchiveSpider
 
 SITE = site_config("pacsto")  # its hosts and languages, from crawler/sites.toml
 

@@ -31,6 +31,14 @@ _NATIONAL_ROLES = frozenset(
     {"navigation", "banner", "contentinfo", "complementary", "search", "menu"}
 )
 _NATIONAL_CONTENT = frozenset({"article", "main", "section"})
+# fmt: off
+# Inline elements that, without a role, leave block, heading, chrome, link and caption as they are.
+_PLAIN_INLINE = frozenset({
+    "abbr", "b", "bdi", "bdo", "big", "br", "cite", "code", "del", "em", "font", "i", "img",
+    "input", "ins", "kbd", "label", "mark", "nobr", "q", "s", "samp", "small", "span", "strike",
+    "strong", "sub", "sup", "time", "tt", "u", "var", "wbr",
+})
+# fmt: on
 
 
 @dataclass(frozen=True, eq=False)
@@ -211,6 +219,7 @@ def flatten(root: Any, reading: Reading) -> list[Line]:
     """Flatten an lxml element (a page or part of one) into :class:`Line` objects, in document
     order. lxml walks the tree, so unclosed tags nested very deep are no problem."""
     out = _LineBuilder(reading)
+    add, flush, child = out.add, out.flush, reading.child
     skip_tags, skip_hidden = reading.skip_tags, reading.national
     stack = [reading.top(root)]
     walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
@@ -222,22 +231,25 @@ def flatten(root: Any, reading: Reading) -> list[Line]:
                 walker.skip_subtree()  # its "end" still comes: a block still ends the line there
                 stack.append(parent)
                 continue
-            ctx = reading.child(el, tag, parent)
+            if tag in _PLAIN_INLINE and el.get("role") is None:
+                ctx = parent  # an inline element without a role changes nothing
+            else:
+                ctx = child(el, tag, parent)
             if tag in BLOCK_TAGS or tag == "br":
-                out.flush()
+                flush()
             if tag == "time":
                 out.note_datetime(el.get("datetime"))
-            out.add(el.text, ctx)
+            add(el.text, ctx)
             stack.append(ctx)
         elif event == "end":
             stack.pop()
             if el.tag.lower() in BLOCK_TAGS:
-                out.flush()
+                flush()
             if el is not root:
-                out.add(el.tail, stack[-1])
+                add(el.tail, stack[-1])
         elif el is not root:  # a comment or processing instruction: only its tail is text
-            out.add(el.tail, stack[-1])
-    out.flush()
+            add(el.tail, stack[-1])
+    flush()
     return out.lines
 
 

@@ -4,8 +4,9 @@ The list is a paragraph of names separated by commas (and "и" / "and" before th
 possibly after a label ("Members of the delegation:", "Состав делегации:"), or a run of lines of
 one name each. A card is a line holding only a name (a heading, or followed by a post), then the
 post ("Deputy of the House of Representatives, ...", "депутат Палаты представителей ..."), then the
-biography paragraphs. Names are recognised with the national parsers' rules (2-4 capitalised words,
-ALL-CAPS surnames, patronymics), list and card names are matched with :func:`same_person`.
+biography paragraphs. Names are recognised as the national parsers recognise them
+(:mod:`crawler.names`: 2-4 capitalised words, ALL-CAPS surnames, patronymics), list and card names
+are matched with :func:`same_person`.
 """
 
 from __future__ import annotations

@@ -62,7 +62,9 @@ class Line:
 
 
 class _Ctx:
-    """What an element's text inherits from the elements around it."""
+    """What an element's text inherits from the elements around it. ``content``: inside the
+    page's content (``article`` / ``main``; for the national reading also ``section`` and
+    ``role="main"``), where a ``header`` is no chrome."""
 
     __slots__ = ("block", "heading", "chrome", "link", "content", "caption")
 

@@ -2,7 +2,9 @@
 
 Nothing here fetches or reads files: each function takes decoded HTML and the page URL. They find
 things by content and structure, never by class names or ids, so that a redesign of a site yields
-the same records; a page whose expected block is absent raises a :class:`.errors.BlockNotFound`.
+the same records. A page whose expected block is absent raises a
+:class:`~crawler.parsers.errors.BlockNotFound` (the decoder, the flattener and the errors are
+shared with the assembly's parsers, one package up).
 """
 
 from ..errors import ArticleNotFound, MemberListNotFound, NewsListNotFound, ParseError

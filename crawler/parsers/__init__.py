@@ -1,27 +1,35 @@
 """Pure parsers for CSTO Parliamentary Assembly pages (pacsto.org / paodkb.org).
 
-No network, no file I/O: bytes or text in, plain dict records out.
+No network, no file I/O: bytes or text in, plain dict records out. The flattener
+(:mod:`.textlines`), the errors and the text helpers are shared with the national parsers
+(:mod:`.national`); person names and keys live in :mod:`crawler.names`.
 """
 
-from .delegations import DelegationBlockParser
+from .delegations import DelegationLines, read_delegations
 from .errors import BlockNotFound, ParseError
-from .members import MemberParser
-from .news import NewsArticleParser
+from .members import Members, read_members
+from .news import NewsArticle, read_article
 from .page import PageResult, is_article_url, parse_pacsto_page
 from .regions import is_country_url
-from .textlines import Document, decode_body, html_to_lines
+from .text import decode_body
+from .textlines import ASSEMBLY, NATIONAL, Document, flatten
 
 __all__ = [
+    "ASSEMBLY",
     "BlockNotFound",
-    "DelegationBlockParser",
+    "DelegationLines",
     "Document",
-    "MemberParser",
-    "NewsArticleParser",
+    "Members",
+    "NewsArticle",
+    "NATIONAL",
     "PageResult",
     "ParseError",
     "decode_body",
-    "html_to_lines",
+    "flatten",
     "is_article_url",
     "is_country_url",
     "parse_pacsto_page",
+    "read_article",
+    "read_delegations",
+    "read_members",
 ]

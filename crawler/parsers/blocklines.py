@@ -19,7 +19,7 @@ from .lexicon import (
     member_role,
     to_int,
 )
-from .textlines import cyrillic_ratio
+from .text import cyrillic_ratio
 
 # Where a new block line starts inside a longer text line. Needed when the whole block is one
 # element with bare text nodes, or when a link's text is glued to the next sentence

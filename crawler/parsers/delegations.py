@@ -1,9 +1,12 @@
 """The site-wide delegations block: one sentence per national delegation, each followed by its
 plenipotentiary representative and website lines (and sometimes member names, ignored).
 
-The same line formats recur in a country page's content; ``parse_positions`` reads any part."""
+The same line formats recur in a country page's content; :func:`read_delegations` reads any part.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from .blocklines import (
     is_name_like,
@@ -17,13 +20,14 @@ from .blocklines import (
     starts_with_count,
 )
 from .errors import BlockNotFound
-from .textlines import Document, Line
+from .textlines import Line
 
 _KEY_ORDER = {
     "representative": ("type", "country", "language", "name", "role"),
     "website": ("type", "country", "language", "label", "url"),
 }
 _MAX_CONTINUATION = 3  # segments a wrapped sentence may be spread over
+BLOCK = "delegations"
 
 
 def _flat(segment: str) -> str:
@@ -96,87 +100,95 @@ def _colonless_label(flat: str) -> bool:
     return starts_block_line(flat) and not starts_delegation(flat) and ":" not in flat
 
 
-class DelegationBlockParser:
-    """Find the delegations block by its content, wherever and however it is laid out.
+@dataclass
+class DelegationLines:
+    """What :func:`read_delegations` found in a run of lines.
 
-    ``parse`` raises :class:`BlockNotFound` when no delegation sentence is on the page; problems
-    with single lines (unreadable counts, unknown country, orphan lines) go to ``errors``.
+    ``records``: each with the index of the line it comes from (for merging in page order);
+    ``ends``: the line of each delegation sentence -> the last line it spans; ``errors``: problems
+    with single lines (unreadable counts, unknown country, orphan lines).
     """
 
-    block = "delegations"
+    records: list[tuple[int, dict]] = field(default_factory=list)
+    ends: dict[int, int] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
 
-    def __init__(self) -> None:
-        self.errors: list[str] = []
+    def missing(self) -> BlockNotFound | None:
+        """What to report when the lines hold no delegation sentence (else None)."""
+        if self.ends:
+            return None
+        return BlockNotFound(
+            BLOCK, "no 'Delegation of ... to the CSTO PA' / 'Делегация ... в ПА ОДКБ' line"
+        )
 
-    def parse(self, doc: Document) -> list[dict]:
-        return [record for _, record in self.parse_positions(doc)]
 
-    def parse_positions(
-        self,
-        doc: Document,
-        lines: list[Line] | None = None,
-        *,
-        country: str | None = None,
-        require: bool = True,
-        dedupe: bool = True,
-    ) -> list[tuple[int, dict]]:
-        """Records with the index of the line they come from (for merging in page order).
+def read_delegations(
+    lines: list[Line],
+    *,
+    country: str | None = None,
+    dedupe: bool = True,
+) -> DelegationLines:
+    """The delegations block's records in ``lines`` (a page, or part of one such as a country
+    page's own content), found by their content wherever and however the block is laid out.
 
-        ``lines`` limits the search to part of the page (a country page's own content);
-        ``country`` is given to representative / website lines before any sentence names one.
-        With ``require=False`` a part without a delegation sentence raises nothing. ``ends``
-        maps the line of each delegation sentence to the last line it spans.
-        """
-        self.errors = []
-        self.ends: dict[int, int] = {}
-        where: list[int] = []
-        segs: list[str] = []
-        for line in doc.lines if lines is None else lines:
-            for segment in split_segments(line.soft or line.text):  # "\n": value-end hints
-                where.append(line.index)
-                segs.append(segment)
-        found: list[tuple[int, dict]] = []
-        current = country  # country of the nearest preceding delegation sentence
-        seen_sentence = False
-        i = 0
-        while i < len(segs):
-            record, used = _read_delegation(segs, i)
-            if record is None:
-                record, used = _read_labelled(segs, i)
-            elif record["type"] == "delegation":
-                seen_sentence = True
-                self.ends[where[i]] = where[i + used - 1]
-                current = record["country"]
-                self._check_sentence(record)
-            if record is not None and record["type"] != "delegation":
-                record = self._attach(record, current, _flat(segs[i]))
-            if record is not None:
-                found.append((where[i], record))
-            i += used
-        if not seen_sentence and require:
-            raise BlockNotFound(
-                self.block, "no 'Delegation of ... to the CSTO PA' / 'Делегация ... в ПА ОДКБ' line"
-            )
-        return _dedupe(found) if dedupe else found
+    ``country`` is given to representative / website lines before any sentence names one;
+    ``dedupe`` drops exact repeats. Lines without a delegation sentence: see
+    :meth:`DelegationLines.missing`.
+    """
+    out = DelegationLines()
+    where: list[int] = []
+    segs: list[str] = []
+    for line in lines:
+        for segment in split_segments(line.soft or line.text):  # "\n": value-end hints
+            where.append(line.index)
+            segs.append(segment)
+    found: list[tuple[int, dict]] = []
+    current = country  # country of the nearest preceding delegation sentence
+    i = 0
+    while i < len(segs):
+        record, used = _read_delegation(segs, i)
+        if record is None:
+            record, used = _read_labelled(segs, i)
+        elif record["type"] == "delegation":
+            out.ends[where[i]] = where[i + used - 1]
+            current = record["country"]
+            out.errors += _sentence_errors(record)
+        if record is not None and record["type"] != "delegation":
+            record = _attach(record, current)
+            out.errors += _line_errors(record, _flat(segs[i]))
+        if record is not None:
+            found.append((where[i], record))
+        i += used
+    out.records = _dedupe(found) if dedupe else found
+    return out
 
-    def _attach(self, record: dict, current: str | None, text: str) -> dict:
-        """Give a representative / website line a country: its own if it names one, else the
-        country of the delegation sentence above it."""
-        if record["country"] is None:
-            record["country"] = current
-        if record["country"] is None:
-            self.errors.append(f"{self.block}: no country for line {text[:120]!r}")
-        if record["type"] == "representative" and record["name"] is None:
-            self.errors.append(f"{self.block}: no name in {text[:120]!r}")
-        keys = _KEY_ORDER[record["type"]]
-        return {k: record[k] for k in keys} | record
 
-    def _check_sentence(self, record: dict) -> None:
-        text = record["text"][:120]
-        if record["country"] is None:
-            self.errors.append(f"{self.block}: unknown country in {text!r}")
-        if record["seats"] is None:
-            self.errors.append(f"{self.block}: seat counts unreadable in {text!r}")
+def _attach(record: dict, current: str | None) -> dict:
+    """Give a representative / website line a country: its own if it names one, else the
+    country of the delegation sentence above it."""
+    if record["country"] is None:
+        record["country"] = current
+    keys = _KEY_ORDER[record["type"]]
+    return {k: record[k] for k in keys} | record
+
+
+def _line_errors(record: dict, text: str) -> list[str]:
+    errors = []
+    if record["country"] is None:
+        errors.append(f"{BLOCK}: no country for line {text[:120]!r}")
+    if record["type"] == "representative" and record["name"] is None:
+        errors.append(f"{BLOCK}: no name in {text[:120]!r}")
+    return errors
+
+
+def _sentence_errors(record: dict) -> list[str]:
+    text = record["text"][:120]
+    errors = []
+    if record["country"] is None:
+        errors.append(f"{BLOCK}: unknown country in {text!r}")
+    if record["seats"] is None:
+        errors.append(f"{BLOCK}: seat counts unreadable in {text!r}")
+    return errors
 
 
 def _dedupe(found: list[tuple[int, dict]]) -> list[tuple[int, dict]]:

@@ -150,3 +150,15 @@ LIST_LABEL = re.compile(
     r"|в\s+состав\s+делегации\s+вход\w*|(?:the\s+)?delegation\s+(?:consists\s+of|includes)",
     re.I,
 )
+
+
+# -- links ---------------------------------------------------------------------------------------
+
+# The text of a "read more" / profile link ("Подробнее", "Биография", "Read more", "»"): page
+# furniture next to a name or a headline, never one itself.
+MORE = re.compile(
+    r"(?:подробн\w*|читать(?:\s+\w+)?|далее|ещё|еще|биография|профиль|страница\s+\w+|"
+    r"персональная\s+страница|перейти|more|read\s+more|details|profile|biography|"
+    r"view\s+profile|continue\s+reading|cv)\W*|[»→>.…]+",
+    re.I,
+)

@@ -4,8 +4,9 @@ The list is a paragraph of names separated by commas (and "и" / "and" before th
 possibly after a label ("Members of the delegation:", "Состав делегации:"), or a run of lines of
 one name each. A card is a line holding only a name (a heading, or followed by a post), then the
 post ("Deputy of the House of Representatives, ...", "депутат Палаты представителей ..."), then the
-biography paragraphs. Names are recognised with the national parsers' rules (2-4 capitalised words,
-ALL-CAPS surnames, patronymics), list and card names are matched with :func:`same_person`.
+biography paragraphs. Names are recognised as the national parsers recognise them
+(:mod:`crawler.names`: 2-4 capitalised words, ALL-CAPS surnames, patronymics), list and card names
+are matched with :func:`same_person`.
 """
 
 from __future__ import annotations
@@ -14,17 +15,19 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from crawler.names import same_person
+from crawler.names import clean_name, name_strength, same_person
 
-from .lexicon import CHAMBER_PHRASE, LIST_LABEL, POST_START
-from .national.names import MORE, clean_name, name_strength
+from .lexicon import CHAMBER_PHRASE, LIST_LABEL, MORE, POST_START
 from .news import is_block_line
-from .textlines import Line, detect_language
+from .text import detect_language
+from .textlines import Line
+from .tree import ancestors, common_ancestor
 
 _SPLIT = re.compile(r"\s*[,;]\s*|\s+(?:и|and)\s+")
 _SUFFIX = re.compile(r"\s+[-–—]\s+")  # "A, B - члены Совета ПА ОДКБ."
 _FOOTER = re.compile(r"(?:©|\(c\)|copyright\b|все права)", re.I)
 _MAX_POST = 300
+BLOCK = "members"
 
 
 def person_name(text: str) -> str | None:
@@ -75,22 +78,28 @@ class _Card:
     body: list[str] = field(default_factory=list)
 
 
-def _ancestors(el: Any) -> list[Any]:
-    return [el, *el.iterancestors()]
+@dataclass
+class Members:
+    """What :func:`read_members` found: the member records, each with the index of the line
+    it comes from (none when the page has neither a name list nor a card), and the problems."""
+
+    records: list[tuple[int, dict]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
 
 
-class MemberParser:
-    """Members named on a country page. ``found`` tells whether a list or a card was seen."""
+def read_members(lines: list[Line], country: str | None) -> Members:
+    """Members named on a country page. ``lines``: the page content in order, without the
+    delegations block and page chrome."""
+    return _MemberReader(lines).read(country)
 
-    block = "members"
 
-    def __init__(self) -> None:
+class _MemberReader:
+    def __init__(self, lines: list[Line]) -> None:
+        self.lines = lines
         self.errors: list[str] = []
-        self.found = False
 
-    def parse_positions(self, lines: list[Line], country: str | None) -> list[tuple[int, dict]]:
-        """``lines``: the page content in order, without the delegations block and page chrome."""
-        self.errors, self.found = [], False
+    def read(self, country: str | None) -> Members:
+        lines = self.lines
         heads = {i for i in range(len(lines)) if self._card_head(lines, i)}
         box = common_ancestor([lines[i].block for i in heads]) if len(heads) > 1 else None
         listed: list[str] = []
@@ -106,17 +115,15 @@ class MemberParser:
             names = self._names(lines, i, heads, labelled or last == i - 1)
             if names:
                 if listed and last != i - 1:
-                    self.errors.append(
-                        f"{self.block}: second name list ignored: {line.text[:80]!r}"
-                    )
+                    self.errors.append(f"{BLOCK}: second name list ignored: {line.text[:80]!r}")
                 else:
                     listed += names
                     list_at = line.index if list_at is None else list_at
                     last = i
             labelled = not names and is_list_label(line.text)
             i += 1
-        self.found = bool(listed or cards)
-        return self._records(listed, list_at, cards, country)
+        records = self._records(listed, list_at, cards, country)
+        return Members(records, self.errors)
 
     @staticmethod
     def _card_head(lines: list[Line], i: int) -> bool:
@@ -152,7 +159,7 @@ class MemberParser:
                 break
             if line.heading and (not head.heading or line.heading <= head.heading):
                 break
-            if box is not None and box not in _ancestors(line.block):
+            if box is not None and box not in ancestors(line.block):
                 break
             if split_names(line.text):
                 break
@@ -177,7 +184,7 @@ class MemberParser:
             if k is not None:
                 matched[k] = card
             elif any(same_person(c.name, card.name) for c in [*extra, *filter(None, matched)]):
-                self.errors.append(f"{self.block}: second card for {card.name!r} ignored")
+                self.errors.append(f"{BLOCK}: second card for {card.name!r} ignored")
             else:
                 extra.append(card)
         people = [*zip(listed, matched, strict=True), *((c.name, c) for c in extra)]
@@ -187,17 +194,6 @@ class MemberParser:
             (at, _member(country, name, position, card))
             for position, (name, card) in enumerate(people, start=1)
         ]
-
-
-def common_ancestor(elements: list[Any]) -> Any:
-    """The deepest element holding all ``elements`` (lxml; identity compared)."""
-    chains = [list(reversed(_ancestors(el))) for el in elements]
-    found = chains[0][0]
-    for nodes in zip(*chains, strict=False):
-        if any(n is not nodes[0] for n in nodes):
-            break
-        found = nodes[0]
-    return found
 
 
 def _member(country: str | None, name: str, position: int, card: _Card | None) -> dict:

@@ -4,8 +4,8 @@ followed by paragraphs, excluding page chrome and the delegations block."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 import dateparser
 
@@ -17,7 +17,9 @@ from .blocklines import (
     split_segments,
 )
 from .errors import BlockNotFound
-from .textlines import Document, Line, detect_language
+from .text import detect_language
+from .textlines import Document, Line
+from .tree import ancestors
 
 _MONTH = r"[A-Za-zА-Яа-яЁё]{3,}\.?"
 _DATE = re.compile(
@@ -105,122 +107,119 @@ def _drop_teaser_title(body: list[str]) -> None:
         body.pop()
 
 
-def _ancestors(el: Any) -> list[Any]:
-    return [el, *el.iterancestors()]
+BLOCK = "news"
 
 
-class NewsArticleParser:
-    """Find the article: heading + date + paragraphs. ``parse`` raises :class:`BlockNotFound`."""
+@dataclass
+class NewsArticle:
+    """The news item :func:`read_article` found: its record, the index of its title line (for
+    merging in page order) and the problems seen on the way."""
 
-    block = "news"
+    index: int
+    record: dict
+    errors: list[str] = field(default_factory=list)
 
-    def __init__(self) -> None:
-        self.errors: list[str] = []
 
-    def parse(self, doc: Document) -> dict:
-        return self.parse_position(doc)[1]
+def read_article(doc: Document) -> NewsArticle:
+    """Find the article: heading + date + paragraphs; raises :class:`BlockNotFound`."""
+    errors: list[str] = []
+    lines = doc.lines
+    block = [is_block_line(ln.text) for ln in lines]
+    skip = [bool(ln.chrome) or b for ln, b in zip(lines, block, strict=True)]
+    # A <header> outside <article>/<main> is usually the site's, but some pages put the
+    # article heading and date in one: its lines may still be the title (with a penalty).
+    content = [ln for ln in lines if not block[ln.index] and ln.chrome in (None, "header")]
+    dates = {ln.index: d for ln in content if (d := date_of_line(ln))}
+    best = _best_title(doc, content, dates)
+    if best is None:
+        raise BlockNotFound(BLOCK, "no heading with a date or paragraphs after it")
+    title_line, date_line = best
+    body = _body(lines, skip, dates, title_line)
+    published = dates.get(date_line.index) if date_line else None
+    if published is None and (len(body) < 2 or sum(map(len, body)) < 200):
+        raise BlockNotFound(BLOCK, f"undated heading {title_line.text[:80]!r} without text")
+    if not body:
+        errors.append(f"{BLOCK}: article {title_line.text[:80]!r} has no text")
+    record = {
+        "type": "news",
+        "url": doc.url,
+        "language": detect_language(" ".join([title_line.text, *body])),
+        "title": title_line.text,
+        "published": published,
+        "body": "\n\n".join(body),
+    }
+    return NewsArticle(title_line.index, record, errors)
 
-    def parse_position(self, doc: Document) -> tuple[int, dict]:
-        self.errors = []
-        lines = doc.lines
-        block = [is_block_line(ln.text) for ln in lines]
-        skip = [bool(ln.chrome) or b for ln, b in zip(lines, block, strict=True)]
-        # A <header> outside <article>/<main> is usually the site's, but some pages put the
-        # article heading and date in one: its lines may still be the title (with a penalty).
-        content = [ln for ln in lines if not block[ln.index] and ln.chrome in (None, "header")]
-        dates = {ln.index: d for ln in content if (d := date_of_line(ln))}
-        best = self._best_title(doc, content, dates)
-        if best is None:
-            raise BlockNotFound(self.block, "no heading with a date or paragraphs after it")
-        title_line, date_line = best
-        body = self._body(lines, skip, dates, title_line)
-        published = dates.get(date_line.index) if date_line else None
-        if published is None and (len(body) < 2 or sum(map(len, body)) < 200):
-            raise BlockNotFound(
-                self.block, f"undated heading {title_line.text[:80]!r} without text"
-            )
-        if not body:
-            self.errors.append(f"{self.block}: article {title_line.text[:80]!r} has no text")
-        record = {
-            "type": "news",
-            "url": doc.url,
-            "language": detect_language(" ".join([title_line.text, *body])),
-            "title": title_line.text,
-            "published": published,
-            "body": "\n\n".join(body),
-        }
-        return title_line.index, record
 
-    def _best_title(
-        self, doc: Document, content: list[Line], dates: dict[int, str]
-    ) -> tuple[Line, Line | None] | None:
-        page_title = _key(doc.title or "")
-        best: tuple[float, Line, Line | None] | None = None
-        for k, line in enumerate(content):
-            if line.index in dates or not 8 <= len(line.text) <= 300 or line.text.endswith(":"):
-                continue
-            date_line, after = _near_date(content, k, dates)
-            if not line.heading and date_line is None:
-                continue
-            score = {1: 3, 2: 2, 3: 1}.get(line.heading, 0) - (line.link_ratio > 0.5)
-            score -= 2 * (line.chrome == "header")
-            score += 3 if after else 2 if date_line else 0
-            score += 2 * any(_paragraph_like(ln) for ln in content[k + 1 : k + 7])
-            score += 2 * (len(line.text) >= 15 and _key(line.text) in page_title)
-            if best is None or score > best[0]:
-                best = (score, line, date_line)
-        if best is None or best[0] < 4:
-            return None
-        return best[1], best[2]
+def _best_title(
+    doc: Document, content: list[Line], dates: dict[int, str]
+) -> tuple[Line, Line | None] | None:
+    page_title = _key(doc.title or "")
+    best: tuple[float, Line, Line | None] | None = None
+    for k, line in enumerate(content):
+        if line.index in dates or not 8 <= len(line.text) <= 300 or line.text.endswith(":"):
+            continue
+        date_line, after = _near_date(content, k, dates)
+        if not line.heading and date_line is None:
+            continue
+        score = {1: 3, 2: 2, 3: 1}.get(line.heading, 0) - (line.link_ratio > 0.5)
+        score -= 2 * (line.chrome == "header")
+        score += 3 if after else 2 if date_line else 0
+        score += 2 * any(_paragraph_like(ln) for ln in content[k + 1 : k + 7])
+        score += 2 * (len(line.text) >= 15 and _key(line.text) in page_title)
+        if best is None or score > best[0]:
+            best = (score, line, date_line)
+    if best is None or best[0] < 4:
+        return None
+    return best[1], best[2]
 
-    def _body(
-        self, lines: list[Line], skip: list[bool], dates: dict[int, str], title: Line
-    ) -> list[str]:
-        """Paragraphs after the title inside the smallest element holding title and text."""
-        following = lines[title.index + 1 :]
-        first = next(
-            (ln for ln in following if not skip[ln.index] and _paragraph_like(ln)
-             and _key(ln.text) != _key(title.text)),
-            None,
-        )  # fmt: skip
-        if first is None:
-            return []
-        # lxml keeps one proxy object per node while it is referenced: identity tests are safe
-        title_chain = _ancestors(title.block)
-        container = next(el for el in _ancestors(first.block) if el in title_chain)
-        body: list[str] = []
-        for pos, line in enumerate(following):
-            if container not in _ancestors(line.block):
-                break  # an element's lines are contiguous: we have left the article
-            if skip[line.index]:
-                if body and not line.chrome:
-                    break  # the delegations block after the article text
-                continue
-            if _key(line.text) == _key(title.text):
-                continue
-            if line.index in dates:
-                if body:  # another item's date: drop its short title already taken
-                    _drop_teaser_title(body)
-                    break
-                continue
-            if body and _FOOTER_START.match(line.text):
+
+def _body(lines: list[Line], skip: list[bool], dates: dict[int, str], title: Line) -> list[str]:
+    """Paragraphs after the title inside the smallest element holding title and text."""
+    following = lines[title.index + 1 :]
+    first = next(
+        (ln for ln in following if not skip[ln.index] and _paragraph_like(ln)
+         and _key(ln.text) != _key(title.text)),
+        None,
+    )  # fmt: skip
+    if first is None:
+        return []
+    # lxml keeps one proxy object per node while it is referenced: identity tests are safe
+    title_chain = ancestors(title.block)
+    container = next(el for el in ancestors(first.block) if el in title_chain)
+    body: list[str] = []
+    for pos, line in enumerate(following):
+        if container not in ancestors(line.block):
+            break  # an element's lines are contiguous: we have left the article
+        if skip[line.index]:
+            if body and not line.chrome:
+                break  # the delegations block after the article text
+            continue
+        if _key(line.text) == _key(title.text):
+            continue
+        if line.index in dates:
+            if body:  # another item's date: drop its short title already taken
+                _drop_teaser_title(body)
                 break
-            if body and self._next_item(line, following[pos + 1 :], dates):
-                break
-            if body and line.heading and (line.heading <= 2 or self._dated(following, pos, dates)):
-                break  # "Other news" section, or the next item's heading
-            if line.link_ratio > 0.5 and len(line.text) < 100:
-                continue  # "Back to news", share buttons, tags
-            body.append(line.text)
-        return body
+            continue
+        if body and _FOOTER_START.match(line.text):
+            break
+        if body and _next_item(line, following[pos + 1 :], dates):
+            break
+        if body and line.heading and (line.heading <= 2 or _dated(following, pos, dates)):
+            break  # "Other news" section, or the next item's heading
+        if line.link_ratio > 0.5 and len(line.text) < 100:
+            continue  # "Back to news", share buttons, tags
+        body.append(line.text)
+    return body
 
-    @staticmethod
-    def _dated(following: list[Line], pos: int, dates: dict[int, str]) -> bool:
-        return any(ln.index in dates for ln in following[pos + 1 : pos + 3])
 
-    @staticmethod
-    def _next_item(line: Line, rest: list[Line], dates: dict[int, str]) -> bool:
-        """True for a short unpunctuated line followed by a date: another item's title."""
-        if len(line.text) > 200 or line.text.endswith(_TERMINAL):
-            return False
-        return bool(rest) and rest[0].index in dates
+def _dated(following: list[Line], pos: int, dates: dict[int, str]) -> bool:
+    return any(ln.index in dates for ln in following[pos + 1 : pos + 3])
+
+
+def _next_item(line: Line, rest: list[Line], dates: dict[int, str]) -> bool:
+    """True for a short unpunctuated line followed by a date: another item's title."""
+    if len(line.text) > 200 or line.text.endswith(_TERMINAL):
+        return False
+    return bool(rest) and rest[0].index in dates

@@ -6,12 +6,13 @@ import re
 from dataclasses import asdict, dataclass, field
 from urllib.parse import urlsplit
 
-from .delegations import DelegationBlockParser
+from .delegations import read_delegations
 from .errors import BlockNotFound
-from .members import MemberParser, is_member_line
-from .news import NewsArticleParser
+from .members import is_member_line, read_members
+from .news import read_article
 from .regions import block_lines, country_of_page, country_slug, is_country_url
-from .textlines import Document, Line, cyrillic_ratio
+from .text import cyrillic_ratio
+from .textlines import Document, Line
 
 BLOCK, CONTENT, ARTICLE = "block", "country-page", "article"  # values of a record's "part"
 
@@ -77,15 +78,16 @@ def parse_pacsto_page(
     if is_country_url(url):
         positioned += _country_page(doc, url, result)
     else:
-        positioned += _part(_block(doc, None, result), BLOCK)
+        positioned += _part(_block(doc.lines, result), BLOCK)
 
     if is_article_url(url):
-        news = NewsArticleParser()
         try:
-            positioned += _part([news.parse_position(doc)], ARTICLE)
+            article = read_article(doc)
         except BlockNotFound as exc:
             _missing(result, exc)
-        result.errors += news.errors
+        else:
+            positioned += _part([(article.index, article.record)], ARTICLE)
+            result.errors += article.errors
 
     positioned.sort(key=lambda item: item[0])  # stable: same-line records keep their order
     result.records = [record for _, record in positioned]
@@ -103,15 +105,13 @@ def _part(positioned: list[tuple[int, dict]], part: str) -> list[tuple[int, dict
     return positioned
 
 
-def _block(doc: Document, lines: list[Line] | None, result: PageResult) -> list[tuple[int, dict]]:
-    delegations = DelegationBlockParser()
-    try:
-        found = delegations.parse_positions(doc, lines)
-    except BlockNotFound as exc:
-        _missing(result, exc)
-        found = []
+def _block(lines: list[Line], result: PageResult) -> list[tuple[int, dict]]:
+    delegations = read_delegations(lines)
+    missing = delegations.missing()
+    if missing is not None:
+        _missing(result, missing)
     result.errors += delegations.errors
-    return found
+    return [] if missing is not None else delegations.records
 
 
 def _runs(lines: list[Line]) -> list[list[Line]]:
@@ -130,21 +130,20 @@ def _country_page(doc: Document, url: str, result: PageResult) -> list[tuple[int
     country = country_of_page(url, doc)
     if country is None:
         result.errors.append(f"country-page: no known country in {country_slug(url)!r}")
-    surveyor = DelegationBlockParser()
-    survey = surveyor.parse_positions(doc, require=False, dedupe=False)
-    sentences = [(i, r) for i, r in survey if r["type"] == "delegation"]
-    in_block = block_lines(doc, country, sentences, surveyor.ends, is_member_line)
+    survey = read_delegations(doc.lines, dedupe=False)
+    sentences = [(i, r) for i, r in survey.records if r["type"] == "delegation"]
+    in_block = block_lines(doc, country, sentences, survey.ends, is_member_line)
     content = [ln for ln in doc.lines if ln.index not in in_block]
     out: list[tuple[int, dict]] = []
     if in_block:
-        out += _part(_block(doc, [ln for ln in doc.lines if ln.index in in_block], result), BLOCK)
+        out += _part(_block([ln for ln in doc.lines if ln.index in in_block], result), BLOCK)
     else:
         detail = "only the country page's own sentence" if sentences else "no delegation line"
         _missing(result, BlockNotFound("delegations", detail))
 
-    own = DelegationBlockParser()
     for run in _runs(content):
-        out += _part(own.parse_positions(doc, run, country=country, require=False), CONTENT)
+        own = read_delegations(run, country=country)
+        out += _part(own.records, CONTENT)
         result.errors += own.errors
     if not any(
         r["type"] == "delegation" and r["country"] == country
@@ -153,9 +152,9 @@ def _country_page(doc: Document, url: str, result: PageResult) -> list[tuple[int
     ):
         _missing(result, BlockNotFound("country", f"no delegation sentence for {country}"))
 
-    members = MemberParser()
-    out += _part(members.parse_positions([ln for ln in content if not ln.chrome], country), CONTENT)
+    members = read_members([ln for ln in content if not ln.chrome], country)
+    out += _part(members.records, CONTENT)
     result.errors += members.errors
-    if not members.found:
+    if not members.records:
         _missing(result, BlockNotFound("members", "no name list and no biography cards"))
     return out

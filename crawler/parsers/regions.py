@@ -17,9 +17,9 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .lexicon import COUNTRY_LINK_TEXT, find_country
-from .members import common_ancestor
 from .news import is_block_line
 from .textlines import Document, Line
+from .tree import common_ancestor
 
 # "/countries/<slug>" (optionally under a language prefix or with a trailing slash).
 _COUNTRY_PATH = re.compile(r"/countries/(?P<slug>[^/]+)/?$")

@@ -1,151 +1,186 @@
-"""Turn an HTML page into logical text lines.
+"""Turn an HTML page (or part of one) into the logical lines of text a reader sees.
 
-The parsers never look for a class name or an id. Instead the page is flattened into the lines a
-reader would see: block-level elements and ``<br>`` end a line, inline elements (links, spans,
-bold) do not. Each line keeps a little structural context (heading level, whether it sits in
-page chrome, how much of it is link text, its innermost block element) for the article parser.
+The parsers never look for a class name or an id. Instead the page is flattened into lines:
+block-level elements and ``<br>`` end a line, inline elements (links, spans, bold) do not. Each
+line keeps a little structural context - heading level, whether it sits in page chrome and which,
+how much of it is link text, its innermost block element - which is all the parsers need to tell
+content from chrome.
+
+Both parser families use this one flattener. They differ in a few rules, kept side by side in
+:class:`Reading`: :data:`ASSEMBLY` for the assembly's pages, :data:`NATIONAL` for the national
+parliaments' (which also skip hidden elements, and count a ``<section>`` as content).
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from lxml import etree
 from parsel import Selector
-from w3lib.encoding import html_to_unicode
 
+from .text import decode_body, normalize_text, soft_lines
+from .tree import BLOCK_TAGS, NATIONAL_SKIP_TAGS, SKIP_TAGS, is_hidden, subtree_ids, tag_of
+
+HEADING_LEVELS = {f"h{n}": n for n in range(1, 7)}
+_CHROME_TAGS = frozenset({"nav", "footer", "aside", "menu"})
+# The assembly's chrome kinds by ARIA role (a "banner" counts only outside the article).
+_ASSEMBLY_ROLES = {"navigation": "nav", "contentinfo": "footer", "complementary": "aside"}
+_NATIONAL_ROLES = frozenset(
+    {"navigation", "banner", "contentinfo", "complementary", "search", "menu"}
+)
+_NATIONAL_CONTENT = frozenset({"article", "main", "section"})
 # fmt: off
-BLOCK_TAGS = frozenset({
-    "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details",
-    "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form",
-    "frame", "frameset", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html",
-    "legend", "li", "main", "menu", "nav", "noframes", "ol", "p", "pre", "section", "summary",
-    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
-})
-SKIP_TAGS = frozenset({
-    "head", "script", "style", "template", "noscript", "iframe", "object", "embed", "svg", "math",
-    "select", "textarea", "button", "canvas", "audio", "video", "map",
+# Inline elements that, without a role, leave block, heading, chrome, link and caption as they are.
+_PLAIN_INLINE = frozenset({
+    "abbr", "b", "bdi", "bdo", "big", "br", "cite", "code", "del", "em", "font", "i", "img",
+    "input", "ins", "kbd", "label", "mark", "nobr", "q", "s", "samp", "small", "span", "strike",
+    "strong", "sub", "sup", "time", "tt", "u", "var", "wbr",
 })
 # fmt: on
-HEADING_LEVELS = {f"h{n}": n for n in range(1, 7)}
-CHROME_ROLES = {"navigation": "nav", "banner": "header", "contentinfo": "footer"}
-CHROME_ROLES["complementary"] = "aside"
-
-_SPACES = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'"} | {
-    "\u2032": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-})  # fmt: skip
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_LATIN = re.compile(r"[A-Za-z]")
 
 
-def normalize_text(text: str) -> str:
-    """NFC, no invisible characters, straight quotes, single spaces (``&nbsp;`` included).
-
-    Russian «guillemets» are kept: they are the normal Russian quotes, not a typographic variant.
-    """
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE).translate(_QUOTES)
-    return _SPACES.sub(" ", text).strip()
-
-
-def soft_lines(text: str) -> str:
-    """Like :func:`normalize_text`, but a whitespace run holding a source newline becomes "\\n".
-
-    Browsers render those newlines as spaces; they are kept only as a hint where a value ends
-    when a whole block is bare text nodes in one element (a name followed by a country link).
-    """
-    runs = re.split(r"[ \t\f\v]*(?:\r\n|\r|\n)\s*", text)
-    parts = (normalize_text(run) for run in runs)
-    return "\n".join(p for p in parts if p)
-
-
-def cyrillic_ratio(text: str) -> float:
-    """Share of Cyrillic among the Cyrillic + Latin letters of ``text`` (0.0 without letters)."""
-    cyr = len(_CYRILLIC.findall(text))
-    lat = len(_LATIN.findall(text))
-    return cyr / (cyr + lat) if cyr + lat else 0.0
-
-
-def detect_language(text: str) -> str:
-    """``"ru"`` when most letters are Cyrillic, else ``"en"``."""
-    return "ru" if cyrillic_ratio(text) > 0.5 else "en"
-
-
-def _guess_bytes_encoding(body: bytes) -> str:
-    """Used only when neither HTTP header, BOM nor ``<meta>`` declares a charset."""
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
-        return "cp1251"
-    return "utf-8"
-
-
-def decode_body(body: bytes | str, content_type: str | None = None) -> tuple[str, str | None]:
-    """Decode a response body as served; return ``(text, encoding)``.
-
-    Order: BOM, HTTP ``Content-Type`` charset, ``<meta>`` charset / http-equiv, then a UTF-8 or
-    windows-1251 guess. A header charset that garbles the body (many U+FFFD) loses to the
-    ``<meta>`` declaration or the guess - old CMS pages declare windows-1251 only in ``<meta>``.
-    """
-    if isinstance(body, str):
-        return body, None
-    encoding, text = html_to_unicode(content_type, body, auto_detect_fun=_guess_bytes_encoding)
-    if text.count("\ufffd") > 10 and content_type:  # retry without the (wrong) header charset
-        retried, text2 = html_to_unicode(None, body, auto_detect_fun=_guess_bytes_encoding)
-        if text2.count("\ufffd") < text.count("\ufffd"):
-            encoding, text = retried, text2
-    return text, encoding
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Line:
     """One logical line of visible text."""
 
     index: int
     text: str
-    block: Any = field(repr=False, compare=False)  # innermost block-level lxml element
+    block: Any = field(repr=False)  # innermost block-level lxml element
     heading: int = 0  # 1..6 inside <hN>, else 0
-    chrome: str | None = None  # "nav" | "header" | "footer" | "aside" | None
+    chrome: str | None = None  # the kind of chrome it sits in ("nav", "footer", ...), else None
     link_ratio: float = 0.0  # share of the characters that are link text
     datetime: str | None = None  # a <time datetime="..."> value inside the line
-    soft: str = ""  # the text with source newlines kept as "\n" (see soft_lines)
+    caption: bool = False  # inside <figcaption>
+    raw: str = field(default="", repr=False)  # the text as in the source, before normalising
+
+    @cached_property
+    def soft(self) -> str:
+        """The text with source newlines kept as "\\n" (see :func:`.text.soft_lines`)."""
+        return soft_lines(self.raw)
+
+
+class _Ctx:
+    """What an element's text inherits from the elements around it. ``content``: inside the
+    page's content (``article`` / ``main``; for the national reading also ``section`` and
+    ``role="main"``), where a ``header`` is no chrome."""
+
+    __slots__ = ("block", "heading", "chrome", "link", "content", "caption")
+
+    def __init__(
+        self,
+        block: Any,
+        heading: int = 0,
+        chrome: str | None = None,
+        link: bool = False,
+        content: bool = False,
+        caption: bool = False,
+    ) -> None:
+        self.block, self.heading, self.chrome = block, heading, chrome
+        self.link, self.content, self.caption = link, content, caption
 
 
 @dataclass(frozen=True)
-class _Ctx:
-    block: Any
-    heading: int = 0
-    chrome: str | None = None
-    in_link: bool = False
-    in_article: bool = False
+class Reading:
+    """One parser family's rules for reading a page.
+
+    ``national``: skip hidden elements and ``<option>``; chrome is any ``nav`` / ``footer`` /
+    ``aside`` / ``menu``, a chrome ARIA role, or a ``header`` outside ``article`` / ``main`` /
+    ``section``; a link is an ``<a href>``; link text is measured normalised; typographic quotes
+    are kept. Otherwise (the assembly): a ``nav`` inside the site ``header`` is "nav", a ``header``
+    or ``role="banner"`` is chrome only outside ``article`` / ``main``; any ``<a>`` is a link;
+    link text is measured stripped; quotes are made straight.
+    """
+
+    national: bool
+
+    @property
+    def skip_tags(self) -> frozenset[str]:
+        return NATIONAL_SKIP_TAGS if self.national else SKIP_TAGS
+
+    def top(self, root: Any) -> _Ctx:
+        """The context of ``root``'s parent: a part of a page may sit in chrome already."""
+        return _Ctx(root, chrome=chrome_of(root) if self.national else None)
+
+    def child(self, el: Any, tag: str, parent: _Ctx) -> _Ctx:
+        role = el.get("role")
+        role = role.strip().lower() if role else ""
+        if self.national:
+            chrome = parent.chrome or _national_chrome(tag, role, parent.content)
+            content = parent.content or tag in _NATIONAL_CONTENT or role == "main"
+            link = parent.link or (tag == "a" and el.get("href") is not None)
+        else:
+            content = parent.content or tag in ("article", "main")
+            chrome = _assembly_chrome(tag, role, parent.chrome, content)
+            link = parent.link or tag == "a"
+        return _Ctx(
+            el if tag in BLOCK_TAGS else parent.block,
+            HEADING_LEVELS.get(tag, parent.heading),
+            chrome,
+            link,
+            content,
+            parent.caption or tag == "figcaption",
+        )
+
+    def link_chars(self, text: str) -> int:
+        if self.national:
+            return len(normalize_text(text, straight_quotes=False))
+        return len(text.strip())
 
 
-def _child_ctx(el: Any, tag: str, parent: _Ctx) -> _Ctx:
-    chrome = parent.chrome
-    in_article = parent.in_article or tag in ("article", "main")
-    role = (el.get("role") or "").strip().lower()
-    if chrome in (None, "header"):  # a <nav> inside the site <header> is "nav"
-        if tag in ("nav", "footer", "aside", "menu"):
-            chrome = "nav" if tag == "menu" else tag
-        elif role in CHROME_ROLES and CHROME_ROLES[role] != "header":
-            chrome = CHROME_ROLES[role]
-        elif chrome is None and (tag == "header" or role == "banner") and not in_article:
-            chrome = "header"
-    return _Ctx(
-        block=el if tag in BLOCK_TAGS else parent.block,
-        heading=HEADING_LEVELS.get(tag, parent.heading),
-        chrome=chrome,
-        in_link=parent.in_link or tag == "a",
-        in_article=in_article,
-    )
+ASSEMBLY = Reading(national=False)
+NATIONAL = Reading(national=True)
+
+
+def _assembly_chrome(tag: str, role: str, chrome: str | None, in_article: bool) -> str | None:
+    if chrome not in (None, "header"):
+        return chrome
+    if tag in _CHROME_TAGS:  # a <nav> inside the site <header> is "nav"
+        return "nav" if tag == "menu" else tag
+    if role in _ASSEMBLY_ROLES:
+        return _ASSEMBLY_ROLES[role]
+    if chrome is None and (tag == "header" or role == "banner") and not in_article:
+        return "header"
+    return chrome
+
+
+def _national_chrome(tag: str, role: str, in_content: bool) -> str | None:
+    if tag in _CHROME_TAGS:
+        return tag
+    if role in _NATIONAL_ROLES:
+        return role
+    return "header" if tag == "header" and not in_content else None
+
+
+def _is_content(el: Any, tag: str | None) -> bool:
+    return tag in _NATIONAL_CONTENT or (el.get("role") or "").strip().lower() == "main"
+
+
+def chrome_of(el: Any) -> str | None:
+    """The chrome ``el`` (or an ancestor) sits in by the national rules, ``"hidden"`` for a
+    hidden ancestor, else None: what :func:`flatten` would say of its text."""
+    in_content = False
+    for node in reversed([el, *el.iterancestors()]):
+        tag = tag_of(node)
+        if tag is None:
+            continue
+        role = (node.get("role") or "").strip().lower()
+        kind = _national_chrome(tag, role, in_content)
+        if kind or is_hidden(node):
+            return kind or "hidden"
+        in_content = in_content or _is_content(node, tag)
+    return None
+
+
+def in_chrome(el: Any) -> bool:
+    """Whether ``el`` (or an ancestor) is page chrome or hidden, by the national rules."""
+    return chrome_of(el) is not None
 
 
 class _LineBuilder:
-    def __init__(self) -> None:
+    def __init__(self, reading: Reading) -> None:
+        self.reading = reading
         self.lines: list[Line] = []
         self._pieces: list[str] = []
         self._link_chars = 0
@@ -158,55 +193,90 @@ class _LineBuilder:
         if self._ctx is None and text.strip():
             self._ctx = ctx
         self._pieces.append(text)
-        if ctx.in_link:
-            self._link_chars += len(text.strip())
+        if ctx.link:
+            self._link_chars += self.reading.link_chars(text)
 
     def note_datetime(self, value: str | None) -> None:
-        if value and self._datetime is None:
+        """The first ``<time datetime>`` of the line (the assembly keeps a blank one too)."""
+        if value and self._datetime is None and (value.strip() or not self.reading.national):
             self._datetime = value.strip()
 
     def flush(self) -> None:
+        if not self._pieces:  # nothing to write, but a <time> met so far belongs to no line
+            self._datetime = None
+            return
         raw = "".join(self._pieces)
-        text = normalize_text(raw)
-        if text and self._ctx is not None:
-            ctx, ratio = self._ctx, min(1.0, self._link_chars / len(text))
-            line = Line(len(self.lines), text, ctx.block, ctx.heading, ctx.chrome, ratio)
-            self.lines.append(replace(line, datetime=self._datetime, soft=soft_lines(raw)))
+        text = normalize_text(raw, straight_quotes=not self.reading.national)
+        ctx = self._ctx
+        if text and ctx is not None:
+            ratio = min(1.0, self._link_chars / len(text))
+            self.lines.append(
+                Line(len(self.lines), text, ctx.block, ctx.heading, ctx.chrome, ratio,
+                     self._datetime, ctx.caption, raw)
+            )  # fmt: skip
         self._pieces, self._link_chars, self._ctx, self._datetime = [], 0, None, None
 
 
-def html_to_lines(root: Any) -> list[Line]:
-    """Flatten an lxml tree into logical :class:`Line` objects, in document order."""
-    out = _LineBuilder()
-    # Explicit stack instead of recursion: unclosed tags can nest very deep.
-    stack: list[tuple[bool, Any, _Ctx]] = [(True, root, _Ctx(block=root))]
-    while stack:
-        start, el, parent = stack.pop()
-        tag = el.tag.lower() if isinstance(el.tag, str) else None
-        if not start:  # end of ``el``: ``parent`` is the context of el's parent
-            if tag in BLOCK_TAGS:
-                out.flush()
+def flatten(root: Any, reading: Reading) -> list[Line]:
+    """Flatten an lxml element (a page or part of one) into :class:`Line` objects, in document
+    order. lxml walks the tree, so unclosed tags nested very deep are no problem."""
+    out = _LineBuilder(reading)
+    add, flush, child = out.add, out.flush, reading.child
+    skip_tags, skip_hidden = reading.skip_tags, reading.national
+    stack = [reading.top(root)]
+    walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
+    for event, el in walker:
+        if event == "start":
+            parent = stack[-1]
+            tag = el.tag.lower()
+            if tag in skip_tags or (skip_hidden and is_hidden(el)):
+                walker.skip_subtree()  # its "end" still comes: a block still ends the line there
+                stack.append(parent)
+                continue
+            if tag in _PLAIN_INLINE and el.get("role") is None:
+                ctx = parent  # an inline element without a role changes nothing
+            else:
+                ctx = child(el, tag, parent)
+            if tag in BLOCK_TAGS or tag == "br":
+                flush()
+            if tag == "time":
+                out.note_datetime(el.get("datetime"))
+            add(el.text, ctx)
+            stack.append(ctx)
+        elif event == "end":
+            stack.pop()
+            if el.tag.lower() in BLOCK_TAGS:
+                flush()
             if el is not root:
-                out.add(el.tail, parent)
-            continue
-        if tag is None or tag in SKIP_TAGS:  # comments, PIs, scripts: only the tail counts
-            stack.append((False, el, parent))
-            continue
-        ctx = _child_ctx(el, tag, parent)
-        if tag in BLOCK_TAGS or tag == "br":
-            out.flush()
-        if tag == "time":
-            out.note_datetime(el.get("datetime"))
-        out.add(el.text, ctx)
-        stack.append((False, el, parent))
-        stack.extend((True, child, ctx) for child in reversed(el))
-    out.flush()
+                add(el.tail, stack[-1])
+        elif el is not root:  # a comment or processing instruction: only its tail is text
+            add(el.tail, stack[-1])
+    flush()
     return out.lines
+
+
+def element_text(el: Any) -> str:
+    """Visible text of ``el`` by the national rules, lines joined by a space (``<br>`` never glues
+    two words)."""
+    return " ".join(line.text for line in flatten(el, NATIONAL))
+
+
+def lines_within(lines: list[Line], el: Any) -> list[Line]:
+    """The lines whose block is ``el`` or inside it."""
+    ids, _nodes = subtree_ids(el)
+    return [line for line in lines if id(line.block) in ids]
+
+
+def parse_html(html: str) -> Any | None:
+    """The lxml root of ``html`` (``None`` for an empty document)."""
+    if not html or not html.strip():
+        return None
+    return Selector(text=html).root
 
 
 @dataclass
 class Document:
-    """A decoded page: its URL, ``<title>``, logical lines and the encoding used."""
+    """A decoded assembly page: its URL, ``<title>``, logical lines and the encoding used."""
 
     url: str
     lines: list[Line]
@@ -221,10 +291,11 @@ class Document:
         if not text.strip():
             return cls(url, [], None, encoding)
         root = Selector(text=text, type="html").root
-        titles = root.xpath("//title") if isinstance(root, etree._Element) else []
+        if not isinstance(root, etree._Element):
+            return cls(url, [], None, encoding)
+        titles = root.xpath("//title")
         title = normalize_text(titles[0].text_content()) if titles else None
-        lines = html_to_lines(root) if isinstance(root, etree._Element) else []
-        return cls(url, lines, title or None, encoding)
+        return cls(url, flatten(root, ASSEMBLY), title or None, encoding)
 
     def text(self, *, skip_chrome: bool = False) -> str:
         return "\n".join(ln.text for ln in self.lines if not (skip_chrome and ln.chrome))

@@ -2,7 +2,7 @@
 
 import pytest
 
-from crawler.parsers import BlockNotFound, Document, NewsArticleParser, parse_pacsto_page
+from crawler.parsers import BlockNotFound, Document, parse_pacsto_page, read_article
 from crawler.parsers.news import date_of_line, parse_date
 from crawler.parsers.textlines import Line
 
@@ -17,7 +17,7 @@ BLOCK = (
 
 
 def parse(html: str) -> dict:
-    return NewsArticleParser().parse(Document.from_html(html, URL))
+    return read_article(Document.from_html(html, URL)).record
 
 
 @pytest.mark.parametrize(

@@ -4,12 +4,13 @@ import pytest
 
 from crawler.parsers import (
     BlockNotFound,
-    DelegationBlockParser,
     Document,
-    NewsArticleParser,
     ParseError,
     is_article_url,
     parse_pacsto_page,
+    read_article,
+    read_delegations,
+    read_members,
 )
 
 
@@ -31,13 +32,14 @@ def test_maintenance_page_at_a_news_url_misses_the_article_too(page):
     assert result.missing == ["delegations", "news"]
 
 
-def test_part_parsers_raise_instead_of_returning_nothing(page):
+def test_part_parsers_report_a_missing_part_instead_of_returning_nothing(page):
     doc = Document.from_html(page("maintenance.html"), "https://pacsto.org/events/x")
-    with pytest.raises(BlockNotFound) as delegations:
-        DelegationBlockParser().parse(doc)
+    delegations = read_delegations(doc.lines)
+    assert delegations.records == []
+    assert isinstance(delegations.missing(), BlockNotFound)
+    assert delegations.missing().block == "delegations"
     with pytest.raises(ParseError):
-        NewsArticleParser().parse(doc)
-    assert delegations.value.block == "delegations"
+        read_article(doc)
 
 
 @pytest.mark.parametrize("body", [b"", b"   ", "<html><body></body></html>", b"\x00\x01binary"])
@@ -245,3 +247,30 @@ def test_site_words_outside_the_block_make_no_website_records():
         ("delegation", None),
         ("website", "http://www.kenesh.kg/"),
     ]
+
+
+def test_part_readers_return_what_they_found_with_its_lines_and_problems():
+    doc = Document.from_html(
+        "<p>Delegation of the Majlisi Oli of the Republic of Tajikistan to the CSTO PA consists"
+        " of<br>4 deputies of the Majlisi Namoyandagon and 4 members of the Majlisi Milli.</p>"
+        "<p>Plenipotentiary representative of the Majlisi Oli of the Republic of Tajikistan:</p>"
+        "<p>Members of the delegation: Ivan Petrov, Anna Sidorova</p>"
+    )
+    delegations = read_delegations(doc.lines)
+    assert delegations.missing() is None
+    assert delegations.ends == {0: 1}  # the sentence is wrapped over lines 0 and 1
+    assert [(i, r["type"]) for i, r in delegations.records] == [
+        (0, "delegation"),
+        (2, "representative"),
+    ]
+    assert delegations.errors == [
+        "delegations: no name in 'Plenipotentiary representative of the Majlisi Oli of the "
+        "Republic of Tajikistan:'"
+    ]
+    members = read_members(doc.lines[3:], "TJ")
+    assert [(i, r["name"]) for i, r in members.records] == [
+        (3, "Ivan Petrov"),
+        (3, "Anna Sidorova"),
+    ]
+    assert members.errors == []
+    assert read_members(doc.lines[:1], "TJ").records == []

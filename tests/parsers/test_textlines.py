@@ -1,11 +1,14 @@
-"""HTML -> logical lines, text normalisation and body decoding."""
+"""HTML -> logical lines (the flattener both parser families use), text normalisation and body
+decoding."""
 
 import codecs
 
 import pytest
+from parsel import Selector
 
-from crawler.parsers import Document, decode_body
-from crawler.parsers.textlines import detect_language, normalize_text, soft_lines
+from crawler.parsers import ASSEMBLY, NATIONAL, Document, decode_body, flatten
+from crawler.parsers.text import detect_language, normalize_text, soft_lines
+from crawler.parsers.textlines import chrome_of, element_text, in_chrome
 
 
 def lines_of(html: str) -> list[str]:
@@ -115,3 +118,66 @@ def test_wrong_header_charset_without_meta_falls_back_to_the_guess():
     text, used = decode_body(body, "text/html; charset=utf-8")
     assert "Делегация Национального собрания" in text
     assert codecs.lookup(used).name == "cp1251"
+
+
+# -- one flattener, two readings -----------------------------------------------------------------
+
+TWO_READINGS = (
+    "<body><div hidden>hidden div</div><p>a<span style='display: none'>b</span>c</p>"
+    "<option>loose option</option>"
+    "<section><header><h2>Section title</h2></header><p>“Quoted” text</p></section>"
+    "<nav><a>anchor without href</a></nav></body>"
+)
+
+
+def readings(html: str):
+    root = Selector(text=html, type="html").root
+    return flatten(root, ASSEMBLY), flatten(root, NATIONAL)
+
+
+def test_the_national_reading_skips_hidden_elements_and_loose_options():
+    assembly, national = readings(TWO_READINGS)
+    assert [ln.text for ln in assembly][:3] == ["hidden div", "abc", "loose option"]
+    assert [ln.text for ln in national][:1] == ["ac"]
+
+
+def test_a_section_header_is_content_for_the_national_reading_only():
+    assembly, national = readings(TWO_READINGS)
+    title = next(ln for ln in assembly if ln.text == "Section title")
+    assert (title.heading, title.chrome) == (2, "header")
+    title = next(ln for ln in national if ln.text == "Section title")
+    assert (title.heading, title.chrome) == (2, None)
+
+
+def test_quotes_are_straightened_for_the_assembly_and_kept_for_the_national_reading():
+    assembly, national = readings(TWO_READINGS)
+    assert '"Quoted" text' in [ln.text for ln in assembly]
+    assert "“Quoted” text" in [ln.text for ln in national]
+
+
+def test_a_link_is_any_anchor_for_the_assembly_and_an_href_for_the_national_reading():
+    assembly, national = readings(TWO_READINGS)
+    assert (assembly[-1].chrome, assembly[-1].link_ratio) == ("nav", 1.0)
+    assert (national[-1].chrome, national[-1].link_ratio) == ("nav", 0.0)
+
+
+def test_part_of_a_page_keeps_the_chrome_it_sits_in():
+    root = Selector(text="<nav><ul><li><a href='/'>Home</a></li></ul></nav>", type="html").root
+    link = root.find(".//a")
+    assert chrome_of(link) == "nav" and in_chrome(link)
+    assert [(ln.text, ln.chrome) for ln in flatten(link, NATIONAL)] == [("Home", "nav")]
+    hidden = Selector(text="<div aria-hidden='true'><p>x</p></div>", type="html").root
+    assert chrome_of(hidden.find(".//p")) == "hidden"
+    assert element_text(root) == "Home"
+
+
+def test_a_time_without_text_belongs_to_no_line():
+    html = "<p><time datetime='2025-05-28'></time></p><p>next</p>"
+    for lines in readings(html):
+        assert [(ln.text, ln.datetime) for ln in lines] == [("next", None)]
+
+
+def test_soft_text_keeps_source_newlines():
+    (line,) = Document.from_html("<p>Kogut Viktor\n  Republic of Belarus</p>").lines
+    assert line.text == "Kogut Viktor Republic of Belarus"
+    assert line.soft == "Kogut Viktor\nRepublic of Belarus"

@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pytest
 
-from crawler.parsers.national import ArticleNotFound, NationalParseError, parse_article
+from crawler.parsers.national import ArticleNotFound, ParseError, parse_article
 
 HOUSE_URL = "https://house.gov.by/ru/news/view/vstrecha-s-delegatsiej-pa-odkb-1203/"
 HOUSE_BODY = (
@@ -137,5 +137,5 @@ def test_pages_without_an_article_raise(page, name):
 
 
 def test_empty_page_raises():
-    with pytest.raises(NationalParseError):
+    with pytest.raises(ParseError):
         article("   ")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from crawler.parsers.national import MemberListNotFound, NationalParseError, parse_member_list
+from crawler.parsers.national import MemberListNotFound, ParseError, parse_member_list
 
 HOUSE = {"site": "house_by", "country": "BY", "chamber": "House of Representatives"}
 HOUSE_URL = "https://house.gov.by/ru/odkb/"
@@ -166,7 +166,7 @@ def test_pages_without_a_member_list_raise(page, name):
         members(page(name))
 
 
-def test_empty_page_raises_a_national_parse_error():
-    with pytest.raises(NationalParseError):
+def test_empty_page_raises_a_parse_error():
+    with pytest.raises(ParseError):
         members("")
-    assert issubclass(MemberListNotFound, NationalParseError)
+    assert issubclass(MemberListNotFound, ParseError)

@@ -14,9 +14,10 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..errors import ArticleNotFound
+from ..textlines import NATIONAL, Line, flatten, parse_html
+from ..tree import common_ancestor, contains
 from .dates import date_line, find_date
-from .dom import Line, common_ancestor, contains, flatten, parse_html
-from .errors import ArticleNotFound
 from .news import GENERIC, SIDE_BLOCK
 
 ASSEMBLY = re.compile(
@@ -230,17 +231,17 @@ def parse_article(
     """
     root = parse_html(html)
     if root is None:
-        raise ArticleNotFound(f"{url}: empty page")
-    lines = flatten(root)
+        raise ArticleNotFound(url, "empty page")
+    lines = flatten(root, NATIONAL)
     paragraphs = [ln for ln in lines if _paragraph_like(ln)]
     paragraphs = paragraphs or [ln for ln in lines if _paragraph_like(ln, relaxed=True)]
     if not paragraphs:
-        raise ArticleNotFound(f"{url}: no article text")
+        raise ArticleNotFound(url, "no article text")
     best = _best_container(paragraphs)
     anchor = next(ln for ln in paragraphs if contains(best, ln.block))
     title = _title_line(lines, anchor, best, root)
     if title is None:
-        raise ArticleNotFound(f"{url}: no article heading")
+        raise ArticleNotFound(url, "no article heading")
     between = [ln for ln in paragraphs if title.index < ln.index < anchor.index]
     if between and any(1 <= ln.heading <= 4 for ln in lines[between[-1].index : anchor.index]):
         # the densest text is another section (a sidebar): the body is what follows the title
@@ -249,7 +250,7 @@ def parse_article(
     body, later = _body(lines, title.index, anchor, region)
     text = "\n\n".join(line.text for line in body)
     if not body or (len(text) < 400 and _UNAVAILABLE.search(f"{title.text} {text}")):
-        raise ArticleNotFound(f"{url}: not an article ({title.text!r})")
+        raise ArticleNotFound(url, f"not an article ({title.text!r})")
     kw = {"fetched_at": fetched_at, "date_order": date_order}
     published_text, published = _published(lines, title, anchor, later, root, **kw)
     return {

@@ -49,6 +49,8 @@ _PATTERNS = [
     ),
 ]
 _REGEXES = [(kind, re.compile(rx, re.I)) for kind, rx in _PATTERNS]
+# Every pattern above needs a digit or one of these words: text with neither holds no date.
+_MAY_HOLD_DATE = re.compile(r"\d|позавчера|вчера|сегодня|yesterday|today|назад|ago", re.I)
 
 
 def _utcnow() -> datetime:
@@ -101,6 +103,8 @@ def find_date(
     Only expressions with a year (or relative ones) count: "12 марта" inside a sentence is not a
     publication date.
     """
+    if not _MAY_HOLD_DATE.search(text):
+        return None
     base = fetched_at or _utcnow()
     found: list[tuple[int, str, re.Match[str]]] = []
     for kind, rx in _REGEXES:

@@ -12,32 +12,22 @@ import re
 from bisect import bisect_left
 from typing import Any
 
-from .dom import (
-    Line,
-    absolute_url,
-    base_href,
-    common_ancestor,
-    contains,
-    element_text,
-    flatten,
-    lines_within,
-    links,
-    parse_html,
-    tag_of,
-)
-from .errors import MemberListNotFound
-from .names import (
+from crawler.names import clean_name
+
+from ..errors import MemberListNotFound
+from ..lexicon import MORE
+from ..textlines import NATIONAL, Line, element_text, flatten, lines_within, parse_html
+from ..tree import absolute_url, base_href, common_ancestor, contains, links, tag_of
+from .persons import Person, clean_role, find_people, tail_elements
+from .roles import (
     KNOWN_CHAMBERS,
-    MORE,
     chamber_only,
     chambers_in,
-    clean_name,
     is_role_label,
     is_staff,
     role_match,
     role_of,
 )
-from .persons import Person, clean_role, find_people, tail_elements
 
 _ANCHOR = re.compile(r"делегаци|delegation|одкб|csto|ассамбле|assembly", re.I)
 _CONTACT = re.compile(r"(?:тел|телефон|факс|e-?mail|эл\.\s*почта|phone|fax)\b|@|\+\d", re.I)
@@ -234,18 +224,18 @@ def parse_member_list(
     Raises :class:`MemberListNotFound` when the page lists no plausible set of persons.
     ``chamber`` is the page's own chamber for a person when the page names several chambers (a
     Tajik page with Majlisi Milli and Majlisi Namoyandagon sections or column), as the canonical
-    English name (:data:`.names.CHAMBERS`); otherwise the ``chamber`` argument.
+    English name (:data:`.roles.CHAMBERS`); otherwise the ``chamber`` argument.
     """
     root = parse_html(html)
     if root is None:
-        raise MemberListNotFound(f"{url}: empty page")
-    everything = flatten(root)
+        raise MemberListNotFound(url, "empty page")
+    everything = flatten(root, NATIONAL)
     content = [ln for ln in everything if not ln.chrome]
     page, people, roles, chosen = _attempt(root, content, chrome=False)
     if not chosen:  # a list placed in an <aside> or <nav>: only with delegation roles
         page, people, roles, chosen = _attempt(root, everything, chrome=True)
     if not chosen:
-        raise MemberListNotFound(f"{url}: no list of persons found")
+        raise MemberListNotFound(url, "no list of persons found")
     chambers = {id(p): _chamber(p, roles[id(p)][1], page) for p in chosen}
     named = {c for c in chambers.values() if c}
     use_named = len(named) >= 2 or bool(named and chamber not in KNOWN_CHAMBERS)

@@ -15,23 +15,12 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from ..errors import NewsListNotFound
+from ..lexicon import MORE
+from ..text import normalize_text
+from ..textlines import NATIONAL, element_text, flatten, in_chrome, lines_within, parse_html
+from ..tree import absolute_url, base_href, common_ancestor, contains, links, tag_of
 from .dates import date_line, find_date
-from .dom import (
-    absolute_url,
-    base_href,
-    common_ancestor,
-    contains,
-    element_text,
-    flatten,
-    in_chrome,
-    lines_within,
-    links,
-    norm,
-    parse_html,
-    tag_of,
-)
-from .errors import NewsListNotFound
-from .names import MORE
 
 SIDE_BLOCK = re.compile(
     r"популярн|самое\s+читаем|самые\s+читаем|читаемое|most\s+(?:read|popular|viewed)|popular|"
@@ -130,13 +119,13 @@ def _usable_title(text: str) -> bool:
 def _title(item: Any, item_links: list[Any]) -> str:
     """The item's title: a heading holding the link, else the link text, else the item's
     heading (links that say "Подробнее"), else the link's ``title`` or image ``alt``."""
-    headings = [ln for ln in flatten(item) if ln.heading and _usable_title(ln.text)]
+    headings = [ln for ln in flatten(item, NATIONAL) if ln.heading and _usable_title(ln.text)]
     for line in headings:
         if any(contains(line.block, a) for a in item_links):
             return line.text
     best = ""
     for a in item_links:
-        text = next((ln.text for ln in flatten(a) if _usable_title(ln.text)), "")
+        text = next((ln.text for ln in flatten(a, NATIONAL) if _usable_title(ln.text)), "")
         if len(text) > len(best):
             best = text
     if best:
@@ -147,14 +136,14 @@ def _title(item: Any, item_links: list[Any]) -> str:
         text = (a.get("title") or "").strip()
         text = text or next((img.get("alt", "").strip() for img in a.iter("img")), "")
         if text:
-            return norm(text)
+            return normalize_text(text, straight_quotes=False)
     return ""
 
 
 def _date(item: Any, title: str, **kw: Any) -> tuple[str, str] | None:
     """(raw, ISO) date of an item: a date line, else a ``<time datetime>``, else a date set in
     separate blocks (``<div>12</div><div>марта 2026</div>``), else a date in the teaser or title."""
-    lines = [ln.text for ln in flatten(item) if ln.text != title]
+    lines = [ln.text for ln in flatten(item, NATIONAL) if ln.text != title]
     for text in lines:
         if found := date_line(text, **kw):
             return found
@@ -168,11 +157,11 @@ def _date(item: Any, title: str, **kw: Any) -> tuple[str, str] | None:
     return None
 
 
-def _orphan_dates(items: list[dict], elements: list[Any], **kw: Any) -> None:
-    """Flat lists (date, heading, teaser as siblings): give a dateless item the date line
+def _orphan_dates(elements: list[Any], **kw: Any) -> list[tuple[str, str] | None]:
+    """Flat lists (date, heading, teaser as siblings): for each item, the (raw, ISO) date line
     between it and its neighbour - before it or after it, whichever the page does."""
     container = common_ancestor(elements)
-    lines = [ln for ln in flatten(container) if not ln.chrome]
+    lines = [ln for ln in flatten(container, NATIONAL) if not ln.chrome]
     spans = []
     for el in elements:
         inside = [ln.index for ln in lines_within(lines, el)]
@@ -183,7 +172,7 @@ def _orphan_dates(items: list[dict], elements: list[Any], **kw: Any) -> None:
         if ln.index not in in_items and (f := date_line(ln.text, **kw)):
             dated[ln.index] = f
     if not dated:
-        return
+        return [None] * len(elements)
     before, after = [], []
     for i, (start, end) in enumerate(spans):
         low = spans[i - 1][1] if i else -1
@@ -191,16 +180,13 @@ def _orphan_dates(items: list[dict], elements: list[Any], **kw: Any) -> None:
         earlier = [j for j in sorted(dated, reverse=True) if low < j < start]
         before.append(dated[earlier[0]] if earlier else None)
         after.append(next((dated[j] for j in sorted(dated) if end < j < high), None))
-    use = before if sum(map(bool, before)) >= sum(map(bool, after)) else after
-    for item, found in zip(items, use, strict=True):
-        if item["published"] is None and found:
-            item["date_text"], item["published"] = found
+    return before if sum(map(bool, before)) >= sum(map(bool, after)) else after
 
 
 def _is_side_block(root: Any, article_links: list[Any]) -> list[Any]:
     """Containers of "popular / related news" blocks that the main list is not part of."""
     blocks = []
-    for line in flatten(root):
+    for line in flatten(root, NATIONAL):
         if not (line.heading or len(line.text) < 40) or not SIDE_BLOCK.search(line.text):
             continue
         el = line.block
@@ -260,7 +246,7 @@ def parse_news_list(
     """
     root = parse_html(html)
     if root is None:
-        raise NewsListNotFound(f"{url}: empty page")
+        raise NewsListNotFound(url, "empty page")
     article = re.compile(article_pattern)
     base = base_href(root, url)
     found: list[tuple[Any, str]] = []
@@ -271,21 +257,26 @@ def parse_news_list(
     side = _is_side_block(root, [a for a, _ in found])
     found = [(a, t) for a, t in found if not any(contains(b, a) for b in side)]
     if not found:
-        raise NewsListNotFound(f"{url}: no link matches {article_pattern!r}")
+        raise NewsListNotFound(url, f"no link matches {article_pattern!r}")
     pairs = [(a, _key(t)) for a, t in found]
     by_key: dict[tuple, tuple[str, list[Any]]] = {}
     for (a, key), (_, target) in zip(pairs, found, strict=True):
         by_key.setdefault(key, (target, []))[1].append(a)
-    items, elements = [], []
+    found_items: list[tuple[str, str, tuple[str, str] | None]] = []
+    elements = []
     kw = {"fetched_at": fetched_at, "date_order": date_order}
     articles = _Articles(pairs)
     for key, (target, item_links) in by_key.items():
         item = _item_element(item_links[0], key, articles)
         title = _title(item, item_links)
-        date = _date(item, title, **kw)
-        items.append({"url": target, "title": title, "published": date and date[1],
-                      "date_text": date and date[0]})  # fmt: skip
+        found_items.append((target, title, _date(item, title, **kw)))
         elements.append(item)
-    if any(item["published"] is None for item in items):
-        _orphan_dates(items, elements, **kw)
+    if any(date is None for _, _, date in found_items):
+        orphans = _orphan_dates(elements, **kw)
+        found_items = [
+            (target, title, date or orphan)
+            for (target, title, date), orphan in zip(found_items, orphans, strict=True)
+        ]
+    items = [{"url": target, "title": title, "published": date and date[1],
+              "date_text": date and date[0]} for target, title, date in found_items]  # fmt: skip
     return NewsList(items, _pages(root, base, url, article))

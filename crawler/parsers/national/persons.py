@@ -17,12 +17,19 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .dom import BLOCK_TAGS, Line, contains, element_text, in_chrome, lines_within, tag_of, words
-from .names import MORE, clean_name, is_role_label, name_strength, role_of
+from crawler.names import clean_name, name_strength
 
-NAME_TAGS = words(
-    "a b strong span em i u font small cite label h1 h2 h3 h4 h5 h6 td th li p div dt dd figcaption"
-)
+from ..lexicon import MORE
+from ..textlines import Line, element_text, in_chrome, lines_within
+from ..tree import BLOCK_TAGS, contains, tag_of
+from .roles import is_role_label, role_of
+
+# fmt: off
+NAME_TAGS = frozenset({
+    "a", "b", "strong", "span", "em", "i", "u", "font", "small", "cite", "label", "h1", "h2", "h3",
+    "h4", "h5", "h6", "td", "th", "li", "p", "div", "dt", "dd", "figcaption",
+})
+# fmt: on
 _SEPARATORS = (" — ", " – ", " - ", " -- ", ": ", ":", ", ", " (", " | ", "|", " / ", "; ")
 _ROLE_STRIP = " \t—–-:,;|/()[]."
 MAX_RECORD_LINES = 12

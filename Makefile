@@ -23,8 +23,10 @@ lint: install
 test: lint
 	$(BIN)/pytest -n 2 --dist loadfile
 
+# Quick check: make bench BENCH_ARGS="--pages 800 --pairs 1 --captures 100000 --changes 10000"
+BENCH_ARGS ?=
 bench: install
-	$(BIN)/python benchmarks/crawl_replicas.py -o artifacts/bench.json
+	$(BIN)/python -m benchmarks -o artifacts/bench.json $(BENCH_ARGS)
 
 format: install
 	$(BIN)/ruff format .

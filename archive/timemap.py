@@ -2,9 +2,9 @@
 
 Mementos are the captures that got an HTTP response (a 304 included: it re-confirms the page as
 of that moment); fetches that failed without a response are not states of the resource. The
-URI of a memento is ``<archive>/<timestamp14>/<url as fetched>``: the address under which pywb
-replays an exported WARC (``wb-manager add parlwatch FILE.warc.gz``, then ``wayback``), which is
-the default ``--archive-url``.
+URI of a memento is its replay URL (``archive.replay``): where ``parlwatch replay`` serves that
+capture. With no replay server configured there is no memento URI to give, and the command says
+so rather than pointing at a server that is not there.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from datetime import datetime
 from email.utils import format_datetime
 
 from archive.capture_index import CaptureRow
+from archive.replay import ReplayAddress
 
-DEFAULT_ARCHIVE_URL = "http://localhost:8080/parlwatch"
 CONTENT_TYPE = "application/link-format"
 
 
@@ -30,27 +30,28 @@ def mementos(rows: list[CaptureRow]) -> list[CaptureRow]:
 
 
 def timemap(
-    original: str,
-    rows: list[CaptureRow],
-    archive_url: str = DEFAULT_ARCHIVE_URL,
+    original: str, rows: list[CaptureRow], replay: ReplayAddress, language: str | None = None
 ) -> str:
-    """The TimeMap of ``original`` listing ``rows`` (oldest first) as link-format text."""
-    base = archive_url.rstrip("/")
+    """The TimeMap of ``original`` listing ``rows`` (oldest first) as link-format text.
+
+    Each memento is the replay URL of its capture; ``self`` and the TimeGate are pywb's for the
+    collection of ``language`` (all languages when None).
+    """
     items = sorted(mementos(rows), key=lambda r: (r.fetched_at, r.id))
     links = [f'<{original}>; rel="original"']
-    self_link = f'<{base}/timemap/link/{original}>; rel="self"; type="{CONTENT_TYPE}"'
+    self_link = f'<{replay.timemap(original, language)}>; rel="self"; type="{CONTENT_TYPE}"'
     if items:
         self_link += (
             f'; from="{http_date(items[0].fetched_at)}"; until="{http_date(items[-1].fetched_at)}"'
         )
     links.append(self_link)
-    links.append(f'<{base}/{original}>; rel="timegate"')
+    links.append(f'<{replay.timegate(original, language)}>; rel="timegate"')
     for position, row in enumerate(items):
         rel = ["first"] if position == 0 else []
         rel += ["last"] if position == len(items) - 1 else []
         rel.append("memento")
         links.append(
-            f'<{base}/{row.timestamp}/{row.url}>; rel="{" ".join(rel)}"; '
+            f'<{replay.memento(row.timestamp, row.url, row.language)}>; rel="{" ".join(rel)}"; '
             f'datetime="{http_date(row.fetched_at)}"'
         )
     return ",\n".join(links) + "\n"

@@ -202,25 +202,62 @@ def _provenance(snap) -> list[str]:
 @DB_OPTION
 @click.option("--language", help="Only captures made asking for this language.")
 @click.option(
-    "--archive-url",
-    default="http://localhost:8080/parlwatch",
-    show_default=True,
-    help="Where the mementos are replayed (pywb collection of `export warc`).",
+    "--replay-url",
+    envvar="PARLWATCH_REPLAY_URL",
+    help="Root of the replay server (what `parlwatch replay` prints) [env PARLWATCH_REPLAY_URL].",
 )
+@click.option(
+    "--collection",
+    envvar="PARLWATCH_REPLAY_COLLECTION",
+    default="parlwatch",
+    show_default=True,
+    help="The collection `parlwatch replay` serves [env PARLWATCH_REPLAY_COLLECTION].",
+)
+@click.option("--archive-url", hidden=True, help="A wb-manager collection of `export warc`.")
 @click.option("--match", type=click.Choice(["exact", "prefix"]), default="exact", hidden=True)
 def timemap(
-    url: str, db_url: str | None, language: str | None, archive_url: str, match: str
+    url: str,
+    db_url: str | None,
+    language: str | None,
+    replay_url: str | None,
+    collection: str,
+    archive_url: str | None,
+    match: str,
 ) -> None:
-    """A Memento TimeMap (RFC 7089, application/link-format) of URL's captures."""
+    """A Memento TimeMap (RFC 7089, application/link-format) of URL's captures.
+
+    Each memento is the capture's replay URL on the server `parlwatch replay` runs; give its
+    address with --replay-url or PARLWATCH_REPLAY_URL.
+
+    \b
+    Example:
+      parlwatch timemap https://pacsto.org/ --language en --replay-url http://127.0.0.1:8080
+    """
     from archive.capture_index import query_captures, with_scheme
+    from archive.replay import configured_address, wb_manager_address
     from archive.timemap import timemap as build
     from crawler.urls import canonical_url
     from store.archive import Archive
 
+    try:
+        replay = (
+            wb_manager_address(archive_url)
+            if archive_url
+            else configured_address(replay_url, collection)
+        )
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--replay-url") from exc
     rows = query_captures(Archive(db_url), url, match=match, language=language)
     if not rows:
         raise click.ClickException(f"no captures of {url}")
-    click.echo(build(canonical_url(with_scheme(url)), rows, archive_url), nl=False)
+    if replay is None:
+        raise click.ClickException(
+            f"{len(rows)} captures of {url}, but no replay server is configured, so there are "
+            "no memento URIs to list: start `parlwatch replay` and pass the address it prints "
+            "as --replay-url (or set PARLWATCH_REPLAY_URL). `parlwatch captures URL` lists the "
+            "captures without one."
+        )
+    click.echo(build(canonical_url(with_scheme(url)), rows, replay, language), nl=False)
 
 
 @click.command()

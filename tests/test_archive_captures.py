@@ -147,7 +147,8 @@ def test_snapshot_through_a_304_gives_the_confirmed_body(history):
 
 def test_timemap_is_rfc_7089_link_format(history):
     url = history.base("pacsto") + "/"
-    result = run(history, "timemap", url, "--language", "en")
+    replay = ["--replay-url", "http://localhost:8080"]
+    result = run(history, "timemap", url, "--language", "en", *replay)
     assert result.exit_code == 0, result.output
     entries = result.output.strip().split(",\n")
     assert entries[0] == f'<{url}>; rel="original"'
@@ -156,7 +157,8 @@ def test_timemap_is_rfc_7089_link_format(history):
     mementos = entries[3:]
     assert len(mementos) == 4
     pattern = re.compile(
-        r'<http://localhost:8080/parlwatch/(\d{14})/(\S+)>; rel="((?:first )?(?:last )?memento)"; '
+        r"<http://localhost:8080/parlwatch-en/(\d{14})/(\S+)>; "
+        r'rel="((?:first )?(?:last )?memento)"; '
         r'datetime="\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} GMT"'
     )
     parsed = [pattern.fullmatch(m) for m in mementos]

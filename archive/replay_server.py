@@ -73,7 +73,8 @@ class PywbProcess:
         return f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
 
     def start(self, timeout: float = 90, stop: Callable[[], bool] = lambda: False) -> None:
-        """Start pywb and wait until it answers; raises ``PywbFailed`` when it does not."""
+        """Start pywb and wait until it answers; raises ``PywbFailed`` when it does not, and
+        ``PortBusy`` when another process took the port first."""
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-c", PYWB_MAIN, "-p", str(self.port), "-b", self.host],
@@ -86,6 +87,8 @@ class PywbProcess:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and not stop():
             if not self.alive():
+                if "Address already in use" in self.tail():  # taken since it was found free
+                    raise PortBusy(f"port {self.port} on {self.host} was taken before pywb started")
                 raise PywbFailed(
                     f"pywb exited with code {self.process.returncode}:\n" + self.tail()
                 )
@@ -141,3 +144,20 @@ class PywbProcess:
     def _signal(self, signum: int) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.process.pid, signum)
+
+
+def start_on_free_port(
+    folder: Path, host: str, timeout: float = 90, stop: Callable[[], bool] = lambda: False
+) -> PywbProcess:
+    """pywb on a port free now; another is tried when one is taken before pywb binds it."""
+    attempts = 5
+    while True:
+        pywb = PywbProcess(folder, host, claim_port(host, 0))
+        try:
+            pywb.start(timeout, stop)
+            return pywb
+        except PortBusy:
+            pywb.stop()
+            attempts -= 1
+            if not attempts:
+                raise

@@ -96,7 +96,7 @@ def replay(
       /COLL/cdx?url=https://pacsto.org/&output=json     pywb's CDX server
     """
     from archive.replay_collection import ReplayCollection, ReplayFolderError, default_folder
-    from archive.replay_server import PortBusy, PywbProcess, claim_port, pywb_missing
+    from archive.replay_server import PortBusy, claim_port, pywb_missing
     from store.archive import Archive
 
     archive = Archive(db_url)
@@ -105,7 +105,8 @@ def replay(
         if missing:
             raise click.ClickException(missing)
         try:
-            port = claim_port(host, port)
+            if port:
+                claim_port(host, port)
         except PortBusy as exc:
             raise click.ClickException(f"{exc}: nothing was started; choose --port") from exc
     try:
@@ -124,27 +125,32 @@ def replay(
             if sync_only or result.stopped:
                 _echo_usage(replay_folder)
                 return
-            _serve(archive, replay_folder, PywbProcess(replay_folder.root, host, port), stop, poll)
+            _serve(archive, replay_folder, (host, port), stop, poll)
         finally:
             replay_folder.close()
 
 
-def _serve(archive, replay_folder, pywb, stop: threading.Event, poll: float) -> None:
+def _serve(archive, replay_folder, address: tuple[str, int], stop: threading.Event, poll: float):
     from sqlalchemy.exc import OperationalError
 
-    from archive.replay_server import PywbFailed
+    from archive.replay_server import PortBusy, PywbFailed, PywbProcess, start_on_free_port
 
+    host, port = address
+    pywb = None
     try:
-        pywb.start(stop=stop.is_set)
-        if stop.is_set():
-            return
+        if port:
+            pywb = PywbProcess(replay_folder.root, host, port)
+            pywb.start(stop=stop.is_set)
+        else:
+            pywb = start_on_free_port(replay_folder.root, host, stop=stop.is_set)
         name = replay_folder.name
-        click.echo(
-            f"serving {replay_folder.root} on {pywb.url}/{name}/ (pywb log: {pywb.log}); "
-            f"replay URLs for `timemap` and reports: PARLWATCH_REPLAY_URL={pywb.url}"
-            + ("" if name == "parlwatch" else f" PARLWATCH_REPLAY_COLLECTION={name}")
-            + "; SIGTERM or Ctrl-C stops",
-        )
+        if not stop.is_set():
+            click.echo(
+                f"serving {replay_folder.root} on {pywb.url}/{name}/ (pywb log: {pywb.log}); "
+                f"replay URLs for `timemap` and reports: PARLWATCH_REPLAY_URL={pywb.url}"
+                + ("" if name == "parlwatch" else f" PARLWATCH_REPLAY_COLLECTION={name}")
+                + "; SIGTERM or Ctrl-C stops",
+            )
         while not stop.wait(poll):
             if not pywb.alive():
                 raise PywbFailed("pywb stopped on its own:\n" + pywb.tail())
@@ -153,11 +159,12 @@ def _serve(archive, replay_folder, pywb, stop: threading.Event, poll: float) -> 
             except OperationalError as exc:  # the database restarting, say: try again later
                 reason = str(exc.orig or exc).strip().splitlines()[0]
                 click.echo(f"warning: cannot read the archive now ({reason}); will retry", err=True)
-    except PywbFailed as exc:
+    except (PywbFailed, PortBusy) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     finally:
-        pywb.stop()
+        if pywb is not None:
+            pywb.stop()
     click.echo("stopped: pywb and everything it ran have ended")
 
 

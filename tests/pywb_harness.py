@@ -38,7 +38,7 @@ from pathlib import Path
 import pytest
 
 from archive.replay_collection import ReplayCollection
-from archive.replay_server import PywbFailed, PywbProcess, claim_port, pywb_missing
+from archive.replay_server import PywbFailed, PywbProcess, pywb_missing, start_on_free_port
 from crawler.stored_pages import site_spider
 from crawler.urls import canonical_url
 from store.archive import Archive
@@ -67,11 +67,9 @@ def running_pywb(folder: Path, timeout: float = 120) -> Iterator[PywbProcess]:
     missing = pywb_missing()
     if missing:
         pytest.skip(missing)
-    pywb = PywbProcess(folder, "127.0.0.1", claim_port("127.0.0.1", 0))
     try:
-        pywb.start(timeout=timeout)
+        pywb = start_on_free_port(folder, "127.0.0.1", timeout)
     except PywbFailed as exc:
-        pywb.stop()
         pytest.skip(f"pywb cannot start here: {exc}")
     try:
         yield pywb

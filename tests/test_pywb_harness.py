@@ -4,6 +4,7 @@ on the live hosts, with a gap, served by a real pywb as a CDX server with raw re
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 
 import pytest
 from pywb_harness import STEPS, get, web_archive
@@ -52,4 +53,6 @@ def test_raw_mode_gives_the_captured_bytes(archive):
     )
     assert status == 200
     assert "sha256:" + hashlib.sha256(body).hexdigest() == first["digest"]
-    assert headers["Memento-Datetime"].endswith("2024 09:00:00 GMT")
+    stamp = datetime.strptime(first["timestamp"], "%Y%m%d%H%M%S")
+    assert headers["Memento-Datetime"] == stamp.strftime("%a, %d %b %Y %H:%M:%S GMT")
+    assert stamp.date() == STEPS[0].at.date()

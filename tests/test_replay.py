@@ -65,7 +65,7 @@ class Replay:
         return None
 
 
-def start_replay(db_url: str, folder: Path, port: int, *extra: str) -> Replay:
+def start_replay(db_url: str, folder: Path, port: int = 0, *extra: str) -> Replay:
     args = [sys.executable, "-m", "parlwatch", "replay", "--db", db_url, "--dir", str(folder)]
     process = subprocess.Popen(
         [*args, "--port", str(port), "--poll", "0.5", *extra],
@@ -73,13 +73,17 @@ def start_replay(db_url: str, folder: Path, port: int, *extra: str) -> Replay:
         stderr=subprocess.STDOUT,
         text=True,
     )
-    running = Replay(process, f"http://127.0.0.1:{port}", folder)
+    running = Replay(process, f"http://127.0.0.1:{port}" if port else "", folder)
     threading.Thread(target=running.read, daemon=True).start()
     return running
 
 
 def serving(replay: Replay) -> None:
-    if replay.wait_for(r"^serving ") is None:
+    """Wait for the "serving" line; the replay URL is the one it names."""
+    line = replay.wait_for(r"^serving ")
+    if line is not None:
+        replay.url = re.search(r" on (http://127\.0\.0\.1:\d+)/", line).group(1)
+    else:
         replay.process.kill()
         replay.process.wait()
         output = "\n".join(replay.lines)
@@ -103,7 +107,7 @@ def site(tmp_path_factory):
 @pytest.fixture(scope="module")
 def replay(site):
     server, db_url, folder = site
-    running = start_replay(db_url, folder / "replay", claim_port("127.0.0.1", 0))
+    running = start_replay(db_url, folder / "replay")  # --port 0: any free port
     try:
         serving(running)
         yield running
@@ -254,7 +258,7 @@ def test_sigterm_stops_pywb_and_leaves_no_temporary_file(site, replay):
 def test_ctrl_c_stops_a_restarted_replay_that_had_nothing_new_to_write(site, replay):
     _, db_url, _ = site
     assert replay.process.poll() is not None
-    again = start_replay(db_url, replay.folder, claim_port("127.0.0.1", 0))
+    again = start_replay(db_url, replay.folder)
     serving(again)
     assert not [line for line in again.lines if line.startswith(("crawl ", "/"))]
     pywb = children(again.process.pid)
@@ -275,3 +279,15 @@ def test_a_busy_port_is_reported_before_anything_serves(site, tmp_path):
     assert f"port {port} on 127.0.0.1 is busy" in output
     assert "serving" not in output
     assert not (tmp_path / "never").exists(), "nothing was written"
+
+
+def test_a_port_taken_after_it_was_found_free_is_reported_as_busy(tmp_path):
+    from archive.replay_server import PortBusy, PywbProcess
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        pywb = PywbProcess(tmp_path, "127.0.0.1", taken.getsockname()[1])
+        with pytest.raises(PortBusy, match="was taken"):
+            pywb.start(timeout=120)
+        pywb.stop()

@@ -6,7 +6,8 @@ marks are strict, so a fix that makes one pass turns it red until ``scenarios.py
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import pytest
 
@@ -46,20 +47,28 @@ RUN_CHECK: dict[str, Callable[[Outcome], None]] = {
 assert set(RUN_CHECK) == set(CHECKS)
 
 
+def xfail_params(
+    items: Iterable[tuple[str, Any, Mapping[str, str]]], checks: Iterable[str]
+) -> list:
+    """pytest parameters (item, check) for each (id, item, today) and check; the checks named
+    in ``today`` carry a strict xfail with its reason."""
+    params = []
+    for name, item, today in items:
+        for check in checks:
+            why = today.get(check)
+            # only a failed assertion is today's known failure; a harness error stays an error
+            xfail = pytest.mark.xfail(strict=True, reason=why, raises=AssertionError)
+            params.append(
+                pytest.param(item, check, id=f"{name}:{check}", marks=[xfail] if why else [])
+            )
+    return params
+
+
 def cases(faults: Iterable[str]) -> list:
     """(scenario, check) parameters for the scenarios of these fault classes."""
     chosen = set(faults)
-    params = []
-    for scenario in SCENARIOS:
-        if scenario.fault not in chosen:
-            continue
-        for check in CHECKS:
-            why = scenario.today.get(check)
-            # only a failed assertion is today's known failure; a harness error stays an error
-            xfail = pytest.mark.xfail(strict=True, reason=why, raises=AssertionError)
-            marks = [xfail] if why else []
-            params.append(pytest.param(scenario, check, id=f"{scenario.id}:{check}", marks=marks))
-    return params
+    items = [(s.id, s, s.today) for s in SCENARIOS if s.fault in chosen]
+    return xfail_params(items, CHECKS)
 
 
 def run_check(site: FaultSite, scenario: Scenario, check: str) -> None:

@@ -72,6 +72,17 @@ def captures_on_host(db_url: str, base_url: str) -> list[dict]:
     return run_cli("captures", base_url + "/", "--match", "host", "--db", db_url)
 
 
+def two_crawls_since(
+    db_url: str, before: int, label: str, log: str
+) -> tuple[dict, dict, list[dict]]:
+    """The two crawls run since the archive held ``before`` crawls, and the changes they made."""
+    ran = crawls(db_url)[before:]
+    if len(ran) != 2:
+        raise RuntimeError(f"{label}: expected 2 new crawls, got {ran}\n{log}")
+    ids = {c["id"] for c in ran}
+    return ran[0], ran[1], [c for c in changes(db_url) if c["crawl"] in ids]
+
+
 def copy_sqlite(source: Path, target: Path) -> None:
     """A consistent copy of a SQLite archive (its write-ahead log included)."""
     with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
@@ -198,15 +209,12 @@ class FaultSite:
         if not hits:  # not an assertion: an xfail must never hide a fault that was not there
             raise RuntimeError(f"{scenario.id}: no request hit the fault\n{log}")
         log += self.crawl(db_url)
-        ran = crawls(db_url)[before:]
-        if len(ran) != 2:
-            raise RuntimeError(f"{scenario.id}: expected 2 new crawls, got {ran}\n{log}")
-        ids = {c["id"] for c in ran}
+        fault_crawl, recovery_crawl, recorded = two_crawls_since(db_url, before, scenario.id, log)
         return Outcome(
             scenario=scenario,
-            fault_crawl=ran[0],
-            recovery_crawl=ran[1],
-            changes=[c for c in changes(db_url) if c["crawl"] in ids],
+            fault_crawl=fault_crawl,
+            recovery_crawl=recovery_crawl,
+            changes=recorded,
             offsite_captures=self.offsite_captures(db_url),
             fault_requests=hits,
             log=log,

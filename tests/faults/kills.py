@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from . import faultclasses as fc
-from .harness import FaultSite, captures_on_host, changes, crawl_settings, crawls
+from .harness import FaultSite, captures_on_host, crawl_settings, crawls, two_crawls_since
 from .proxy import Fault, Target
 from .scenarios import COUNTRY, NEWS, ROOT
 
@@ -85,7 +85,7 @@ def run_kill(site: FaultSite, point: KillPoint) -> KillOutcome:
     site.proxy.clear_requests()
     site.proxy.inject(Fault("hold", point.held, fc.held(lambda: False)))
     try:
-        pid, log = site.crawler.start(site.url, db_url, crawl_settings())
+        pid, _log = site.crawler.start(site.url, db_url, crawl_settings())
         _wait_for(
             lambda: any(r.fault for r in site.proxy.requests), 60, "a held request"
         )  # fmt: skip
@@ -99,19 +99,9 @@ def run_kill(site: FaultSite, point: KillPoint) -> KillOutcome:
         exit_code = site.crawler.wait()
     finally:
         site.proxy.clear()
-    site.crawl(db_url)
-    ran = crawls(db_url)[before:]
-    if len(ran) != 2:
-        raise RuntimeError(f"kill {point.name}: expected 2 new crawls, got {ran}\n{log}")
-    ids = {c["id"] for c in ran}
-    return KillOutcome(
-        point=point,
-        exit_code=exit_code,
-        captured_before_kill=captured,
-        killed_crawl=ran[0],
-        next_crawl=ran[1],
-        changes=[c for c in changes(db_url) if c["crawl"] in ids],
-    )
+    log = site.crawl(db_url)
+    killed, after, recorded = two_crawls_since(db_url, before, f"kill {point.name}", log)
+    return KillOutcome(point, exit_code, captured, killed, after, recorded)
 
 
 def check_closed(o: KillOutcome) -> None:

@@ -121,15 +121,15 @@ class Exchange:
             conn.close()
 
     def send(self, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
-        """A whole response with a correct Content-Length."""
+        """A whole response with a correct Content-Length (none for a 304)."""
         self.send_head(status, headers, len(body) if status != 304 else None)
-        if self.handler.command != "HEAD":
-            self.write(body)
+        self.write(body)
 
     def send_head(
         self, status: int, headers: list[tuple[str, str]], length: int | None, close: bool = False
     ) -> None:
-        """Status line and headers; ``length`` None sends no Content-Length."""
+        """Status line and headers; ``length`` None sends no Content-Length, so the body ends
+        when the connection closes (except for a 304, which has no body)."""
         handler = self.handler
         handler.send_response(status)
         for name, value in headers:
@@ -137,7 +137,7 @@ class Exchange:
                 handler.send_header(name, value)
         if length is not None:
             handler.send_header("Content-Length", str(length))
-        if close or length is None:
+        if close or (length is None and status != 304):
             handler.close_connection = True
             handler.send_header("Connection", "close")
         handler.end_headers()
@@ -181,6 +181,7 @@ class Exchange:
                         return False  # the client closed the connection
                 except OSError:
                     return False
+                time.sleep(min(left, 0.1))  # it sent more: not a hang-up, and no busy loop
         return not self.stopping.is_set()
 
 
@@ -203,8 +204,6 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self.server.proxy._answer(self)
-
-    do_HEAD = do_GET
 
     def finish(self) -> None:
         with contextlib.suppress(OSError):  # a reset or a hung-up client

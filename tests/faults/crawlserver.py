@@ -23,9 +23,10 @@ from typing import IO, Any
 
 SERVER = r"""
 import json, os, sys, traceback, warnings
-from crawler.runner import crawl_settings, run_crawl, spider_names
+from crawler.runner import crawl_settings, run_crawl
+from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.misc import load_object
-spider_names()  # imports every spider module
+SpiderLoader.from_settings(crawl_settings()).list()  # imports every spider module
 with warnings.catch_warnings():  # and every component the settings name (handlers, middlewares)
     warnings.simplefilter("ignore")
     settings = crawl_settings()

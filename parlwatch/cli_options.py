@@ -22,10 +22,19 @@ FORMAT_OPTION = click.option(
 
 
 def archive_at(db_url: str | None) -> Archive:
-    """The archive named by ``--db`` (or ``$PARLWATCH_DB``, or ./parlwatch.db)."""
+    """The archive named by ``--db`` (or ``$PARLWATCH_DB``, or ./parlwatch.db), made if missing:
+    for the commands that write (crawl, schedule, notify, import, ...)."""
     from store.archive import Archive
 
     return Archive(db_url)
+
+
+def existing_archive(db_url: str | None) -> Archive:
+    """The archive named by ``--db``, which must exist: the commands that only read never make
+    one, so a mistyped path is an error (``ArchiveNotFound``), not an empty history."""
+    from store.archive import Archive
+
+    return Archive(db_url, create_missing=False)
 
 
 def stamp(moment: datetime | None) -> str:

@@ -15,18 +15,16 @@ from store.models import Base
 DB_ENV_VAR = "PARLWATCH_DB"
 DEFAULT_DB_FILE = "parlwatch.db"
 
-# Whether opening a SQLite file that does not exist may create it. Commands that only read set
-# this off, so a mistyped --db is an error rather than an empty history.
-_create_missing_files = True
-
-
-def allow_new_archives(allowed: bool) -> None:
-    global _create_missing_files
-    _create_missing_files = allowed
-
 
 class ArchiveNotFound(FileNotFoundError):
-    pass
+    """The SQLite file an archive was opened at does not exist, and the caller may not create it.
+
+    The store says only which path; the caller (the command line, say) words the advice.
+    """
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"no archive at {path}")
+        self.path = path
 
 
 def resolve_db_url(url: str | None = None) -> str:
@@ -42,20 +40,23 @@ def resolve_db_url(url: str | None = None) -> str:
     return url
 
 
-def make_engine(url: str | None = None, *, create: bool = True) -> Engine:
-    """An engine for the archive at ``url``; creates the tables unless ``create`` is false."""
+def make_engine(
+    url: str | None = None, *, create: bool = True, create_missing: bool = True
+) -> Engine:
+    """An engine for the archive at ``url``, its schema brought up to date unless ``create`` is
+    false. With ``create_missing`` false a SQLite file that does not exist is not created:
+    ``ArchiveNotFound`` is raised instead, so a mistyped path never reads as an empty history.
+    """
     resolved = resolve_db_url(url)
     engine = create_engine(resolved)
     database = engine.url.database
     if (
         engine.dialect.name == "sqlite"
-        and not _create_missing_files
+        and not create_missing
         and database not in (None, "", ":memory:")
         and not Path(database).exists()
     ):
-        raise ArchiveNotFound(
-            f"no archive at {database} (check --db / $PARLWATCH_DB, or crawl first)"
-        )
+        raise ArchiveNotFound(database)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     if create:

@@ -85,3 +85,15 @@ def test_an_archive_from_before_schedules_and_notifications_is_adopted(sqlite_ur
     assert drift(archive.engine) == []
     archive.engine.dispose()
 
+
+def test_a_missing_sqlite_file_is_made_only_when_the_caller_allows(tmp_path):
+    from store.db import ArchiveNotFound
+
+    missing = tmp_path / "typo.db"
+    with pytest.raises(ArchiveNotFound) as raised:
+        Archive(str(missing), create_missing=False)
+    assert raised.value.path == str(missing) and not missing.exists()
+    assert "--db" not in str(raised.value), "the store leaves the advice to its caller"
+    Archive(str(missing)).engine.dispose()
+    assert missing.exists()
+    Archive(str(missing), create_missing=False).engine.dispose()

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from store.countries import CODES as COUNTRY_CODES
+
 if TYPE_CHECKING:
     from store.archive import Archive
 
@@ -62,7 +64,7 @@ def check_languages(sites: list[str], languages: str) -> None:
 
 
 # ISO codes of the assembly's member states (Armenia appears in some captures).
-KNOWN_COUNTRIES = ("AM", "BY", "KG", "KZ", "RU", "TJ")
+KNOWN_COUNTRIES = COUNTRY_CODES
 
 
 def validate_sites(ctx: click.Context, param: click.Parameter, value):

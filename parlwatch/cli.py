@@ -11,26 +11,19 @@ import click
 from parlwatch import __version__
 from parlwatch.cli_options import (
     DB_OPTION,
+    existing_archive,
     parse_when,
     validate_countries,
     validate_sites,
 )
 
-# Commands that may start a new archive file; every other command needs an existing one.
-COMMANDS_THAT_CREATE_ARCHIVES = {"crawl", "demo", "schedule", "scheduler", "import", "notify"}
 
-
+# The commands that write (crawl, demo, schedule, scheduler, import, notify) make a missing SQLite
+# archive; the others open theirs with ``existing_archive``, which refuses a missing one.
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="parlwatch")
-@click.pass_context
-def cli(ctx: click.Context) -> None:
+def cli() -> None:
     """Crawl parliamentary websites, keep every capture, and record what changed."""
-    from store.db import allow_new_archives
-
-    allow_new_archives(ctx.invoked_subcommand in COMMANDS_THAT_CREATE_ARCHIVES)
-    ctx.call_on_close(
-        lambda: allow_new_archives(True)
-    )  # in-process callers (tests) go on as before
 
 
 @cli.command()
@@ -64,11 +57,10 @@ def changes(
       parlwatch changes --format json > changes.json
     """
     from reports.changes import changes_json, changes_text
-    from store.archive import Archive
     from store.queries import assembly_news_keys, list_changes
 
     since_at = parse_when(since)  # a bad date is reported before the archive is opened
-    archive = Archive(db_url)
+    archive = existing_archive(db_url)
     rows = list_changes(archive, since=since_at, crawl_id=crawl_id)
     if sites:
         rows = [row for row in rows if row.entity.split("/", 1)[0] in sites]
@@ -131,12 +123,12 @@ def members(
     the real start is unknown and is never invented.
     """
     from reports.members import members_json, members_text
-    from store.archive import Archive, utcnow
+    from store.archive import utcnow
     from store.tenures import members_at
 
     when = parse_when(at) or utcnow()
     site = None if source in (None, "national") else source
-    rows = members_at(Archive(db_url), when, country=country, source=site)
+    rows = members_at(existing_archive(db_url), when, country=country, source=site)
     if source == "national":
         rows = [t for t in rows if t.source != "pacsto"]
     click.echo(members_json(rows) if fmt == "json" else members_text(rows, when))
@@ -160,10 +152,9 @@ def export() -> None:
 def export_popolo(db_url: str | None, country: str | None, output) -> None:
     """Persons, organizations (delegations) and memberships (tenures) as Popolo JSON."""
     from reports.popolo import popolo
-    from store.archive import Archive
     from store.tenures import member_tenures
 
-    document = popolo(member_tenures(Archive(db_url), country=country))
+    document = popolo(member_tenures(existing_archive(db_url), country=country))
     output.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
 
 
@@ -179,13 +170,12 @@ def check(db_url: str | None, fmt: str) -> None:
     """
     from crawler.registry import national_sites
     from reports.checks import ChamberRule, findings_text, run_checks
-    from store.archive import Archive
 
     rules = [
         ChamberRule(site.id, site.country, site.assembly_match)
         for site in national_sites().values()
     ]
-    findings = run_checks(Archive(db_url), rules)
+    findings = run_checks(existing_archive(db_url), rules)
     if fmt == "json":
         click.echo(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2))
     else:
@@ -315,6 +305,7 @@ def main() -> None:
     from warcio.exceptions import ArchiveLoadFailed
 
     from archive.snapshots import IntegrityError
+    from store.db import ArchiveNotFound
 
     if os.environ.get("PARLWATCH_DEBUG"):
         cli(prog_name="parlwatch")
@@ -325,6 +316,12 @@ def main() -> None:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         click.echo(f"error: cannot use the archive database: {reason}", err=True)
         sys.exit(2)
+    except ArchiveNotFound as exc:
+        click.echo(
+            f"error: no archive at {exc.path} (check --db / $PARLWATCH_DB, or crawl first)",
+            err=True,
+        )
+        sys.exit(1)
     except (OSError, ValueError, LookupError, IntegrityError, ArchiveLoadFailed) as exc:
         click.echo(f"error: {str(exc).strip() or type(exc).__name__}", err=True)
         sys.exit(1)

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from store.countries import CODES as COUNTRY_CODES
+
 if TYPE_CHECKING:
     from store.archive import Archive
 
@@ -22,10 +24,19 @@ FORMAT_OPTION = click.option(
 
 
 def archive_at(db_url: str | None) -> Archive:
-    """The archive named by ``--db`` (or ``$PARLWATCH_DB``, or ./parlwatch.db)."""
+    """The archive named by ``--db`` (or ``$PARLWATCH_DB``, or ./parlwatch.db), made if missing:
+    for the commands that write (crawl, schedule, notify, import, ...)."""
     from store.archive import Archive
 
     return Archive(db_url)
+
+
+def existing_archive(db_url: str | None) -> Archive:
+    """The archive named by ``--db``, which must exist: the commands that only read never make
+    one, so a mistyped path is an error (``ArchiveNotFound``), not an empty history."""
+    from store.archive import Archive
+
+    return Archive(db_url, create_missing=False)
 
 
 def stamp(moment: datetime | None) -> str:
@@ -53,7 +64,7 @@ def check_languages(sites: list[str], languages: str) -> None:
 
 
 # ISO codes of the assembly's member states (Armenia appears in some captures).
-KNOWN_COUNTRIES = ("AM", "BY", "KG", "KZ", "RU", "TJ")
+KNOWN_COUNTRIES = COUNTRY_CODES
 
 
 def validate_sites(ctx: click.Context, param: click.Parameter, value):

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import click
 
+from parlwatch.cli_options import existing_archive
 from parlwatch.commands_maintenance import (
     DB_OPTION,
     MAINTENANCE_COMMANDS,
@@ -77,10 +78,9 @@ def captures(
     """
     from archive.capture_index import query_captures
     from archive.cdxj import cdxj_line
-    from store.archive import Archive
 
     rows = query_captures(
-        Archive(db_url),
+        existing_archive(db_url),
         url,
         match=match,
         since=parse_moment(since) if since else None,
@@ -136,11 +136,10 @@ def snapshot(
       parlwatch snapshot https://pacsto.org/ --at 2025-06-01 --language en --headers
     """
     from archive.snapshots import SnapshotError, find_snapshot
-    from store.archive import Archive
 
     moment = parse_moment(at, upper=True)
     try:
-        snap = find_snapshot(Archive(db_url), url, moment, language, any_status)
+        snap = find_snapshot(existing_archive(db_url), url, moment, language, any_status)
     except SnapshotError as exc:
         raise click.ClickException(str(exc)) from exc
     lines = _provenance(snap)
@@ -237,7 +236,6 @@ def timemap(
     from archive.replay import configured_address, wb_manager_address
     from archive.timemap import timemap as build
     from crawler.urls import canonical_url
-    from store.archive import Archive
 
     try:
         replay = (
@@ -247,7 +245,7 @@ def timemap(
         )
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--replay-url") from exc
-    rows = query_captures(Archive(db_url), url, match=match, language=language)
+    rows = query_captures(existing_archive(db_url), url, match=match, language=language)
     if not rows:
         raise click.ClickException(f"no captures of {url}")
     if replay is None:
@@ -271,9 +269,8 @@ def history(entity: str, db_url: str | None, fmt: str) -> None:
     the content itself carries. "cause" tells site changes from parser changes (reparse).
     """
     from parlwatch.archive_text import history_text
-    from store.archive import Archive
 
-    data = _history(Archive(db_url), entity)
+    data = _history(existing_archive(db_url), entity)
     echo_json(data.to_dict()) if fmt == "json" else click.echo(history_text(data))
 
 
@@ -298,10 +295,9 @@ def _history(archive, entity: str):
 def show(entity: str, at: str, db_url: str | None, fmt: str) -> None:
     """ENTITY as it stood at --at: the version then in force, with where it was seen."""
     from parlwatch.archive_text import entity_at_text
-    from store.archive import Archive
     from store.entity_history import entity_at
 
-    archive = Archive(db_url)
+    archive = existing_archive(db_url)
     _history(archive, entity)
     state = entity_at(archive, entity, parse_moment(at, upper=True))
     if fmt == "json":

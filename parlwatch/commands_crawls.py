@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from store.archive import Archive
     from store.crawl_history import CrawlInfo
 
-from parlwatch.cli_options import DB_OPTION, FORMAT_OPTION, archive_at, iso
+from parlwatch.cli_options import DB_OPTION, FORMAT_OPTION, existing_archive, iso
 
 
 def crawl_dict(archive: Archive, crawl: CrawlInfo) -> dict:
@@ -53,7 +53,7 @@ def crawls(db_url: str | None, site: str | None, last: int, fmt: str) -> None:
     """
     from store.crawl_history import recent_crawls
 
-    archive = archive_at(db_url)
+    archive = existing_archive(db_url)
     rows = [crawl_dict(archive, c) for c in recent_crawls(archive, site=site, last=last)]
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))

@@ -11,7 +11,7 @@ from datetime import datetime
 
 import click
 
-from parlwatch.cli_options import DB_OPTION, parse_when
+from parlwatch.cli_options import DB_OPTION, existing_archive, parse_when
 
 
 def parse_moment(value: str, upper: bool = False) -> datetime:
@@ -53,11 +53,10 @@ def search(
     Words match as prefixes (сенатор finds сенаторы); "quoted words" match as a phrase.
     SQLite archives use an FTS5 index refreshed at each search; PostgreSQL ranks in Python.
     """
-    from store.archive import Archive
     from store.search import search_news
 
     hits = search_news(
-        Archive(db_url),
+        existing_archive(db_url),
         text,
         language=language,
         site=site,
@@ -89,9 +88,8 @@ def reparse(db_url: str | None, sites: tuple[str, ...], since: str | None) -> No
     nothing new says so.
     """
     from crawler.reparse import reparse_site, sites_with_history
-    from store.archive import Archive
 
-    archive = Archive(db_url)
+    archive = existing_archive(db_url)
     chosen = list(sites) or sites_with_history(archive)
     moment = parse_moment(since) if since else None
     for site in chosen:
@@ -115,10 +113,9 @@ def reparse(db_url: str | None, sites: tuple[str, ...], since: str | None) -> No
 )
 def verify(db_url: str | None, fmt: str) -> None:
     """Recompute every stored body's SHA-256; report mismatches and missing bodies (exit 1)."""
-    from store.archive import Archive
     from store.verify import verify_archive
 
-    report = verify_archive(Archive(db_url))
+    report = verify_archive(existing_archive(db_url))
     if fmt == "json":
         echo_json(report.to_dict())
     else:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from parlwatch.cli_options import DB_OPTION
+from parlwatch.cli_options import DB_OPTION, existing_archive
 
 
 @contextmanager
@@ -97,9 +97,8 @@ def replay(
     """
     from archive.replay_collection import ReplayCollection, ReplayFolderError, default_folder
     from archive.replay_server import PortBusy, claim_port, pywb_missing
-    from store.archive import Archive
 
-    archive = Archive(db_url)
+    archive = existing_archive(db_url)
     if not sync_only:  # what can refuse to start is checked before any work
         missing = pywb_missing()
         if missing:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from parlwatch.cli_options import validate_countries, validate_sites
+from parlwatch.cli_options import existing_archive, validate_countries, validate_sites
 
 FORMATS = ["md", "html", "csv", "json", "atom"]
 TYPES = ["delegation", "representative", "website", "member", "news"]
@@ -79,7 +79,6 @@ def report(
     from reports.checks import ChamberRule
     from reports.render_data import render
     from reports.report import Options, build_report
-    from store.archive import Archive
 
     registry = national_sites()
     wanted = {c.upper() for c in countries}
@@ -101,7 +100,7 @@ def report(
         site_info={s.id: (s.country, s.name) for s in registry.values()},
     )
     rules = [ChamberRule(s.id, s.country, s.assembly_match) for s in registry.values()]
-    document = render(build_report(Archive(db_url), options, rules), fmt)
+    document = render(build_report(existing_archive(db_url), options, rules), fmt)
     if output:
         with open(output, "w", encoding="utf-8", newline="") as handle:
             handle.write(document)

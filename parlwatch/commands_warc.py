@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from parlwatch.cli_options import validate_sites
+from parlwatch.cli_options import existing_archive, validate_sites
 from parlwatch.commands_maintenance import DB_OPTION, parse_moment
 
 
@@ -27,10 +27,9 @@ def warc_export(
     (server-not-modified); fetches without any response are metadata records explaining why.
     """
     from archive.warc_export import export_warc
-    from store.archive import Archive
 
     result = export_warc(
-        Archive(db_url),
+        existing_archive(db_url),
         Path(output),
         since=parse_moment(since) if since else None,
         site=site,

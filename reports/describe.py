@@ -11,18 +11,12 @@ from dataclasses import dataclass
 
 from reports.chambers import chamber_pairs, delta, role_noun
 from reports.worddiff import Piece, changed_words, quote, shorten, word_diff
+from store.countries import COUNTRIES
 from store.report_queries import ChangeSet
 
 Part = tuple[str, str]
 
-COUNTRY_NAMES = {
-    "AM": "Republic of Armenia",
-    "BY": "Republic of Belarus",
-    "KG": "Kyrgyz Republic",
-    "KZ": "Republic of Kazakhstan",
-    "RU": "Russian Federation",
-    "TJ": "Republic of Tajikistan",
-}
+COUNTRY_NAMES = {country.code: country.name_en for country in COUNTRIES}
 NO_COUNTRY = "CSTO Parliamentary Assembly (no country)"
 EXCERPT_CHARS = 280
 

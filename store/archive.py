@@ -42,8 +42,12 @@ class CrawlSummary:
 class Archive:
     """A handle on one archive database."""
 
-    def __init__(self, url: str | None = None, engine: Engine | None = None) -> None:
-        self.engine = engine or make_engine(url)
+    def __init__(
+        self, url: str | None = None, engine: Engine | None = None, *, create_missing: bool = True
+    ) -> None:
+        """Open the archive at ``url`` (see ``store.db.make_engine``); with ``create_missing``
+        false a SQLite file that does not exist raises ``ArchiveNotFound``."""
+        self.engine = engine or make_engine(url, create_missing=create_missing)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def session(self) -> Session:

@@ -8,7 +8,6 @@ of them sends.
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -16,7 +15,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     DateTime,
-    Engine,
     ForeignKey,
     Integer,
     String,
@@ -69,16 +67,6 @@ class NotifyDelivery(Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
-TABLES = [NotifyTarget.__table__, NotifyDelivery.__table__]
-_ENSURED: weakref.WeakSet[Engine] = weakref.WeakSet()
-
-
-def ensure_tables(engine: Engine) -> None:
-    if engine not in _ENSURED:
-        Base.metadata.create_all(engine, tables=TABLES)
-        _ENSURED.add(engine)
-
-
 @dataclass(frozen=True)
 class Target:
     id: int
@@ -114,7 +102,6 @@ def add_target(
     min_level: str | None = None,
 ) -> Target:
     """Store a target; raises ``ValueError`` when the name is taken."""
-    ensure_tables(archive.engine)
     try:
         with archive.sessions.begin() as session:
             row = NotifyTarget(
@@ -134,7 +121,6 @@ def add_target(
 
 
 def list_targets(archive: Archive, enabled_only: bool = False) -> list[Target]:
-    ensure_tables(archive.engine)
     query = select(NotifyTarget).order_by(NotifyTarget.id)
     if enabled_only:
         query = query.where(NotifyTarget.enabled.is_(True))
@@ -144,7 +130,6 @@ def list_targets(archive: Archive, enabled_only: bool = False) -> list[Target]:
 
 def remove_target(archive: Archive, name: str) -> bool:
     """Delete a target and its delivery records."""
-    ensure_tables(archive.engine)
     with archive.sessions.begin() as session:
         row = session.scalar(select(NotifyTarget).where(NotifyTarget.name == name))
         if row is None:
@@ -156,7 +141,6 @@ def remove_target(archive: Archive, name: str) -> bool:
 
 def claim_delivery(archive: Archive, target_id: int, crawl_id: int) -> int | None:
     """Reserve the right to notify ``target_id`` about ``crawl_id``; None if already taken."""
-    ensure_tables(archive.engine)
     try:
         with archive.sessions.begin() as session:
             row = NotifyDelivery(target_id=target_id, crawl_id=crawl_id, started_at=utcnow())
@@ -195,7 +179,6 @@ class Delivery:
 
 
 def list_deliveries(archive: Archive, crawl_id: int | None = None) -> list[Delivery]:
-    ensure_tables(archive.engine)
     query = (
         select(NotifyDelivery, NotifyTarget.name)
         .join(NotifyTarget, NotifyTarget.id == NotifyDelivery.target_id)

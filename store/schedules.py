@@ -12,7 +12,6 @@ that dies stops beating; once its row has expired anyone may delete it and take 
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,7 +19,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     DateTime,
-    Engine,
     Integer,
     String,
     Text,
@@ -70,25 +68,11 @@ class CrawlLock(Base):
     note: Mapped[str | None] = mapped_column(Text)
 
 
-TABLES = [Schedule.__table__, CrawlLock.__table__]
-
-
-_ENSURED: weakref.WeakSet[Engine] = weakref.WeakSet()
-
-
-def ensure_tables(engine: Engine) -> None:
-    """Create the schedule and lock tables if missing (archives made before they existed)."""
-    if engine not in _ENSURED:
-        Base.metadata.create_all(engine, tables=TABLES)
-        _ENSURED.add(engine)
-
-
 # -- schedules ---------------------------------------------------------------------------------
 
 
 def add_schedule(archive: Archive, **fields: object) -> Schedule:
     """Store a new schedule; ``fields`` are ``Schedule`` columns (``next_run_at`` included)."""
-    ensure_tables(archive.engine)
     with archive.sessions.begin() as session:
         fields.setdefault("created_at", utcnow())
         schedule = Schedule(**fields)
@@ -98,7 +82,6 @@ def add_schedule(archive: Archive, **fields: object) -> Schedule:
 
 
 def list_schedules(archive: Archive, enabled_only: bool = False) -> list[Schedule]:
-    ensure_tables(archive.engine)
     query = select(Schedule).order_by(Schedule.id)
     if enabled_only:
         query = query.where(Schedule.enabled.is_(True))
@@ -107,7 +90,6 @@ def list_schedules(archive: Archive, enabled_only: bool = False) -> list[Schedul
 
 
 def get_schedule(archive: Archive, schedule_id: int) -> Schedule | None:
-    ensure_tables(archive.engine)
     with archive.session() as session:
         return session.get(Schedule, schedule_id)
 
@@ -126,7 +108,6 @@ def set_enabled(
 
 
 def remove_schedule(archive: Archive, schedule_id: int) -> bool:
-    ensure_tables(archive.engine)
     with archive.sessions.begin() as session:
         return session.execute(delete(Schedule).where(Schedule.id == schedule_id)).rowcount > 0
 
@@ -195,7 +176,6 @@ def acquire_lock(
 
 def expire_locks(archive: Archive, site: str | None = None) -> list[LockInfo]:
     """Delete locks whose holder stopped beating; returns them (their crawls may be stale)."""
-    ensure_tables(archive.engine)
     now = utcnow()
     conditions = [CrawlLock.expires_at < now]
     if site is not None:
@@ -232,7 +212,6 @@ def release_lock(archive: Archive, site: str, holder: str) -> bool:
 
 
 def list_locks(archive: Archive) -> list[LockInfo]:
-    ensure_tables(archive.engine)
     with archive.session() as session:
         return [_info(lock) for lock in session.scalars(select(CrawlLock).order_by(CrawlLock.site))]
 

@@ -1,14 +1,19 @@
-"""Shared fixtures: a real SQLite file archive, and a real PostgreSQL one when reachable."""
+"""Shared fixtures: a real SQLite file archive, a real PostgreSQL one when reachable, and the
+crawl histories of the replicas (tests/replica_histories.py), built once per session."""
 
 from __future__ import annotations
 
 import os
 import uuid
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
 from store.archive import Archive
+
+if TYPE_CHECKING:
+    from replica_histories import HistoryBuilder
 
 PG_ADMIN_URL = os.environ.get("PARLWATCH_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -53,3 +58,19 @@ def archive(request) -> Iterator[Archive]:
     archive = Archive(url)
     yield archive
     archive.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def replica_histories(tmp_path_factory) -> HistoryBuilder:
+    """Every crawl history of the replicas, each family built once for the whole session.
+
+    Under pytest-xdist the workers share the session's temporary folder (the parent of each
+    worker's own) and a file lock per family, so the first worker to ask builds it and the
+    other reuses it.
+    """
+    from replica_histories import HistoryBuilder
+
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    return HistoryBuilder(root)

@@ -9,7 +9,7 @@ from datetime import datetime
 
 import pytest
 from click.testing import CliRunner
-from test_archive_fixture import archive_cli, shared_history
+from test_archive_fixture import archive_cli
 
 from archive.capture_index import parse_timestamp, query_captures
 from store.archive import Archive
@@ -18,8 +18,8 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def history(tmp_path_factory):
-    return shared_history(tmp_path_factory)
+def history(replica_histories):
+    return replica_histories.get("archive")
 
 
 def run(history, *args: str):
@@ -50,7 +50,7 @@ def test_match_types_and_filters(history):
     assert {c.status for c in query_captures(archive, base, match="host", status=503)} == {503}
     assert query_captures(archive, base, match="host", limit=3) == host[:3]
     assert query_captures(archive, base, match="host", limit=-2) == host[-2:]
-    dead = history.manifest["steps"][-1]["base"]
+    dead = history.manifest["steps"][-1]["bases"]["pacsto"]
     failed = query_captures(archive, dead, match="host", status="none")
     assert failed and all(c.status is None and c.error for c in failed)
 

@@ -6,7 +6,8 @@ import sqlite3
 
 import pytest
 from click.testing import CliRunner
-from test_archive_fixture import archive_cli, history_copy, shared_history
+from replica_histories import history_copy
+from test_archive_fixture import archive_cli
 
 import crawler.spiders.pacsto as pacsto_spider
 from crawler.reparse import reparse_site
@@ -18,8 +19,8 @@ NEWS = "pacsto/en/news/events/s-1-yanvarya-rossiya-pristupila-k-predsedatelstvu-
 
 
 @pytest.fixture
-def history(tmp_path_factory, tmp_path):
-    return history_copy(shared_history(tmp_path_factory), tmp_path)
+def history(replica_histories, tmp_path):
+    return history_copy(replica_histories.get("archive"), tmp_path)
 
 
 def counts(db):

@@ -7,7 +7,8 @@ from datetime import datetime
 
 import pytest
 from click.testing import CliRunner
-from test_archive_fixture import archive_cli, history_copy, shared_history
+from replica_histories import history_copy
+from test_archive_fixture import archive_cli
 
 from store.archive import Archive
 from store.search import fts_query, search_news
@@ -18,9 +19,9 @@ CHAIR = "pacsto/en/news/events/s-1-yanvarya-rossiya-pristupila-k-predsedatelstvu
 
 
 @pytest.fixture(scope="module")
-def history(tmp_path_factory):
+def history(replica_histories, tmp_path_factory):
     # a copy: search writes its index (news_fts) into the archive
-    return history_copy(shared_history(tmp_path_factory), tmp_path_factory.mktemp("search"))
+    return history_copy(replica_histories.get("archive"), tmp_path_factory.mktemp("search"))
 
 
 def run(history, *args):

@@ -13,14 +13,15 @@ import zlib
 
 import pytest
 from click.testing import CliRunner
-from test_archive_fixture import archive_cli, history_copy, shared_history
+from replica_histories import history_copy
+from test_archive_fixture import archive_cli
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def history(tmp_path_factory, tmp_path):
-    return history_copy(shared_history(tmp_path_factory), tmp_path)
+def history(replica_histories, tmp_path):
+    return history_copy(replica_histories.get("archive"), tmp_path)
 
 
 def verify(history):

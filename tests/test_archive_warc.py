@@ -11,7 +11,8 @@ from io import BytesIO
 
 import pytest
 from click.testing import CliRunner
-from test_archive_fixture import archive_cli, history_copy, shared_history
+from replica_histories import history_copy
+from test_archive_fixture import archive_cli
 from warcio.archiveiterator import ArchiveIterator
 from warcio.timeutils import datetime_to_iso_date, iso_date_to_datetime
 from warcio.warcwriter import WARCWriter
@@ -30,8 +31,8 @@ STEP_DAYS.append(datetime(2026, 4, 1, 9))
 
 
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory):
-    history = shared_history(tmp_path_factory)
+def exported(replica_histories, tmp_path_factory):
+    history = replica_histories.get("archive")
     folder = tmp_path_factory.mktemp("warc")
     result = export_warc(Archive(history.url), folder / "all.warc.gz")
     return history, result

@@ -3,24 +3,21 @@
 The pacsto replica goes 2026 -> 2026-06 (the Russian edition replaces a member and changes a
 post) -> 2026-09 (the English edition catches up) -> maintenance -> 2026-09 -> 2026-12 (the
 English Kyrgyz country page says 5 deputies, the block 6) -> 2026-09. The national
-replicas stay at 2026 beside it, for the assembly-vs-national checks. ``countries.json`` in the
-replica says what the country pages show.
+replicas stay at 2026 beside it, for the assembly-vs-national checks (the ``members`` history of
+tests/replica_histories.py). ``countries.json`` in the replica says what the country pages show.
 """
 
 from __future__ import annotations
 
 import json
-from contextlib import ExitStack
 from pathlib import Path
+from subprocess import CompletedProcess
 
 import pytest
 
 from crawler.names import person_key
 from crawler.registry import national_sites
-from parlwatch.demo import crawl_subprocess
-from replica import ReplicaServer
 from reports.checks import ChamberRule, run_checks
-from store.archive import Archive
 from store.queries import current_states, list_changes, list_crawls
 from store.tenures import member_tenures
 
@@ -32,8 +29,6 @@ MANIFEST = json.loads(
     )
 )
 EVENTS = MANIFEST["events"]
-STEPS = ["2026", "2026-06", "2026-09", "maintenance", "2026-09", "2026-12", "2026-09"]
-NATIONAL = ["duma_ru", "council_ru", "parlament_tj"]
 
 
 def rules() -> list[ChamberRule]:
@@ -41,22 +36,20 @@ def rules() -> list[ChamberRule]:
 
 
 @pytest.fixture(scope="module")
-def history(tmp_path_factory):
-    db_url = f"sqlite:///{tmp_path_factory.mktemp('members') / 'archive.db'}"
-    archive = Archive(db_url)
-    runs = []
-    with ExitStack() as stack:
-        servers = {
-            site: stack.enter_context(ReplicaServer(site, version="2026"))
-            for site in ["pacsto", *NATIONAL]
+def history(replica_histories):
+    """The ``members`` history (tests/replica_histories.py), with the checks after each step."""
+    built = replica_histories.get("members")
+    archive = built.archive()
+    crawls = {c.id: c for c in list_crawls(archive)}
+    runs = [
+        {
+            "step": step["versions"]["pacsto"],
+            "done": CompletedProcess([], step["exit"], step["stdout"], step["stderr"]),
+            "crawl": crawls[step["crawls"]["pacsto"]],
+            "checks": run_checks(built.at(number), rules()),
         }
-        for step in STEPS:
-            servers["pacsto"].set_version(step)
-            done = crawl_subprocess({s: srv.url for s, srv in servers.items()}, db_url)
-            crawl = list_crawls(archive, spider="pacsto", last=1)[0]
-            runs.append(
-                {"step": step, "done": done, "crawl": crawl, "checks": run_checks(archive, rules())}
-            )
+        for number, step in enumerate(built.steps)
+    ]
     return archive, runs
 
 

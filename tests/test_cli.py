@@ -135,6 +135,24 @@ def test_reading_a_mistyped_archive_path_is_an_error_not_an_empty_history(tmp_pa
     Archive(str(tmp_path / "fresh.db"))  # in-process callers may still create archives
 
 
+def test_the_command_line_words_a_missing_archive(tmp_path):
+    import subprocess
+    import sys
+
+    missing = tmp_path / "typo.db"
+    done = subprocess.run(
+        [sys.executable, "-m", "parlwatch", "crawls", "--db", str(missing)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"error: no archive at {missing} (check --db / $PARLWATCH_DB, or crawl first)\n"
+    )
+    assert not missing.exists()
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

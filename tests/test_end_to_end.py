@@ -1,4 +1,5 @@
-"""End to end: the real spider crawls the pacsto replica over HTTP into a real SQLite file.
+"""End to end: the real spider crawls the pacsto replica over HTTP into a real SQLite file
+(the ``recovery`` history of tests/replica_histories.py).
 
 The sequence is the issue's acceptance case: 2025, 2026 (exactly the Russian delegation's
 members -> senators change, in both languages, plus the new news), then an outage, a maintenance
@@ -9,33 +10,20 @@ from __future__ import annotations
 
 import pytest
 
-from parlwatch.demo import crawl_subprocess
-from replica import ReplicaServer
-from store.archive import Archive
-from store.queries import count_rows, list_changes, list_crawls
+from store.queries import list_changes, list_crawls
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def history(tmp_path_factory):
-    """Crawl the replica through every version step once; tests read the resulting archive."""
-    db_url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'archive.db'}"
-    steps = {}
-    with ReplicaServer("pacsto", version="2025") as server:
-        for step, version in enumerate(["2025", "2026", "outage", "maintenance", "2026", "2026"]):
-            server.set_version(version)
-            server.clear_requests()
-            done = crawl_subprocess(server.url, db_url)
-            steps[step] = {
-                "version": version,
-                "exit": done.returncode,
-                "stdout": done.stdout,
-                "stderr": done.stderr,
-                "requests": server.requests,
-                "counts": count_rows(Archive(db_url)),
-            }
-    return Archive(db_url), steps
+def history(replica_histories):
+    """The replica crawled through every version step once (the ``recovery`` history)."""
+    built = replica_histories.get("recovery")
+    steps = [
+        dict(step, requests=built.requests(number, "pacsto"))
+        for number, step in enumerate(built.steps)
+    ]
+    return built.archive(), steps
 
 
 def crawl_ids(archive):

@@ -11,8 +11,6 @@ compared.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import click
 import pytest
@@ -20,7 +18,6 @@ from click.testing import CliRunner
 
 from crawler.monitoring import crawl_drops, sharp_drops
 from parlwatch.commands_crawls import crawls
-from replica import ReplicaServer
 from store.archive import Archive
 from store.crawl_history import recent_crawls
 
@@ -59,17 +56,12 @@ def test_entities_are_compared_when_every_crawl_has_them():
 
 
 @pytest.fixture(scope="module")
-def history(tmp_path_factory):
-    db_url = f"sqlite:///{tmp_path_factory.mktemp('monitoring') / 'archive.db'}"
-    with ReplicaServer("pacsto", version="2026") as server:
-        for languages in ("en,ru", "en,ru", "en,ru", "en,ru", "en"):
-            done = subprocess.run(
-                [sys.executable, "-m", "parlwatch", "crawl", "pacsto", "--base-url", server.url,
-                 "--db", db_url, "--language", languages],
-                capture_output=True, text=True, timeout=120,
-            )  # fmt: skip
-            assert done.returncode == 0, done.stdout + done.stderr[-2000:]
-    return db_url
+def history(replica_histories):
+    """The ``half`` history: four crawls in both languages, then one in English only."""
+    built = replica_histories.get("half")
+    for step in built.steps:
+        assert step["exit"] == 0, step["stdout"] + step["stderr"][-2000:]
+    return built.url
 
 
 def test_a_real_crawl_that_fell_by_half_is_flagged(history):

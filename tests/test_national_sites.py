@@ -4,25 +4,23 @@ All eight replicas are served at once and crawled together, version by version, 
 ``parlwatch crawl`` process per step (as the scheduler would). Each replica's ``expected.json``
 manifest says what its pages show; the expected changes are derived from it:
 member replaced = one removal + one addition, title corrected = one ``text`` change, withdrawn
-= a ``removed`` news item (after a real 404), redesign = nothing at all.
+= a ``removed`` news item (after a real 404), redesign = nothing at all. The history is the
+``national`` one of tests/replica_histories.py.
 """
 
 from __future__ import annotations
 
 import json
-from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from subprocess import CompletedProcess
 
 import pytest
 
 from crawler.observations import news_key, person_key
 from crawler.registry import national_sites
-from parlwatch.demo import crawl_subprocess
-from replica import ReplicaServer
 from reports.checks import ChamberRule, run_checks
 from reports.popolo import popolo
-from store.archive import Archive
 from store.queries import current_states, list_changes, list_crawls
 from store.tenures import member_tenures
 
@@ -30,9 +28,6 @@ pytestmark = pytest.mark.e2e
 
 SITES = list(national_sites())
 REPLICAS = Path(__file__).resolve().parents[1] / "replica" / "sites"
-STEPS = ["2025", "2026", "2026-redesign", "maintenance", "2026", "2026"]
-# the assembly replica has no redesign version: it stays at 2026 meanwhile
-PACSTO_STEP = {"2026-redesign": "2026"}
 
 
 def manifest(site: str) -> dict:
@@ -40,23 +35,19 @@ def manifest(site: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def history(tmp_path_factory):
-    db_url = f"sqlite:///{tmp_path_factory.mktemp('national') / 'archive.db'}"
-    archive = Archive(db_url)
-    runs = []
-    with ExitStack() as stack:
-        servers = {
-            site: stack.enter_context(ReplicaServer(site, version="2025"))
-            for site in ["pacsto", *SITES]
+def history(replica_histories):
+    """The ``national`` history: every site, every version step (tests/replica_histories.py)."""
+    built = replica_histories.get("national")
+    archive = built.archive()
+    crawls = {c.id: c for c in list_crawls(archive)}
+    runs = [
+        {
+            "version": step["versions"][SITES[0]],
+            "done": CompletedProcess([], step["exit"], step["stdout"], step["stderr"]),
+            "crawls": {site: crawls[crawl_id] for site, crawl_id in step["crawls"].items()},
         }
-        for version in STEPS:
-            for site, server in servers.items():
-                server.set_version(
-                    PACSTO_STEP.get(version, version) if site == "pacsto" else version
-                )
-            done = crawl_subprocess({site: srv.url for site, srv in servers.items()}, db_url)
-            crawls = {c.spider: c for c in list_crawls(archive, last=len(servers))}
-            runs.append({"version": version, "done": done, "crawls": crawls})
+        for step in built.steps
+    ]
     return archive, runs
 
 

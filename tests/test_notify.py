@@ -1,7 +1,8 @@
 """Notifications after a real crawl: webhook payloads, filters, retries, Apprise, the CLI.
 
-The archive is made once by crawling the pacsto replica as of 2025 and then 2026 (the second
-crawl records the Russian delegation's members -> senators change and new news items).
+The archive is a copy of the ``senators`` history (tests/replica_histories.py): the pacsto replica
+crawled as of 2025 and then 2026 (the second crawl records the Russian delegation's members ->
+senators change and new news items).
 """
 
 from __future__ import annotations
@@ -13,13 +14,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import click
 import pytest
 from click.testing import CliRunner
+from replica_histories import history_copy
 
 from parlwatch.commands_notify import masked, notify
-from parlwatch.demo import crawl_subprocess
 from parlwatch.notify import RetryPolicy, notify_crawl, notify_crawls, set_significance
 from parlwatch.notify.filters import category_level
-from replica import ReplicaServer
-from store.archive import Archive
 from store.crawl_history import get_crawl
 from store.notifications import add_target, list_deliveries
 from store.queries import list_changes, list_crawls
@@ -28,14 +27,12 @@ FAST = RetryPolicy(attempts=3, backoff=0.01, timeout=5)
 
 
 @pytest.fixture(scope="module")
-def crawled(tmp_path_factory):
-    db_url = f"sqlite:///{tmp_path_factory.mktemp('notify') / 'archive.db'}"
-    with ReplicaServer("pacsto", version="2025") as server:
-        for version in ("2025", "2026"):
-            server.set_version(version)
-            done = crawl_subprocess(server.url, db_url)
-            assert done.returncode == 0, done.stdout + done.stderr[-2000:]
-    archive = Archive(db_url)
+def crawled(replica_histories, tmp_path_factory):
+    """A copy of the ``senators`` history (the tests add targets and deliveries to it)."""
+    shared = replica_histories.get("senators")
+    for step in shared.steps:
+        assert step["exit"] == 0, step["stdout"] + step["stderr"][-2000:]
+    archive = history_copy(shared, tmp_path_factory.mktemp("notify")).archive()
     return archive, list_crawls(archive, last=1)[0].id
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from replica_histories import history_copy
 from sqlalchemy import event
-from test_archive_fixture import history_copy, shared_history
 
 from crawler.ingest import Ingest
 from crawler.items import Page, ParseOutcome
@@ -93,10 +93,10 @@ def test_the_pipeline_hands_the_spider_its_recheck_pages_and_the_spider_asks_con
 
 @pytest.mark.e2e
 def test_plain_scrapy_crawl_rechecks_known_pages_with_conditional_requests(
-    tmp_path_factory, tmp_path
+    replica_histories, tmp_path
 ):
     """``scrapy crawl`` on the shared history (sovrep_by last crawled at 2026) asks for 304s."""
-    history = history_copy(shared_history(tmp_path_factory), tmp_path)
+    history = history_copy(replica_histories.get("archive"), tmp_path)
     quick = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=ERROR"]
     with ReplicaServer("sovrep_by", version="2026") as server:
         done = subprocess.run(

@@ -1,9 +1,10 @@
 """``parlwatch report`` on real histories: the real spider crawls the pacsto replica over HTTP.
 
-Histories (each crawled once per module, both at the same time):
+Histories (tests/replica_histories.py: ``seats``, ``flip`` and ``council``):
 - ``main``: 2024, 2025, an outage (a failed crawl), 2026: the Kyrgyz seat count (7 -> 6) and the
   website addresses in 2025, the Russian senators' wording in 2026;
-- ``flip``: 2025, 2026, 2025 again: the Russian wording changes and changes back.
+- ``flip``: 2025, 2026, 2025 again: the Russian wording changes and changes back;
+- ``national``: the assembly at 2026, then the Federation Council's site at 2025 and 2026.
 """
 
 from __future__ import annotations
@@ -15,8 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from parlwatch.demo import crawl_subprocess
-from replica import ReplicaServer
 from reports.render_data import render
 from reports.report import Options, build_report
 from store.archive import Archive
@@ -28,38 +27,15 @@ RU_EN = "pacsto/en/delegation/RU"
 KG_EN = "pacsto/en/delegation/KG"
 
 
-def crawl_history(db_path: Path, steps: list[tuple[str, str]]) -> tuple[Archive, list[int]]:
-    """Crawl replicas through ``steps`` ((site, version), ...) into a new archive."""
-    url = f"sqlite:///{db_path}"
-    exits = []
-    servers: dict[str, ReplicaServer] = {}
-    try:
-        for site, version in steps:
-            if site not in servers:
-                servers[site] = ReplicaServer(site, version=version).start()
-            servers[site].set_version(version)
-            exits.append(crawl_subprocess(servers[site].url, url, spider=site).returncode)
-    finally:
-        for server in servers.values():
-            server.stop()
-    return Archive(url), exits
-
-
 @pytest.fixture(scope="module")
-def histories(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("report")
-    plans = {
-        "main": [("pacsto", v) for v in ("2024", "2025", "outage", "2026")],
-        "flip": [("pacsto", v) for v in ("2025", "2026", "2025")],
-        "national": [("pacsto", "2026"), ("council_ru", "2025"), ("council_ru", "2026")],
-    }
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        futures = {name: pool.submit(crawl_history, folder / f"{name}.db", steps)
-                   for name, steps in plans.items()}  # fmt: skip
-        done = {name: future.result() for name, future in futures.items()}
-    assert done["main"][1] == [0, 0, 1, 0], "2024, 2025, 2026 finish; the outage fails"
-    assert done["flip"][1] == [0, 0, 0] and done["national"][1] == [0, 0, 0]
-    return {name: archive for name, (archive, _exits) in done.items()}
+def histories(replica_histories):
+    names = {"main": "seats", "flip": "flip", "national": "council"}
+    with ThreadPoolExecutor(max_workers=3) as pool:  # different families build side by side
+        done = dict(zip(names, pool.map(replica_histories.get, names.values()), strict=True))
+    exits = {name: [step["exit"] for step in history.steps] for name, history in done.items()}
+    assert exits["main"] == [0, 0, 1, 0], "2024, 2025, 2026 finish; the outage fails"
+    assert exits["flip"] == [0, 0, 0] and exits["national"] == [0, 0, 0]
+    return {name: history.archive() for name, history in done.items()}
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 Atom, CSV, JSON, and the command itself.
 
 The history: the real spider crawls the pacsto replica as 2024, 2025, an outage (a failed crawl)
-and 2026, once for the module.
+and 2026 (the ``seats`` history of tests/replica_histories.py, shared with test_report.py).
 """
 
 from __future__ import annotations
@@ -23,11 +23,8 @@ import pytest
 from click.testing import CliRunner
 
 from parlwatch.commands_report import report as report_command
-from parlwatch.demo import crawl_subprocess
-from replica import ReplicaServer
 from reports.render_data import CSV_COLUMNS, render
 from reports.report import Options, build_report
-from store.archive import Archive
 
 pytestmark = pytest.mark.e2e
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
@@ -35,15 +32,11 @@ KG_EN = "pacsto/en/delegation/KG"
 
 
 @pytest.fixture(scope="module")
-def main(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('formats') / 'archive.db'}"
-    exits = []
-    with ReplicaServer("pacsto", version="2024") as server:
-        for version in ("2024", "2025", "outage", "2026"):
-            server.set_version(version)
-            exits.append(crawl_subprocess(server.url, url).returncode)
+def main(replica_histories):
+    history = replica_histories.get("seats")
+    exits = [step["exit"] for step in history.steps]
     assert exits == [0, 0, 1, 0], "2024, 2025, 2026 finish; the outage fails"
-    return Archive(url)
+    return history.archive()
 
 
 @pytest.fixture(scope="module")

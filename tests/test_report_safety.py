@@ -1,7 +1,8 @@
 """Scraped hostile text stays inert in every report format, and net mode collapses A -> B -> C.
 
 History: the replica as 2025, 2026, then ``xss`` (2026 with a news title that is a script
-element and a website line linking to ``javascript:alert(1)``), crawled by the real spider.
+element and a website line linking to ``javascript:alert(1)``), crawled by the real spider (the
+``xss`` history of tests/replica_histories.py).
 """
 
 from __future__ import annotations
@@ -17,12 +18,9 @@ import feedparser
 import lxml.html
 import pytest
 
-from parlwatch.demo import crawl_subprocess
-from replica import ReplicaServer
 from reports.describe import Detail
 from reports.render_data import render
 from reports.report import Options, build_report
-from store.archive import Archive
 from store.queries import list_crawls
 from store.report_queries import CaptureRef
 
@@ -36,14 +34,11 @@ FORMATS = ("md", "html", "csv", "json", "atom")
 
 
 @pytest.fixture(scope="module")
-def archive(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('xss') / 'archive.db'}"
-    with ReplicaServer("pacsto", version="2025") as server:
-        for version in ("2025", "2026", "xss"):
-            server.set_version(version)
-            done = crawl_subprocess(server.url, url)
-            assert done.returncode == 0, done.stdout + done.stderr[-2000:]
-    return Archive(url)
+def archive(replica_histories):
+    history = replica_histories.get("xss")
+    for step in history.steps:
+        assert step["exit"] == 0, step["stdout"] + step["stderr"][-2000:]
+    return history.archive()
 
 
 @pytest.fixture(scope="module")

@@ -8,16 +8,11 @@ from __future__ import annotations
 
 import re
 
-# Country cues, matched case-insensitively. Russian stems cover the grammatical cases
-# ("Республики Казахстан", "Кыргызской Республики", "Российской Федерации", ...).
-_COUNTRY_CUES: dict[str, str] = {
-    "BY": r"belarus|byelorussia|беларус|белорус",
-    "KZ": r"kazakh|qazaq|казахстан",
-    "KG": r"kyrgyz|kirghiz|kirgiz|кыргыз|киргиз",
-    "RU": r"russian\s+federation|\brussia\b|российск\w*\s+федераци|\bросси(?:я|и|ю|ей)\b",
-    "TJ": r"tajik|tadzhik|таджик",
-    "AM": r"armenia|армени",
-}
+from store.countries import COUNTRIES
+
+# Country cues, matched case-insensitively: each country's ``cue`` in store/countries.py. Russian
+# stems cover the grammatical cases ("Республики Казахстан", "Кыргызской Республики", ...).
+COUNTRY_CUES = {country.code: re.compile(country.cue, re.I) for country in COUNTRIES}
 # Parliament / chamber names that identify a country on their own. Used only when no country
 # name is present, e.g. "Website of the Mazhilis: ...".
 _CHAMBER_CUES: dict[str, str] = {
@@ -26,28 +21,36 @@ _CHAMBER_CUES: dict[str, str] = {
     "TJ": r"majlisi|маджлиси",
     "RU": r"state\s+duma|federation\s+council|государственн\w+\s+дум|совет\w*\s+федерации",
 }
-COUNTRY_CUES = {code: re.compile(rx, re.I) for code, rx in _COUNTRY_CUES.items()}
 CHAMBER_CUES = {code: re.compile(rx, re.I) for code, rx in _CHAMBER_CUES.items()}
 
+
+def _spaced(name: str) -> str:
+    """A name as a regular expression, any run of whitespace between its words."""
+    return r"\s+".join(map(re.escape, name.split()))
+
+
 # A phrase that is only a country name ("the Russian Federation", "Российской Федерации"). A
-# chamber tail like this names no chamber: "12 senators of the Russian Federation".
+# chamber tail like this names no chamber: "12 senators of the Russian Federation". Official
+# names come before short ones, so "Russian Federation" is read whole, not as "Russia".
 COUNTRY_NAME_ONLY = re.compile(
     r"(?:the\s+)?(?:"
-    r"(?:republic\s+of\s+)?(?:belarus|kazakhstan|tajikistan|armenia)|kyrgyz\s+republic|kyrgyzstan"
-    r"|russian\s+federation|russia"
-    r"|республик\w*\s+(?:беларусь|казахстан|таджикистан|армения)"
-    r"|беларус\w*|казахстан\w*|таджикистан\w*|армени\w*|кыргызстан\w*"
-    r"|кыргызск\w*\s+республик\w*|российск\w*\s+федераци\w*|росси\w*"
-    r")",
+    + "|".join(
+        [
+            *(_spaced(c.name_en) for c in COUNTRIES),
+            *(_spaced(c.short_en) for c in COUNTRIES),
+            *(c.name_ru_cases for c in COUNTRIES),
+            *(c.short_ru_cases for c in COUNTRIES),
+        ]
+    )
+    + ")",
     re.I,
 )
 
 # A country's own name as a link or heading text ("Кыргызская Республика", "Republic of Belarus").
-_COUNTRY_LINK_TEXT = (
-    r"Republic\s+of\s+(?:Belarus|Kazakhstan|Tajikistan|Armenia)|Kyrgyz\s+Republic"
-    r"|Russian\s+Federation|Belarus|Kazakhstan|Kyrgyzstan|Tajikistan|Armenia|Russia"
-    r"|Республика\s+(?:Беларусь|Казахстан|Таджикистан|Армения)|Кыргызская\s+Республика"
-    r"|Российская\s+Федерация|Беларусь|Казахстан|Кыргызстан|Таджикистан|Армения|Россия"
+_COUNTRY_LINK_TEXT = "|".join(
+    _spaced(getattr(c, name))
+    for name in ("name_en", "short_en", "name_ru", "short_ru")
+    for c in COUNTRIES
 )
 COUNTRY_LINK_TEXT = re.compile(rf"(?:{_COUNTRY_LINK_TEXT})[.:]?")
 # The same at the end of a value, after a space or glued to a lower-case letter: the next

@@ -61,7 +61,6 @@ class Scheduler:
     ) -> None:
         self.db_url = resolve_db_url(db_url)
         self.archive = Archive(self.db_url)
-        store.ensure_tables(self.archive.engine)
         self.poll, self.max_parallel = poll, max_parallel
         self.lock_ttl, self.stop_timeout, self.crawl_timeout = lock_ttl, stop_timeout, crawl_timeout
         self.launcher = launcher

@@ -66,3 +66,34 @@ def test_an_archive_from_before_migrations_is_adopted(sqlite_url):
     crawl_id = archive.start_crawl("pacsto")
     assert crawl_id == 1
     archive.engine.dispose()
+
+
+def test_an_archive_from_before_schedules_and_notifications_is_adopted(sqlite_url):
+    """Releases before migrations made the schedule, lock and notification tables only when
+    first used: adopting such an archive adds them, as the baseline has them."""
+    from store.db import LAZY_BASELINE_TABLES
+
+    engine = create_engine(sqlite_url)
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "0001")
+        for table in (*LAZY_BASELINE_TABLES[::-1], "alembic_version"):
+            connection.exec_driver_sql(f"DROP TABLE {table}")
+    assert not set(LAZY_BASELINE_TABLES) & set(inspect(engine).get_table_names())
+    engine.dispose()
+    archive = Archive(sqlite_url)
+    assert current_revision(archive.engine) == head_revision()
+    assert drift(archive.engine) == []
+    archive.engine.dispose()
+
+
+def test_a_missing_sqlite_file_is_made_only_when_the_caller_allows(tmp_path):
+    from store.db import ArchiveNotFound
+
+    missing = tmp_path / "typo.db"
+    with pytest.raises(ArchiveNotFound) as raised:
+        Archive(str(missing), create_missing=False)
+    assert raised.value.path == str(missing) and not missing.exists()
+    assert "--db" not in str(raised.value), "the store leaves the advice to its caller"
+    Archive(str(missing)).engine.dispose()
+    assert missing.exists()
+    Archive(str(missing), create_missing=False).engine.dispose()

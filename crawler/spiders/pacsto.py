@@ -7,9 +7,10 @@ from datetime import datetime
 
 from crawler.parsers import parse_pacsto_page
 from crawler.spiders.base import ArchiveSpider, ParseOutcome
+from store import entities
 
 # Types of the site-wide delegations block: all of them are seen whenever the block parses.
-BLOCK_TYPES = ["delegation", "representative", "website"]
+BLOCK_TYPES = entities.block_types()
 
 
 class PacstoSpider(ArchiveSpider):

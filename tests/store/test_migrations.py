@@ -7,7 +7,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 
 from store.archive import Archive
 from store.db import alembic_config, make_engine, resolve_db_url
@@ -54,11 +54,11 @@ def test_the_migrations_alone_build_the_models_schema(empty_url):
 
 
 def test_an_archive_from_before_migrations_is_adopted(sqlite_url):
+    """Such an archive has the baseline's schema (0001) and no ``alembic_version`` table."""
     engine = create_engine(sqlite_url)
-    import store.notifications  # noqa: F401
-    import store.schedules  # noqa: F401
-
-    Base.metadata.create_all(engine)
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "0001")
+        connection.execute(text("DROP TABLE alembic_version"))
     assert not inspect(engine).has_table("alembic_version")
     engine.dispose()
     archive = Archive(sqlite_url)

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import gzip
+import json
+import sqlite3
+from contextlib import closing
+from datetime import datetime
+from pathlib import Path
+
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, func, inspect, select, text
 
+from crawler.registry import load_registry
+from reports.report import Options, build_report
 from store.archive import Archive
 from store.db import alembic_config, make_engine, resolve_db_url
-from store.models import Base
+from store.models import Base, Change, Transition
+from store.queries import list_changes
 
 
 def head_revision() -> str:
@@ -66,3 +76,112 @@ def test_an_archive_from_before_migrations_is_adopted(sqlite_url):
     crawl_id = archive.start_crawl("pacsto")
     assert crawl_id == 1
     archive.engine.dispose()
+
+
+RELEASE_ARCHIVE = Path(__file__).parents[1] / "fixtures" / "archives" / "release-c8336ce.db.gz"
+RELEASE_REPORT = RELEASE_ARCHIVE.with_name("release-c8336ce.report.json")
+
+
+@pytest.fixture
+def release_archive(tmp_path) -> Path:
+    """A copy of an archive the previous release wrote (see tests/fixtures/archives/)."""
+    path = tmp_path / "release.db"
+    path.write_bytes(gzip.decompress(RELEASE_ARCHIVE.read_bytes()))
+    return path
+
+
+def _release_rows(path: Path) -> list[tuple]:
+    with closing(sqlite3.connect(path)) as db:
+        assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+        return db.execute(
+            "SELECT c.id, c.entity_id, c.crawl_id, c.version_id, c.previous_version_id,"
+            " c.detected_at, c.field, c.change, c.old, c.new, c.category, e.key, e.type,"
+            " e.country, e.language FROM change c JOIN entity e ON e.id = c.entity_id"
+            " ORDER BY c.detected_at, c.crawl_id, e.key, c.field, c.id"
+        ).fetchall()
+
+
+def _json(stored: object) -> object:
+    """A JSON column's value as SQLite hands it over (a number comes back as a number)."""
+    return json.loads(stored) if isinstance(stored, str) else stored
+
+
+def test_an_archive_of_the_previous_release_gets_one_transition_per_change(release_archive):
+    rows = _release_rows(release_archive)
+    expected: dict[tuple, dict] = {}
+    for row_id, entity, crawl, version, previous, detected, field, change, *_ in rows:
+        group = expected.setdefault(
+            (entity, crawl, version, previous),
+            {"change": "modified", "detected_at": datetime.fromisoformat(detected), "rows": set()},
+        )
+        group["rows"].add(row_id)
+        if field == "" and change in ("added", "removed"):
+            group["change"] = change
+    assert {g["change"] for g in expected.values()} == {"added", "modified", "removed"}
+    assert any(len(g["rows"]) > 1 for g in expected.values()), "an edit of several fields"
+
+    archive = Archive(f"sqlite:///{release_archive}")
+    assert current_revision(archive.engine) == head_revision()
+    assert drift(archive.engine) == []
+    with archive.session() as session:
+        got = {
+            (t.entity_id, t.crawl_id, t.version_id, t.previous_version_id): {
+                "change": t.change,
+                "detected_at": t.detected_at,
+                "rows": {c.id for c in t.fields},
+            }
+            for t in session.scalars(select(Transition))
+        }
+        assert session.scalar(select(func.count()).select_from(Change)) == len(rows)
+    assert got == expected
+    archive.engine.dispose()
+
+
+def test_the_previous_release_archive_reads_as_it_did(release_archive):
+    """The changes list and the report on the upgraded archive say what the release said."""
+    rows = _release_rows(release_archive)
+    archive = Archive(f"sqlite:///{release_archive}")
+    changes = [row.to_dict() for row in list_changes(archive)]
+    assert all(isinstance(c.pop("transition"), int) for c in changes)
+    assert changes == [
+        {
+            "entity": key,
+            "type": kind,
+            "country": country,
+            "language": language,
+            "change": change,
+            "field": field,
+            "old": _json(old),
+            "new": _json(new),
+            "category": category,
+            "detected_at": datetime.fromisoformat(detected).isoformat(timespec="seconds") + "Z",
+            "crawl": crawl,
+        }
+        for _id, _e, crawl, _v, _p, detected, field, change, old, new, category, key, kind,
+        country, language in rows
+    ]  # fmt: skip
+    said = json.loads(RELEASE_REPORT.read_text(encoding="utf-8"))
+    site_info = {s.id: (s.country, s.name) for s in load_registry().values()}  # as the CLI's
+    for net in (False, True):
+        report = build_report(archive, Options(net=net, site_info=site_info)).to_dict()
+        name = "net" if net else "report"
+        assert [
+            [c["id"], c["entity"], c["change"], c["significance"], c["why"], c["statement"],
+             c["crawls"], [f["field"] for f in c["fields"]]]
+            for c in report["changes"]
+        ] == said[name]  # fmt: skip
+        flips = [[f["entity"], f["first_step"], f["steps"]] for f in report["flip_flops"]]
+        assert flips == said[f"{name}_flip_flops"]
+        summary = {k: report["summary"][k] for k in ("changes", "by_significance", "by_category")}
+        assert summary == said[f"{name}_summary"]
+    archive.engine.dispose()
+
+
+def test_the_transitions_migration_goes_down_and_up_again(release_archive):
+    engine = create_engine(f"sqlite:///{release_archive}")
+    for step in (command.upgrade, command.downgrade, command.upgrade):
+        with engine.begin() as connection:
+            step(alembic_config(connection), "head" if step is command.upgrade else "0001")
+    assert current_revision(engine) == head_revision()
+    assert drift(engine) == []
+    engine.dispose()

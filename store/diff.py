@@ -14,9 +14,16 @@ from store.entities import HOMES, EntityType, Record
 
 
 class _AnyType(EntityType):
-    """An entity of no declared type: every field is text."""
+    """Content of no declared type: every field is text, and what any type keeps as evidence
+    only is not compared (so a content hash is the same whether its type is given or not)."""
 
     record = Record
+
+    def comparable(self, content: Mapping[str, Any]) -> dict[str, Any]:
+        out = super().comparable(content)
+        for home in HOMES.values():
+            out = home.comparable(out)
+        return out
 
 
 _ANY = _AnyType()

@@ -74,9 +74,25 @@ class EntityType:
         """Stored content (or a parsed record) as this type's typed record."""
         return self.record.view(content)
 
+    def comparable(self, content: Mapping[str, Any]) -> dict[str, Any]:
+        """``content`` without what is kept as evidence only (``Field(compared=False)``)."""
+        out = as_json(content)
+        for name, declared in self.record.FIELDS.items():
+            if declared.evidence_only:
+                out.pop(name, None)
+            elif declared.items is not None and isinstance(out.get(name), list):
+                skip = {n for n, f in declared.items.FIELDS.items() if f.evidence_only}
+                out[name] = [
+                    {k: v for k, v in item.items() if k not in skip}
+                    if isinstance(item, dict)
+                    else item
+                    for item in out[name]
+                ]
+        return out
+
     def canonical(self, content: Mapping[str, Any]) -> Any:
-        """What makes two versions the same: lists compared without regard to order."""
-        return canonical(as_json(content))
+        """What makes two versions the same: the compared fields, lists without their order."""
+        return canonical(self.comparable(content))
 
     def content_hash(self, content: Mapping[str, Any]) -> str:
         return hash_of(self.canonical(content))
@@ -101,7 +117,7 @@ class EntityType:
 
     def compare(self, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[FieldChange]:
         """The field changes from ``old`` to ``new``, as the diff stage records them."""
-        return field_changes(dict(old), dict(new), self.category_of)
+        return field_changes(self.comparable(old), self.comparable(new), self.category_of)
 
     def pairs(self, old: Record | None, new: Record | None) -> list[Any]:
         """Items of the two versions paired for a report (a delegation's chambers)."""

@@ -4,12 +4,12 @@
 deputies of the State Duma and 12 senators of the Russian Federation." One delegation per
 country and language, keyed ``pacsto/en/delegation/RU``. Its chambers are paired old to new
 once per change (``pairs``), and that pairing serves both its significance and its words: a
-chamber's seats, its body (``store/entities/synonyms.py``) and the phrase the site used.
+chamber's seats, its body (``store/entities/synonyms.py``) and the phrase the site used, which
+each chamber keeps from the parser (rebuilt from its fields for content that has none).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -40,6 +40,9 @@ class Chamber(Struct):
     member_title = Field[str | None]("wording")  # "senators", "депутатами"
     member_role = Field[str | None]("wording")  # deputy / senator / member
     chamber = Field[str | None]("wording")  # "State Duma", None when the phrase names none
+    # the sentence's own words for it, as the parser cut them out ("12 senators of the Russian
+    # Federation"): evidence for reports, not compared (the sentence is)
+    phrase = Field[str | None]("wording", compared=False)
 
 
 class Delegation(Record):
@@ -88,15 +91,11 @@ class DelegationType(EntityType):
             return []
         old_chambers = list(old.chambers or [])
         new_chambers = [Chamber(c) for c in aligned(old_chambers, list(new.chambers or []))]
-        old_phrases = chamber_phrases(old.text or "", old_chambers)
-        new_phrases = chamber_phrases(new.text or "", new_chambers)
         pairs = []
         for i in range(max(len(old_chambers), len(new_chambers))):
             o = old_chambers[i] if i < len(old_chambers) else None
             n = new_chambers[i] if i < len(new_chambers) else None
-            pairs.append(
-                ChamberPair(o, n, old_phrases[i] if o else None, new_phrases[i] if n else None)
-            )
+            pairs.append(ChamberPair(o, n, phrase_of(o), phrase_of(n)))
         return pairs
 
     # -- significance -------------------------------------------------------------------------
@@ -206,38 +205,15 @@ def _chamber_verdict(pair: ChamberPair, t: Transition, synonyms: Synonyms) -> tu
     return Verdict(WORDING, f"same count ({count}) and same body ({name}): {reason}"), specific
 
 
-# What separates one chamber's phrase from the next in a sentence.
-_JOINER = re.compile(r"(?:,|;|\s+(?:and|и)\s*)$", re.I)
-
-
-def chamber_phrases(text: str, chambers: list[Chamber]) -> list[str]:
-    """Each chamber's phrase as the sentence words it, in the order of ``chambers``."""
-    text = " ".join(text.split())
-    starts: list[tuple[int, int]] = []  # (position in text, chamber index)
-    taken: set[int] = set()
-    for index, chamber in enumerate(chambers):
-        title, count = chamber.member_title, chamber.count
-        if not title or not isinstance(count, int):
-            continue
-        pattern = rf"(?<!\w){count}\s+{re.escape(title)}(?!\w)"
-        for match in re.finditer(pattern, text):
-            if match.start() not in taken:  # two chambers may share "6 deputies"
-                taken.add(match.start())
-                starts.append((match.start(), index))
-                break
-    phrases = [rebuild_phrase(c) for c in chambers]
-    starts.sort()
-    for n, (start, index) in enumerate(starts):
-        end = starts[n + 1][0] if n + 1 < len(starts) else len(text)
-        phrase = text[start:end].strip().rstrip(".")
-        while _JOINER.search(phrase):
-            phrase = _JOINER.sub("", phrase).strip()
-        phrases[index] = phrase
-    return phrases
+def phrase_of(chamber: Chamber | None) -> str | None:
+    """The chamber as the sentence words it."""
+    if chamber is None:
+        return None
+    return chamber.phrase or rebuild_phrase(chamber)
 
 
 def rebuild_phrase(chamber: Chamber) -> str:
-    """ "12 members Federation Council" when the sentence cannot be quoted."""
+    """ "12 members Federation Council" for a chamber that kept no phrase."""
     words = [str(chamber.count or "?"), chamber.member_title or ""]
     if chamber.chamber:
         words.append(chamber.chamber)

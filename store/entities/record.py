@@ -39,8 +39,10 @@ class Field(Generic[T]):
     """One key of a record, declared on its class: ``seats = Field[int | None]("seats")``.
 
     ``category`` is what analysts filter changes by; ``versioned=False`` keeps the key out of
-    version content (it identifies the entity or says where it was seen); ``label``, ``says``
-    and ``shows`` are the words and evidence of the change report.
+    version content (it identifies the entity or says where it was seen); ``compared=False``
+    keeps it in the content as evidence but out of what makes two versions differ (a chamber's
+    phrase: the sentence it is cut from is compared already); ``label``, ``says`` and ``shows``
+    are the words and evidence of the change report.
     """
 
     def __init__(
@@ -48,6 +50,7 @@ class Field(Generic[T]):
         category: str = "text",
         *,
         versioned: bool = True,
+        compared: bool = True,
         label: str | None = None,
         says: str | None = None,
         shows: str | None = None,
@@ -55,11 +58,17 @@ class Field(Generic[T]):
     ) -> None:
         self.category = category
         self.versioned = versioned
+        self.compared = compared
         self.label = label
         self.says = says
         self.shows = shows
         self.items = items  # a list of these (a delegation's chambers)
         self.name = ""
+
+    @property
+    def evidence_only(self) -> bool:
+        """Stored with the version, but no part of what makes two versions differ."""
+        return self.versioned and not self.compared
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name

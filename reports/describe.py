@@ -67,11 +67,10 @@ def statement(t: Transition) -> list[Part]:
 
 def _field_by_field(t: Transition) -> list[Part]:
     """Each field that changed, in the order its home names them."""
-    old, new = t.old or {}, t.new or {}
+    old, new = t.old_record, t.new_record
     parts: list[Part] = []
     for declared in t.home.said_fields():
-        key = declared.name
-        a, b = old.get(key), new.get(key)
+        a, b = declared.value_in(old), declared.value_in(new)
         if a == b:
             continue
         parts.append(("t", "; " if parts else ""))
@@ -94,30 +93,29 @@ def _field_by_field(t: Transition) -> list[Part]:
 
 def details(t: Transition) -> list[Detail]:
     """The evidence: diffs of the texts that changed, values that appeared or went."""
-    old, new = t.old, t.new
+    old, new = t.old_record, t.new_record
     shown = t.home.shown_fields()
     if old is not None and new is not None:
         out = []
         for declared in (f for f in shown if f.shows in (DIFF, EXCERPT)):
-            a, b = old.get(declared.name), new.get(declared.name)
+            a, b = declared.value_in(old), declared.value_in(new)
             if a != b and (a or b):
                 out.append(Detail(declared.label or "", shorten(word_diff(_str(a), _str(b)))))
         for declared in (f for f in shown if f.shows in (LINK, LINK_ONLY)):
-            a, b = old.get(declared.name), new.get(declared.name)
+            a, b = declared.value_in(old), declared.value_in(new)
             if a != b:
                 out.append(Detail(f"{declared.label} before", value=a))
                 out.append(Detail(f"{declared.label} now", value=b))
         return out
-    content = new if new is not None else old or {}
+    record = new if new is not None else old
     label = "as listed" if new is not None else "as last seen"
     out = []
     for declared in (f for f in shown if f.shows in (DIFF, LINK, VALUE)):
-        if content.get(declared.name):
-            value = _str(content[declared.name])
-            out.append(Detail(f"{declared.label} ({label})", value=value))
+        if value := declared.value_in(record):
+            out.append(Detail(f"{declared.label} ({label})", value=_str(value)))
     for declared in (f for f in shown if f.shows == EXCERPT):
-        if content.get(declared.name):
-            excerpt = quote(content[declared.name], EXCERPT_CHARS)[1:-1]
+        if value := declared.value_in(record):
+            excerpt = quote(value, EXCERPT_CHARS)[1:-1]
             out.append(Detail(f"{declared.label} ({label})", value=excerpt))
     return out
 

@@ -86,6 +86,11 @@ class Field(Generic[T]):
     def __set__(self, obj: Struct, value: T) -> None:
         obj[self.name] = value
 
+    def value_in(self, record: Struct | None) -> T | None:
+        """This field of ``record`` (None when there is no record): for code that goes
+        through a type's fields rather than naming one."""
+        return None if record is None else self.__get__(record, type(record))
+
 
 class Struct(dict):
     """A dict with declared fields; nested lists of structs are typed on the way in."""

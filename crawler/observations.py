@@ -33,7 +33,8 @@ def entity_key(site: str, record: Mapping[str, Any]) -> str:
 
 def record_content(record: Mapping[str, Any]) -> dict[str, Any]:
     """What is versioned: the record without its identity fields."""
-    return entities.home(record["type"]).content(record)
+    typed = entities.record_of(record)
+    return entities.home(typed.type).content(typed)
 
 
 def observations_from_records(

@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 
 from parlwatch.cli_options import existing_archive, validate_countries, validate_sites
+from store.entities import TYPES
 
 FORMATS = ["md", "html", "csv", "json", "atom"]
-TYPES = ["delegation", "representative", "website", "member", "news"]
 
 
 @click.command()

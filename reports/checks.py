@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from store.archive import Archive
+from store.entities.delegation import Delegation
 from store.queries import CurrentState, current_states, membership_changed_at
 
 ASSEMBLY = "pacsto"
@@ -69,8 +70,12 @@ def _by_country(states: list[CurrentState]) -> dict[str, dict[str, CurrentState]
     return out
 
 
-def _counts(content: dict) -> list[int]:
-    return sorted(chamber.get("count") or 0 for chamber in content.get("chambers", []))
+def _delegation(state: CurrentState) -> Delegation:
+    return Delegation(state.content)
+
+
+def _counts(delegation: Delegation) -> list[int]:
+    return sorted(chamber.count or 0 for chamber in delegation.chambers or [])
 
 
 def language_disagreements(delegations: list[CurrentState]) -> list[Finding]:
@@ -92,8 +97,8 @@ def language_disagreements(delegations: list[CurrentState]) -> list[Finding]:
                 )
             )
             continue
-        seats = {lang: state.content.get("seats") for lang, state in editions.items()}
-        chambers = {lang: _counts(state.content) for lang, state in editions.items()}
+        seats = {lang: _delegation(state).seats for lang, state in editions.items()}
+        chambers = {lang: _counts(_delegation(state)) for lang, state in editions.items()}
         if len(set(seats.values())) > 1 or len({tuple(c) for c in chambers.values()}) > 1:
             findings.append(
                 Finding(
@@ -110,17 +115,16 @@ def language_disagreements(delegations: list[CurrentState]) -> list[Finding]:
     return findings
 
 
-def assembly_seats_for(content: dict, rule: ChamberRule) -> int | None:
+def assembly_seats_for(delegation: Delegation, rule: ChamberRule) -> int | None:
     """The seats the assembly gives ``rule``'s chamber; None when no chamber matches."""
     if not rule.match:
-        return content.get("seats")
+        return delegation.seats
     words = [w.lower() for w in rule.match]
-    for chamber in content.get("chambers", []):
-        text = " ".join(
-            str(chamber.get(k) or "") for k in ("chamber", "member_title", "member_role")
-        ).lower()
+    for chamber in delegation.chambers or []:
+        labels = (chamber.chamber, chamber.member_title, chamber.member_role)
+        text = " ".join(str(label or "") for label in labels).lower()
         if any(word in text for word in words):
-            return chamber.get("count")
+            return chamber.count
     return None
 
 
@@ -139,7 +143,7 @@ def national_count_disagreements(
             values: dict[str, Any] = {}
             sinces = [membership_changed_at(archive, rule.site, language)]
             for lang, state in sorted(by_country.get(rule.country, {}).items()):
-                seats = assembly_seats_for(state.content, rule)
+                seats = assembly_seats_for(_delegation(state), rule)
                 if seats is not None:
                     values[f"{ASSEMBLY}/{lang}"] = seats
                     sinces.append(state.since)

@@ -16,6 +16,8 @@ from datetime import datetime
 
 from reports.checks import ASSEMBLY, Finding
 from store.archive import Archive
+from store.entities.delegation import Delegation
+from store.entities.member import Member
 from store.queries import CurrentState, current_states, list_crawls, membership_changed_at
 
 
@@ -27,9 +29,8 @@ def _lists(states: list[CurrentState]) -> dict[tuple[str, str], dict[str, str]]:
     """(country, language) -> {person key: name as written}."""
     out: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
     for state in states:
-        out[(state.country or "?", state.language or "?")][person_of(state)] = state.content.get(
-            "name", ""
-        )
+        member = Member(state.content)
+        out[(state.country or "?", state.language or "?")][person_of(state)] = member.name or ""
     return out
 
 
@@ -47,9 +48,9 @@ def seats_vs_names(archive: Archive) -> list[Finding]:
         _lists(current_states(archive, "member", ASSEMBLY)).items()
     ):
         delegation = delegations.get((country, language))
-        if delegation is None or delegation.content.get("seats") in (None, len(people)):
+        seats = Delegation(delegation.content).seats if delegation is not None else None
+        if seats in (None, len(people)):
             continue
-        seats = delegation.content["seats"]
         findings.append(
             Finding(
                 kind="seats-vs-names",

@@ -7,12 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from store.report_queries import ChangeSet, FieldChange, net_field_changes
+from store.compare import FieldChange
+from store.report_queries import net_field_changes
+from store.transitions import Transition
 
 
 @dataclass
 class NetChange:
-    change_set: ChangeSet
+    change_set: Transition
     crawls: list[int]  # every crawl that detected a step, oldest first
     steps: int
 
@@ -21,17 +23,17 @@ class NetChange:
 class FlipFlop:
     """An entity that changed in the period and ended as it began."""
 
-    first: ChangeSet
-    last: ChangeSet
+    first: Transition
+    last: Transition
     crawls: list[int]
     steps: int
     first_detected: datetime
     last_detected: datetime
 
 
-def net_changes(sets: list[ChangeSet]) -> tuple[list[NetChange], list[FlipFlop]]:
+def net_changes(sets: list[Transition]) -> tuple[list[NetChange], list[FlipFlop]]:
     """Collapse each entity's change sets (given oldest first) into one, or a flip-flop."""
-    by_entity: dict[str, list[ChangeSet]] = {}
+    by_entity: dict[str, list[Transition]] = {}
     for cs in sets:
         by_entity.setdefault(cs.entity, []).append(cs)
     changes: list[NetChange] = []
@@ -55,7 +57,7 @@ def net_changes(sets: list[ChangeSet]) -> tuple[list[NetChange], list[FlipFlop]]
     return changes, flips
 
 
-def _collapse(first: ChangeSet, last: ChangeSet, steps: list[ChangeSet]) -> ChangeSet:
+def _collapse(first: Transition, last: Transition, steps: list[Transition]) -> Transition:
     old, new = first.old, last.new
     if old is not None and new is not None:
         kind = "modified"
@@ -66,6 +68,7 @@ def _collapse(first: ChangeSet, last: ChangeSet, steps: list[ChangeSet]) -> Chan
         fields = [FieldChange(kind, "", old, new, category)]
     return replace(
         last,
+        id=None,
         change=kind,
         previous_version=first.previous_version,
         old=old,

@@ -18,10 +18,12 @@ from reports.model import Flip, Item, Options, Report
 from reports.net import FlipFlop, net_changes
 from reports.significance import Verdict, judge, rank
 from store.archive import Archive, utcnow
+from store.entities import TYPES as TYPE_ORDER
+from store.entities.delegation import Delegation
 from store.queries import spiders_of_sites
-from store.report_queries import ChangeSet, change_sets, crawls_between, seat_history
+from store.report_queries import change_sets, crawls_between, seat_history
+from store.transitions import Transition
 
-TYPE_ORDER = ["delegation", "representative", "website", "member", "news"]
 ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/parlwatch/changes")
 __all__ = ["Options", "Report", "build_report"]
 
@@ -63,7 +65,7 @@ def build_report(
 
 
 def _item(
-    cs: ChangeSet, crawls: list[int], steps: int, verdict: Verdict, names: dict[str, str]
+    cs: Transition, crawls: list[int], steps: int, verdict: Verdict, names: dict[str, str]
 ) -> Item:
     group, title = group_of(cs, names.get(cs.site))
     fields = [
@@ -74,8 +76,9 @@ def _item(
         [cs.entity, str(cs.previous_version), str(cs.version), cs.change]
         + sorted(f.field for f in cs.fields)
     )
-    seats_before = (cs.old or {}).get("seats") if cs.type == "delegation" else None
-    seats_after = (cs.new or {}).get("seats") if cs.type == "delegation" else None
+    old, new = cs.old_record, cs.new_record
+    seats_before = old.seats if isinstance(old, Delegation) else None
+    seats_after = new.seats if isinstance(new, Delegation) else None
     return Item(
         id=str(uuid.uuid5(ID_NAMESPACE, identity)),
         country=cs.country,

@@ -17,14 +17,6 @@ _TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
 CONTEXT_WORDS = 8
 
 
-def quote(value: object, limit: int | None = None) -> str:
-    """``'value'`` for prose, spaces collapsed, cut at ``limit`` characters with an ellipsis."""
-    text = " ".join(str(value).split()) if value is not None else "nothing"
-    if limit is not None and len(text) > limit:
-        text = text[: limit - 1].rstrip() + "…"
-    return f"'{text}'" if value is not None else text
-
-
 def word_diff(old: str | None, new: str | None) -> list[Piece]:
     """Pieces turning ``old`` into ``new``, compared word by word (punctuation on its own)."""
     a = _TOKEN.findall(old or "")

@@ -1,174 +1,48 @@
-"""Describe the difference between two versions of an entity, one row per changed field.
+"""The difference between two versions of an entity, one row per changed field.
 
-deepdiff does the comparison. Lists of records are first aligned item to item by what they
-share (a delegation may list its chambers in another order from one capture to the next, and a
-chamber may be renamed and recounted at once: each new chamber is paired with the old one it
-resembles most), so changes are reported field by field. The content hash is computed on an
-order-free canonical form, so a pure reordering writes no new version at all.
+The comparison itself is generic (``store.compare``: canonical form, list alignment, deepdiff);
+what a field's category is and what is not versioned is its type's home's (``store.entities``).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
-from deepdiff import DeepDiff
-
-# The last path component of a field decides its category; analysts filter on these.
-FIELD_CATEGORIES: dict[str, str] = {
-    "seats": "seats",
-    "count": "seats",
-    "name": "person",
-    "names": "person",
-    "post": "person",
-    "url": "link",
-    "profile_url": "link",
-    "published": "date",
-    "wording": "wording",
-    "member_title": "wording",
-    "member_role": "wording",
-    "chamber": "wording",
-    "parliament": "wording",
-    "role": "wording",
-    "label": "wording",
-    "title": "text",
-    "body": "text",
-    "text": "text",
-}
-
-# The category of a whole entity appearing or disappearing.
-ENTITY_CATEGORIES: dict[str, str] = {
-    "delegation": "seats",
-    "representative": "person",
-    "member": "person",
-    "website": "link",
-    "news": "text",
-}
-
-_ADDED = {"dictionary_item_added", "iterable_item_added", "attribute_added", "set_item_added"}
-_REMOVED = {"dictionary_item_removed", "iterable_item_removed", "attribute_removed"}
-_REMOVED |= {"set_item_removed"}
+from store.compare import FieldChange
+from store.entities import HOMES, EntityType, Record
 
 
-@dataclass(frozen=True)
-class FieldChange:
-    change: str  # added / modified / removed
-    field: str  # e.g. "chambers[1].member_title"; "" is the entity as a whole
-    old: Any
-    new: Any
-    category: str
+class _AnyType(EntityType):
+    """Content of no declared type: every field is text, and what any type keeps as evidence
+    only is not compared (so a content hash is the same whether its type is given or not)."""
+
+    record = Record
+
+    def comparable(self, content: Mapping[str, Any]) -> dict[str, Any]:
+        out = super().comparable(content)
+        for home in HOMES.values():
+            out = home.comparable(out)
+        return out
 
 
-def canonical(value: Any) -> Any:
-    """An order-free form of ``value``: lists are sorted by their items' JSON."""
-    if isinstance(value, dict):
-        return {k: canonical(v) for k, v in sorted(value.items())}
-    if isinstance(value, list):
-        items = [canonical(v) for v in value]
-        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-    return value
+_ANY = _AnyType()
 
 
-def content_hash(content: dict) -> str:
-    """SHA-256 of the canonical JSON form of ``content``."""
-    data = json.dumps(canonical(content), sort_keys=True, ensure_ascii=False)
-    return "sha256:" + hashlib.sha256(data.encode("utf-8")).hexdigest()
+def home_of(entity_type: str | None) -> EntityType:
+    return HOMES.get(entity_type or "", _ANY)
 
 
-def field_path(parts: list[Any]) -> str:
-    """``['chambers', 1, 'member_title']`` -> ``chambers[1].member_title``."""
-    out = ""
-    for part in parts:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out
-
-
-def categorize(parts: list[Any], entity_type: str | None = None) -> str:
-    """The category of a field path; the whole entity takes its type's category."""
-    for part in reversed(parts):
-        if isinstance(part, str):
-            return FIELD_CATEGORIES.get(part, "text")
-    return ENTITY_CATEGORIES.get(entity_type or "", "text")
-
-
-def align(old: Any, new: Any) -> tuple[Any, bool]:
-    """``new`` with each list of dicts reordered to pair its items with ``old``'s.
-
-    Greedy pairing by the number of equal fields (ties keep page order); unpaired new items go
-    last, so they are reported as added. Returns (aligned, complete): complete is false when
-    some old item found no partner, and then positions cannot be trusted.
-    """
-    if isinstance(old, dict) and isinstance(new, dict):
-        out, complete = {}, True
-        for key, value in new.items():
-            out[key], ok = align(old[key], value) if key in old else (value, True)
-            complete = complete and ok
-        return out, complete
-    if not (isinstance(old, list) and isinstance(new, list)):
-        return new, True
-    if not all(isinstance(item, dict) for item in old + new):
-        return new, True
-    pairs = sorted(
-        ((_likeness(o, n), -i, -j, i, j) for i, o in enumerate(old) for j, n in enumerate(new)),
-        reverse=True,
-    )
-    placed: dict[int, int] = {}
-    for score, _ni, _nj, i, j in pairs:
-        if score > 0 and i not in placed and j not in placed.values():
-            placed[i] = j
-    if len(placed) < len(old):
-        return new, False
-    aligned, complete = [], True
-    for i in range(len(old)):
-        item, ok = align(old[i], new[placed[i]])
-        aligned.append(item)
-        complete = complete and ok
-    extras = [n for j, n in enumerate(new) if j not in placed.values()]
-    return aligned + extras, complete
-
-
-def _likeness(a: dict, b: dict) -> int:
-    return sum(1 for k, v in a.items() if k in b and b[k] == v)
-
-
-def diff_versions(old: dict, new: dict, entity_type: str | None = None) -> list[FieldChange]:
+def diff_versions(
+    old: Mapping[str, Any], new: Mapping[str, Any], entity_type: str | None = None
+) -> list[FieldChange]:
     """Field-level changes from ``old`` to ``new``, in a stable order."""
-    aligned, complete = align(old, new)
-    if complete:
-        tree = DeepDiff(old, aligned, verbose_level=2, view="tree")
-    else:
-        tree = DeepDiff(old, new, ignore_order=True, verbose_level=2, view="tree")
-    changes: list[FieldChange] = []
-    for report_type, levels in tree.items():
-        for level in levels:
-            if report_type in _REMOVED:
-                parts = level.path(output_format="list")
-                kind, old_value, new_value = "removed", level.t1, None
-            else:
-                parts = level.path(output_format="list", use_t2=True)
-                kind = "added" if report_type in _ADDED else "modified"
-                old_value = None if kind == "added" else level.t1
-                new_value = level.t2
-            changes.append(
-                FieldChange(
-                    change=kind,
-                    field=field_path(parts),
-                    old=_plain(old_value),
-                    new=_plain(new_value),
-                    category=categorize(parts, entity_type),
-                )
-            )
-    changes.sort(key=lambda c: (c.field, c.change))
-    return changes
+    return home_of(entity_type).compare(old, new)
 
 
-def _plain(value: Any) -> Any:
-    """deepdiff marks absent values with a sentinel; the store wants JSON."""
-    if value is None or isinstance(value, str | int | float | bool | list | dict):
-        return value
-    return None
+def content_hash(content: Mapping[str, Any], entity_type: str | None = None) -> str:
+    """SHA-256 of the canonical JSON form of ``content`` (what makes two versions the same)."""
+    return home_of(entity_type).content_hash(content)
+
+
+__all__ = ["FieldChange", "content_hash", "diff_versions", "home_of"]

@@ -16,15 +16,20 @@ from typing import Any
 from sqlalchemy import select
 
 from store.archive import Archive
+from store.diff import home_of
 from store.models import Capture, Change, Crawl, Entity, Version
-
-CONTENT_DATE_FIELDS = ("published",)
 
 
 def cause_of(spider: str | None) -> str:
     """``reparse:<site>`` -> parser, ``import:<site>`` -> import, a site's spider -> site."""
     prefix = (spider or "").split(":", 1)[0]
     return {"reparse": "parser", "import": "import"}.get(prefix, "site")
+
+
+def content_date_fields(entity_type: str) -> list[str]:
+    """The fields of a type that hold a date the content carries (a news item's ``published``)."""
+    fields = home_of(entity_type).record.FIELDS
+    return [name for name, declared in fields.items() if declared.category == "date"]
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -117,11 +122,13 @@ def entity_history(archive: Archive, key: str) -> EntityHistory:
                 "crawl": change.crawl_id,
                 "detected_at": _iso(change.detected_at),
                 "cause": cause_of(spiders.get(change.crawl_id)),
+                "transition": change.transition_id,
             }
             if change.version_id is None:
                 removals.append(row)
             else:
                 changes.setdefault(change.version_id, []).append(row)
+        dates = content_date_fields(entity.type)
         versions = []
         for number, version in enumerate(
             session.scalars(
@@ -150,9 +157,7 @@ def entity_history(archive: Archive, key: str) -> EntityHistory:
                     cause=cause_of(spider),
                     parser_version=version.parser_version,
                     content_dates={
-                        k: version.content.get(k)
-                        for k in CONTENT_DATE_FIELDS
-                        if version.content.get(k) is not None
+                        k: version.content[k] for k in dates if version.content.get(k) is not None
                     },
                     changes=changes.get(version.id, []),
                 )

@@ -22,7 +22,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 
 from store.archive import Archive
-from store.models import Change, Crawl, Entity
+from store.models import Change, Crawl, Entity, Transition
 from store.observations import ObservationBatch
 
 
@@ -75,6 +75,7 @@ def backdate_crawl(archive: Archive, crawl_id: int, started: datetime, finished:
         if crawl is None:
             raise LookupError(f"no crawl {crawl_id}")
         crawl.started, crawl.finished = started, finished
-        session.execute(
-            update(Change).where(Change.crawl_id == crawl_id).values(detected_at=finished)
-        )
+        for table in (Transition, Change):
+            session.execute(
+                update(table).where(table.crawl_id == crawl_id).values(detected_at=finished)
+            )

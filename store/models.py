@@ -3,7 +3,9 @@
 The shape follows git-history and EDGI web-monitoring: every fetch is a ``Capture`` (failed ones
 too), bodies are stored once per digest in ``Blob``, an ``Entity`` is a thing with a stable key
 whose content changes over time as ``Version`` rows (a new version only when the content hash
-changes), and each changed field of a new version is a ``Change`` row.
+changes). A ``Transition`` is one change, as web-monitoring-db models it: the entity going from
+one version to the next (or appearing, or going) as one crawl saw it; each field that changed in
+it is a ``Change`` row.
 """
 
 from __future__ import annotations
@@ -126,13 +128,39 @@ class Version(Base):
     entity: Mapped[Entity] = relationship(back_populates="versions")
 
 
+class Transition(Base):
+    """One change of one entity, detected by one crawl: previous version -> new version.
+
+    ``previous_version_id`` is None for an entity that appeared, ``version_id`` None for one
+    that went. ``change`` is ``added``, ``modified`` or ``removed``; its field changes are its
+    ``fields``. How much it matters is decided when it is read (``store.entities``' rules, with
+    the analysts' synonyms), so that a corrected rule applies to the whole history.
+    """
+
+    __tablename__ = "transition"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entity.id"), index=True)
+    crawl_id: Mapped[int] = mapped_column(ForeignKey("crawl.id"), index=True)
+    previous_version_id: Mapped[int | None] = mapped_column(ForeignKey("version.id"))
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("version.id"))
+    detected_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    change: Mapped[str] = mapped_column(String(20))  # added / modified / removed
+
+    entity: Mapped[Entity] = relationship()
+    fields: Mapped[list[Change]] = relationship(
+        back_populates="transition", order_by=lambda: [Change.field, Change.id]
+    )
+
+
 class Change(Base):
-    """One changed field of one entity, detected by one crawl."""
+    """One changed field of one entity, detected by one crawl: a part of a ``Transition``."""
 
     __tablename__ = "change"
     __table_args__ = (UniqueConstraint("entity_id", "version_id", "field", "change"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    transition_id: Mapped[int] = mapped_column(ForeignKey("transition.id"), index=True)
     entity_id: Mapped[int] = mapped_column(ForeignKey("entity.id"), index=True)
     crawl_id: Mapped[int] = mapped_column(ForeignKey("crawl.id"), index=True)
     version_id: Mapped[int | None] = mapped_column(ForeignKey("version.id"))
@@ -145,3 +173,4 @@ class Change(Base):
     category: Mapped[str] = mapped_column(String(20))
 
     entity: Mapped[Entity] = relationship()
+    transition: Mapped[Transition] = relationship(back_populates="fields")

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from store.archive import Archive
-from store.models import Blob, Capture, Change, Crawl, Entity
+from store.models import Blob, Capture, Change, Crawl, Entity, Transition
 
 
 @dataclass
@@ -27,6 +27,8 @@ class ChangeRow:
     category: str
     detected_at: str
     crawl: int
+    # the change this field change is part of: rows with one transition are one edit
+    transition: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -94,6 +96,7 @@ def list_changes(
                 category=change.category,
                 detected_at=_iso(change.detected_at) or "",
                 crawl=change.crawl_id,
+                transition=change.transition_id,
             )
             for change, entity in session.execute(query)
         ]
@@ -257,9 +260,9 @@ def membership_changed_at(
         if country:
             conditions.append(Entity.country == country)
         last_change = session.scalar(
-            select(func.max(Change.detected_at))
-            .join(Entity, Change.entity_id == Entity.id)
-            .where(*conditions, Change.field == "", Change.change.in_(["added", "removed"]))
+            select(func.max(Transition.detected_at))
+            .join(Entity, Transition.entity_id == Entity.id)
+            .where(*conditions, Transition.change.in_(["added", "removed"]))
         )
         first_seen = session.scalar(select(func.min(Entity.first_seen)).where(*conditions))
     return last_change or first_seen

@@ -1,69 +1,28 @@
 """The store's read API for analyst reports (``parlwatch report``).
 
-Reports describe a change as a whole: one entity's field changes from one crawl together, with
-the full content of the version before and after, and the captures each came from. These
-functions gather that in a few queries; they never write.
+Reports describe a change as a whole: a transition (``store.transitions``), one entity's field
+changes from one crawl together, with the full content of the version before and after, and
+the captures each came from. These functions gather that in a few queries; they never write.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import selectinload
 
 from store.archive import Archive
-from store.diff import align, diff_versions
-from store.models import Capture, Change, Crawl, Entity, Version
+from store.compare import FieldChange
+from store.diff import diff_versions
+from store.entities.delegation import Delegation
+from store.models import Capture, Crawl, Entity, Version
+from store.models import Transition as TransitionRow
 from store.queries import CrawlRow
+from store.transitions import CaptureRef, Transition
 
-
-@dataclass(frozen=True)
-class CaptureRef:
-    """Where and when a version was seen: the fetch a report links to."""
-
-    id: int
-    url: str
-    fetched_at: datetime
-    status: int | None
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    change: str  # added / modified / removed
-    field: str  # "" for the entity as a whole
-    old: Any
-    new: Any
-    category: str
-
-
-@dataclass
-class ChangeSet:
-    """All field changes of one entity detected by one crawl, with both versions' content.
-
-    ``old`` is None for an entity that appeared, ``new`` None for one that was removed.
-    ``before`` is the last capture that showed the old version; ``after`` the capture the new
-    version came from (for a removal: the fetch that answered "gone", when there was one).
-    """
-
-    entity: str
-    type: str
-    site: str
-    language: str | None
-    country: str | None
-    crawl: int
-    detected_at: datetime
-    change: str  # added / modified / removed
-    version: int | None
-    previous_version: int | None
-    old: dict | None
-    new: dict | None
-    old_hash: str | None
-    new_hash: str | None
-    fields: list[FieldChange] = field(default_factory=list)
-    before: CaptureRef | None = None
-    after: CaptureRef | None = None
+ChangeSet = Transition  # the name reports used before a change was stored as a transition
 
 
 @dataclass(frozen=True)
@@ -86,17 +45,21 @@ def change_sets(
     sites: list[str] | None = None,
     types: list[str] | None = None,
     country_sites: list[str] | None = None,
-) -> list[ChangeSet]:
-    """Changes detected in [since, until), grouped per entity and crawl, oldest first.
+) -> list[Transition]:
+    """The transitions detected in [since, until), oldest first, each with its field changes.
 
     With ``countries``, entities without a country (a national site's news) match when their
     site is one of ``country_sites``.
     """
-    query = select(Change, Entity).join(Entity, Change.entity_id == Entity.id)
+    query = (
+        select(TransitionRow, Entity)
+        .join(Entity, TransitionRow.entity_id == Entity.id)
+        .options(selectinload(TransitionRow.fields))
+    )
     if since is not None:
-        query = query.where(Change.detected_at >= since)
+        query = query.where(TransitionRow.detected_at >= since)
     if until is not None:
-        query = query.where(Change.detected_at < until)
+        query = query.where(TransitionRow.detected_at < until)
     if countries:
         wanted = Entity.country.in_([c.upper() for c in countries])
         if country_sites:
@@ -106,39 +69,38 @@ def change_sets(
         query = query.where(Entity.site.in_(sites))
     if types:
         query = query.where(Entity.type.in_(types))
-    query = query.order_by(Change.detected_at, Change.crawl_id, Entity.key, Change.field)
-    sets: dict[tuple, ChangeSet] = {}
+    query = query.order_by(
+        TransitionRow.detected_at, TransitionRow.crawl_id, Entity.key, TransitionRow.id
+    )
     with archive.session() as session:
-        for change, entity in session.execute(query):
-            ident = (entity.id, change.crawl_id, change.version_id, change.previous_version_id)
-            found = sets.get(ident)
-            if found is None:
-                found = sets[ident] = ChangeSet(
-                    entity=entity.key,
-                    type=entity.type,
-                    site=entity.site,
-                    language=entity.language,
-                    country=entity.country,
-                    crawl=change.crawl_id,
-                    detected_at=change.detected_at,
-                    change="modified",
-                    version=change.version_id,
-                    previous_version=change.previous_version_id,
-                    old=None,
-                    new=None,
-                    old_hash=None,
-                    new_hash=None,
-                )
-            if change.field == "" and change.change in ("added", "removed"):
-                found.change = change.change
-            found.fields.append(
-                FieldChange(change.change, change.field, change.old, change.new, change.category)
+        found = [
+            Transition(
+                entity=entity.key,
+                type=entity.type,
+                site=entity.site,
+                language=entity.language,
+                country=entity.country,
+                crawl=row.crawl_id,
+                detected_at=row.detected_at,
+                change=row.change,
+                version=row.version_id,
+                previous_version=row.previous_version_id,
+                old=None,
+                new=None,
+                old_hash=None,
+                new_hash=None,
+                fields=[
+                    FieldChange(c.change, c.field, c.old, c.new, c.category) for c in row.fields
+                ],
+                id=row.id,
             )
-        _attach_versions(session, list(sets.values()))
-    return list(sets.values())
+            for row, entity in session.execute(query)
+        ]
+        _attach_versions(session, found)
+    return found
 
 
-def _attach_versions(session, sets: list[ChangeSet]) -> None:
+def _attach_versions(session, sets: list[Transition]) -> None:
     ids = {i for s in sets for i in (s.version, s.previous_version) if i is not None}
     versions = {
         v.id: v for v in session.scalars(select(Version).where(Version.id.in_(ids or {-1})))
@@ -227,7 +189,7 @@ def seat_history(
             end = version.superseded_at
             if end is None and entity.state == "removed":
                 end = version.last_seen
-            seats = version.content.get("seats")
+            seats = Delegation.view(version.content).seats
             points.append(
                 SeatPoint(
                     entity=entity.key,
@@ -243,13 +205,4 @@ def seat_history(
 
 def net_field_changes(old: dict, new: dict, entity_type: str) -> list[FieldChange]:
     """The field changes from ``old`` straight to ``new``, as the diff stage would record them."""
-    return [
-        FieldChange(fc.change, fc.field, fc.old, fc.new, fc.category)
-        for fc in diff_versions(old, new, entity_type)
-    ]
-
-
-def aligned(old: Any, new: Any) -> Any:
-    """``new`` with its lists of records ordered to pair item by item with ``old``'s."""
-    result, complete = align(old, new)
-    return result if complete else new
+    return diff_versions(old, new, entity_type)

@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy import select
 
 from store.archive import Archive
-from store.models import Change, Entity, Version
+from store.entities.member import Member
+from store.models import Entity, Transition, Version
 
 
 @dataclass
@@ -71,9 +72,9 @@ def _entity_tenures(session, entity: Entity) -> list[Tenure]:
     if not versions:
         return []
     events = session.execute(
-        select(Change.change, Change.detected_at, Change.version_id)
-        .where(Change.entity_id == entity.id, Change.field == "", Change.change != "modified")
-        .order_by(Change.detected_at, Change.id)
+        select(Transition.change, Transition.detected_at, Transition.version_id)
+        .where(Transition.entity_id == entity.id, Transition.change != "modified")
+        .order_by(Transition.detected_at, Transition.id)
     ).all()
     first_seen_of = {v.id: v.first_seen for v in versions}
     added_first = any(e.change == "added" and e.version_id == versions[0].id for e in events)
@@ -91,23 +92,23 @@ def _entity_tenures(session, entity: Entity) -> list[Tenure]:
             tenures.append(current)
             current = None
     if current is not None:
-        latest = versions[-1]
-        current.role = latest.content.get("role")
-        current.name = latest.content.get("name", current.name)
+        latest = Member(versions[-1].content)
+        current.role = latest.role
+        current.name = latest.name or current.name
         tenures.append(current)
     return tenures
 
 
 def _tenure(entity: Entity, version: Version, first_seen: datetime, start: datetime | None):
-    content = version.content
+    member = Member(version.content)
     return Tenure(
         entity=entity.key,
-        name=content.get("name", ""),
+        name=member.name or "",
         country=entity.country,
-        chamber=content.get("chamber"),
+        chamber=member.chamber,
         source=entity.site,
         language=entity.language,
-        role=content.get("role"),
+        role=member.role,
         first_seen=first_seen,
         start=start,
         end=None,

@@ -8,6 +8,10 @@ Rules (git-history's, plus what a research archive needs):
 - an entity is ``removed`` only when its scope was parsed completely in this crawl and it was
   absent, or when its own page answered a definite "gone" (404/410) in this crawl;
 - an observation older than the entity's current version never replaces it.
+
+Each change is one ``Transition`` row (previous version -> new version) with one ``Change`` row
+per changed field; what the fields are, their categories and what makes two versions the same
+come from the entity type's home (``store.entities``).
 """
 
 from __future__ import annotations
@@ -18,8 +22,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.diff import ENTITY_CATEGORIES, content_hash, diff_versions
-from store.models import Change, Crawl, Entity, Version
+from store.compare import FieldChange
+from store.diff import home_of
+from store.models import Change, Crawl, Entity, Transition, Version
 from store.observations import Observation, ObservationBatch
 
 
@@ -102,7 +107,8 @@ def _apply_observation(
     parser_version: str | None,
     result: ApplyResult,
 ) -> None:
-    digest = content_hash(obs.content)
+    home = home_of(obs.type)
+    digest = home.content_hash(obs.content)
     entity = session.scalars(select(Entity).where(Entity.key == obs.key)).first()
     if entity is None:
         entity = Entity(
@@ -119,7 +125,7 @@ def _apply_observation(
         session.flush()
         version = _new_version(session, entity, crawl, obs, digest, parser_version)
         if scope_known:
-            _add_change(session, crawl, entity, version, None, "added", "", None, obs.content)
+            _add_transition(session, crawl, entity, None, version, "added", [])
             result.added += 1
             result.changes += 1
         result.new_versions += 1
@@ -144,24 +150,13 @@ def _apply_observation(
     version = _new_version(session, entity, crawl, obs, digest, parser_version)
     result.new_versions += 1
     if reappeared or current is None:
-        _add_change(session, crawl, entity, version, current, "added", "", None, obs.content)
+        _add_transition(session, crawl, entity, current, version, "added", [])
         result.added += 1
         result.changes += 1
         return
-    for fc in diff_versions(current.content, obs.content, entity.type):
-        _add_change(
-            session,
-            crawl,
-            entity,
-            version,
-            current,
-            fc.change,
-            fc.field,
-            fc.old,
-            fc.new,
-            fc.category,
-        )
-        result.changes += 1
+    fields = home.compare(current.content, obs.content)
+    _add_transition(session, crawl, entity, current, version, "modified", fields)
+    result.changes += len(fields)
 
 
 def _is_stale(session: Session, entity: Entity, observed_at: datetime) -> bool:
@@ -203,37 +198,55 @@ def _remove(
 ) -> None:
     current = current_version(session, entity)
     entity.state = "removed"
-    old = current.content if current is not None else None
     if current is not None:
         current.superseded_at = when
-    _add_change(session, crawl, entity, None, current, "removed", "", old, None)
+    _add_transition(session, crawl, entity, current, None, "removed", [])
     result.removed += 1
     result.changes += 1
 
 
-def _add_change(
+def _add_transition(
     session: Session,
     crawl: Crawl,
     entity: Entity,
-    version: Version | None,
     previous: Version | None,
+    version: Version | None,
     change: str,
-    field: str,
-    old: object,
-    new: object,
-    category: str | None = None,
+    fields: list[FieldChange],
 ) -> None:
-    session.add(
-        Change(
-            entity_id=entity.id,
-            crawl_id=crawl.id,
-            version_id=version.id if version is not None else None,
-            previous_version_id=previous.id if previous is not None else None,
-            detected_at=crawl.finished or crawl.started,
-            change=change,
-            field=field,
-            old=old,
-            new=new,
-            category=category or ENTITY_CATEGORIES.get(entity.type, "text"),
-        )
+    """One change of ``entity``: a transition and its field changes. An entity that appears or
+    goes is one field change of the whole entity (field ``""``), with its content as the value.
+    A new version whose fields compare equal records no change, as before transitions."""
+    if change == "modified" and not fields:
+        return
+    if change != "modified":
+        old = previous.content if previous is not None and change == "removed" else None
+        new = version.content if version is not None else None
+        category = home_of(entity.type).category
+        fields = [FieldChange(change, "", old, new, category)]
+    transition = Transition(
+        entity_id=entity.id,
+        crawl_id=crawl.id,
+        previous_version_id=previous.id if previous is not None else None,
+        version_id=version.id if version is not None else None,
+        detected_at=crawl.finished or crawl.started,
+        change=change,
     )
+    session.add(transition)
+    session.flush()
+    for fc in fields:
+        session.add(
+            Change(
+                transition_id=transition.id,
+                entity_id=entity.id,
+                crawl_id=crawl.id,
+                version_id=transition.version_id,
+                previous_version_id=transition.previous_version_id,
+                detected_at=transition.detected_at,
+                change=fc.change,
+                field=fc.field,
+                old=fc.old,
+                new=fc.new,
+                category=fc.category,
+            )
+        )

@@ -54,6 +54,7 @@ _ITEM = re.compile(
     rf"\s+(?P<noun>{COUNTED_NOUN})(?!\w)",
     re.I,
 )
+_PHRASE_JOINER = re.compile(r"(?:,|;|\s+(?:and|и)\s*)$", re.I)
 _SENTENCE_END = re.compile(r"\.(?=\s|$)")
 _TRAILING_JOINERS = re.compile(r"(?:[\s,;:]|\b(?:and|и)\b)+$", re.I)
 _LEADING_PREP = re.compile(r"^(?:(?:of|from|in)\s+(?:the\s+)?|(?:из|от|в)\s+)", re.I)
@@ -107,6 +108,7 @@ def parse_chambers(phrase: str) -> list[dict]:
 
     Items are cut where a count followed by a counted noun starts, so "and", "и" and commas inside
     a chamber's name never split it. A tail that only names a country is no chamber (``None``).
+    Each item keeps its ``phrase``, the words the sentence used for it.
     """
     items = list(_ITEM.finditer(phrase))
     ends = [m.start() for m in items[1:]] + [len(phrase)]
@@ -119,9 +121,18 @@ def parse_chambers(phrase: str) -> list[dict]:
                 "member_title": m["noun"],
                 "member_role": member_role(m["noun"]),
                 "chamber": _clean_tail(tail),
+                "phrase": _clean_phrase(phrase[m.start() : end]),
             }
         )
     return chambers
+
+
+def _clean_phrase(words: str) -> str:
+    """One chamber's words, without the joiner to the next ("and", "и", a comma) or the stop."""
+    words = " ".join(words.split()).rstrip(".")
+    while (trimmed := _PHRASE_JOINER.sub("", words).strip()) != words:
+        words = trimmed
+    return words
 
 
 def parse_delegation_sentence(segment: str) -> dict | None:

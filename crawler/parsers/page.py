@@ -6,6 +6,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from urllib.parse import urlsplit
 
+from store.entities import Record, record_of
+
 from .delegations import read_delegations
 from .errors import BlockNotFound
 from .members import is_member_line, read_members
@@ -27,9 +29,10 @@ def is_article_url(url: str) -> bool:
 
 @dataclass
 class PageResult:
-    """What one page yielded. ``records`` are plain JSON-serialisable dicts in page order."""
+    """What one page yielded. ``records`` are typed records (``store.entities``) in page order,
+    each key for key the JSON object it was parsed as."""
 
-    records: list[dict] = field(default_factory=list)
+    records: list[Record] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     language: str = "en"
     errors: list[str] = field(default_factory=list)
@@ -90,7 +93,7 @@ def parse_pacsto_page(
             result.errors += article.errors
 
     positioned.sort(key=lambda item: item[0])  # stable: same-line records keep their order
-    result.records = [record for _, record in positioned]
+    result.records = [record_of(record) for _, record in positioned]
     return result
 
 

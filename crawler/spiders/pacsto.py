@@ -9,11 +9,14 @@ from crawler.items import ParseOutcome
 from crawler.parsers import parse_pacsto_page
 from crawler.registry import site_config
 from crawler.spiders.base import ArchiveSpider
+from store import entities
+from store.entities.member import Member
+from store.entities.news import News
 
 SITE = site_config("pacsto")  # its hosts and languages, from crawler/sites.toml
 
 # Types of the site-wide delegations block: all of them are seen whenever the block parses.
-BLOCK_TYPES = ["delegation", "representative", "website"]
+BLOCK_TYPES = entities.block_types()
 
 
 class PacstoSpider(ArchiveSpider):
@@ -47,10 +50,10 @@ class PacstoSpider(ArchiveSpider):
     ) -> ParseOutcome:
         result = parse_pacsto_page(body, url, language=language, content_type=content_type)
         for record in result.records:
-            if record["type"] == "news":
-                record["about_assembly"] = True  # the assembly's own news, by definition
+            if isinstance(record, News):
+                record.about_assembly = True  # the assembly's own news, by definition
         complete = [] if "delegations" in result.missing else list(BLOCK_TYPES)
         if role == "country" and "members" not in result.missing:
-            countries = {r["country"] for r in result.records if r["type"] == "member"}
+            countries = {r.country for r in result.records if isinstance(r, Member)}
             complete += [f"member/{country}" for country in sorted(countries)]
         return ParseOutcome(result.records, result.missing, result.errors, complete)

@@ -118,12 +118,19 @@ def test_swapped_chambers_keep_page_order_and_are_named(page):
     assert russia["wording"] == "is represented by"
     assert russia["seats"] == 22
     assert russia["chambers"] == [
-        {"count": 12, "member_title": "senators", "member_role": "senator", "chamber": None},
+        {
+            "count": 12,
+            "member_title": "senators",
+            "member_role": "senator",
+            "chamber": None,
+            "phrase": "12 senators of the Russian Federation",
+        },
         {
             "count": 10,
             "member_title": "deputies",
             "member_role": "deputy",
             "chamber": "State Duma of the Russian Federation",
+            "phrase": "10 deputies of the State Duma of the Russian Federation",
         },
     ]
 
@@ -164,7 +171,13 @@ def test_armenia_and_number_words(page):
     assert armenia["parliament"] == "National Assembly of the Republic of Armenia"
     assert armenia["seats"] == 6
     assert armenia["chambers"] == [
-        {"count": 6, "member_title": "deputies", "member_role": "deputy", "chamber": None}
+        {
+            "count": 6,
+            "member_title": "deputies",
+            "member_role": "deputy",
+            "chamber": None,
+            "phrase": "six deputies",
+        }
     ]
     assert records[1]["url"] is None
 

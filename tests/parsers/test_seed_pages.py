@@ -28,6 +28,8 @@ EN_2025 = [
                 "member_role": "deputy",
                 "chamber": "House of Representatives of the National Assembly of "
                 "the Republic of Belarus",
+                "phrase": "7 deputies from the House of Representatives of the National Assembly "
+                "of the Republic of Belarus",
             },
             {
                 "count": 4,
@@ -35,6 +37,8 @@ EN_2025 = [
                 "member_role": "deputy",
                 "chamber": "Council of the Republic of the National Assembly of "
                 "the Republic of Belarus",
+                "phrase": "4 deputies from the Council of the Republic of the National Assembly "
+                "of the Republic of Belarus",
             },
         ],
         "text": "Delegation of the National Assembly of the Republic of Belarus to the "
@@ -84,12 +88,15 @@ EN_2025 = [
                 "member_title": "deputies",
                 "member_role": "deputy",
                 "chamber": "Mazhilis of the Parliament of the Republic of Kazakhstan",
+                "phrase": "8 deputies from the Mazhilis of the Parliament of the Republic of "
+                "Kazakhstan",
             },
             {
                 "count": 8,
                 "member_title": "members",
                 "member_role": "member",
                 "chamber": "Senate of the Parliament of Kazakhstan",
+                "phrase": "8 members of the Senate of the Parliament of Kazakhstan",
             },
         ],
         "text": "Delegation of the Parliament of the Republic of Kazakhstan to the CSTO "
@@ -116,7 +123,13 @@ EN_2025 = [
         "wording": "consists of",
         "seats": 6,
         "chambers": [
-            {"count": 6, "member_title": "deputies", "member_role": "deputy", "chamber": None}
+            {
+                "count": 6,
+                "member_title": "deputies",
+                "member_role": "deputy",
+                "chamber": None,
+                "phrase": "6 deputies",
+            }
         ],
         "text": "Delegation of the Supreme Council of the Kyrgyz Republic to the CSTO PA "
         "consists of 6 deputies.",
@@ -151,12 +164,14 @@ EN_2025 = [
                 "member_title": "deputies",
                 "member_role": "deputy",
                 "chamber": "State Duma of the Russian Federation",
+                "phrase": "10 deputies of the State Duma of the Russian Federation",
             },
             {
                 "count": 12,
                 "member_title": "members",
                 "member_role": "member",
                 "chamber": "Federation Council of the Russian Federation",
+                "phrase": "12 members of the Federation Council of the Russian Federation",
             },
         ],
         "text": "Delegation of the Federal Assembly of the Russian Federation to the "
@@ -189,6 +204,8 @@ EN_2025 = [
                 "member_role": "deputy",
                 "chamber": "National Assembly of the Supreme Assembly of the "
                 "Republic of Tajikistan",
+                "phrase": "6 deputies of the National Assembly of the Supreme Assembly of the "
+                "Republic of Tajikistan",
             },
             {
                 "count": 6,
@@ -196,6 +213,8 @@ EN_2025 = [
                 "member_role": "deputy",
                 "chamber": "Assembly of Representatives of the Supreme Assembly of "
                 "the Republic of Tajikistan",
+                "phrase": "6 deputies of the Assembly of Representatives of the Supreme Assembly "
+                "of the Republic of Tajikistan",
             },
         ],
         "text": "Delegation of the Supreme Assembly of the Republic of Tajikistan to the "
@@ -220,8 +239,15 @@ RU_DELEGATION_2026 = {
             "member_title": "deputies",
             "member_role": "deputy",
             "chamber": "State Duma of the Russian Federation",
+            "phrase": "10 deputies of the State Duma of the Russian Federation",
         },
-        {"count": 12, "member_title": "senators", "member_role": "senator", "chamber": None},
+        {
+            "count": 12,
+            "member_title": "senators",
+            "member_role": "senator",
+            "chamber": None,
+            "phrase": "12 senators of the Russian Federation",
+        },
     ],
     "text": "Delegation of the Federal Assembly of the Russian Federation to the CSTO PA is "
     "represented by 10 deputies of the State Duma of the Russian Federation and 12 senators of "

@@ -1,4 +1,7 @@
-"""The store's history rules, on a real SQLite file and on PostgreSQL."""
+"""The store's history rules, on a real SQLite file and on PostgreSQL.
+
+A change is stored as one transition (previous version -> new version) with its field rows, and
+read back as one, with its records typed and its chambers paired once."""
 
 from __future__ import annotations
 
@@ -7,11 +10,13 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from reports.significance import default_synonyms
 from store.archive import FAILED, FINISHED, INTERRUPTED, Archive
 from store.captures import CaptureRecord
-from store.models import Blob, Crawl, Entity, Version
+from store.models import Blob, Crawl, Entity, Transition, Version
 from store.observations import Observation, ObservationBatch
 from store.queries import count_rows, list_changes, list_crawls
+from store.report_queries import change_sets
 
 T0 = datetime(2025, 6, 1, 12, 0, 0)
 
@@ -247,3 +252,39 @@ def test_two_parts_of_one_fact_that_disagree_are_recorded_not_merged():
     batch.add(agreeing)
     assert batch.disagreements == {}, "a later agreeing observation closes the disagreement"
     assert batch.conflicts == 0, "parts disagreeing are not pages disagreeing"
+
+
+def test_an_edit_of_several_fields_is_one_transition(archive):
+    crawl(archive, delegation("RU", RU_2025, T0), delegation("KG", KG, T0))
+    crawl(
+        archive,
+        delegation("RU", RU_2026, T0 + timedelta(days=1)),
+        delegation("KG", KG, T0 + timedelta(days=1)),
+    )
+    rows = list_changes(archive)
+    assert len(rows) > 1 and len({row.transition for row in rows}) == 1
+    with archive.session() as session:
+        (stored,) = session.scalars(select(Transition))
+        assert stored.change == "modified"
+        assert {c.field for c in stored.fields} == {row.field for row in rows}
+        assert stored.previous_version_id != stored.version_id
+    (change,) = change_sets(archive)
+    assert change.id == stored.id and len(change.fields) == len(rows)
+    assert change.old_record.seats == change.new_record.seats == 22
+    assert change.new_record.chambers[1].member_title == "senators"
+    assert change.pairs is change.pairs, "paired once, for the rules and the words alike"
+    verdict = change.significance(default_synonyms())
+    assert verdict.level == "wording" and "Federation Council" in verdict.why
+
+
+def test_appearing_and_going_are_transitions_of_their_own(archive):
+    crawl(archive, delegation("RU", RU_2025, T0))
+    crawl(archive, delegation("RU", RU_2025, T0 + timedelta(days=1)), delegation("KG", KG, T0))
+    crawl(archive, delegation("KG", KG, T0 + timedelta(days=2)))
+    kinds = [(c.entity, c.change, [f.field for f in c.fields]) for c in change_sets(archive)]
+    assert kinds == [
+        ("pacsto/en/delegation/KG", "added", [""]),
+        ("pacsto/en/delegation/RU", "removed", [""]),
+    ]
+    rows = list_changes(archive)
+    assert [row.transition for row in rows] == [c.id for c in change_sets(archive)]

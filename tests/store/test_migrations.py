@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import gzip
+import json
+import sqlite3
+from contextlib import closing
+from datetime import datetime
+from pathlib import Path
+
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import MetaData, create_engine, func, inspect, select, text
 
+from crawler.registry import load_registry
+from reports.report import Options, build_report
 from store.archive import Archive
 from store.db import alembic_config, make_engine, resolve_db_url
-from store.models import Base
+from store.diff import home_of
+from store.models import Base, Change, Entity, Transition, Version
+from store.queries import list_changes
 
 
 def head_revision() -> str:
@@ -54,11 +65,11 @@ def test_the_migrations_alone_build_the_models_schema(empty_url):
 
 
 def test_an_archive_from_before_migrations_is_adopted(sqlite_url):
+    """Such an archive has the baseline's schema (0001) and no ``alembic_version`` table."""
     engine = create_engine(sqlite_url)
-    import store.notifications  # noqa: F401
-    import store.schedules  # noqa: F401
-
-    Base.metadata.create_all(engine)
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "0001")
+        connection.execute(text("DROP TABLE alembic_version"))
     assert not inspect(engine).has_table("alembic_version")
     engine.dispose()
     archive = Archive(sqlite_url)
@@ -97,3 +108,169 @@ def test_a_missing_sqlite_file_is_made_only_when_the_caller_allows(tmp_path):
     Archive(str(missing)).engine.dispose()
     assert missing.exists()
     Archive(str(missing), create_missing=False).engine.dispose()
+
+
+RELEASE_ARCHIVE = Path(__file__).parents[1] / "fixtures" / "archives" / "release-c8336ce.db.gz"
+RELEASE_REPORT = RELEASE_ARCHIVE.with_name("release-c8336ce.report.json")
+
+
+@pytest.fixture
+def release_archive(tmp_path) -> Path:
+    """A copy of an archive the previous release wrote (see tests/fixtures/archives/)."""
+    path = tmp_path / "release.db"
+    path.write_bytes(gzip.decompress(RELEASE_ARCHIVE.read_bytes()))
+    return path
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def release_url(request, release_archive) -> str:
+    """That archive as SQLite, or copied row by row into PostgreSQL at the same revision."""
+    if request.param == "sqlite":
+        return f"sqlite:///{release_archive}"
+    url = request.getfixturevalue("postgres_url")
+    _copy_archive(release_archive, url)
+    return url
+
+
+def _copy_archive(source: Path, url: str) -> None:
+    target = create_engine(url)
+    with target.begin() as connection:
+        command.upgrade(alembic_config(connection), "0001")
+    origin = create_engine(f"sqlite:///{source}")
+    tables, copied = MetaData(), MetaData()
+    tables.reflect(origin)
+    copied.reflect(target)
+    with origin.connect() as read, target.begin() as write:
+        for table in copied.sorted_tables:
+            if table.name != "alembic_version" and table.name in tables.tables:
+                rows = [dict(r._mapping) for r in read.execute(tables.tables[table.name].select())]
+                if rows:
+                    write.execute(table.insert(), rows)
+    origin.dispose()
+    target.dispose()
+
+
+def _release_rows(path: Path) -> list[tuple]:
+    with closing(sqlite3.connect(path)) as db:
+        assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+        return db.execute(
+            "SELECT c.id, c.entity_id, c.crawl_id, c.version_id, c.previous_version_id,"
+            " c.detected_at, c.field, c.change, c.old, c.new, c.category, e.key, e.type,"
+            " e.country, e.language FROM change c JOIN entity e ON e.id = c.entity_id"
+            " ORDER BY c.detected_at, c.crawl_id, e.key, c.field, c.id"
+        ).fetchall()
+
+
+def _order(change: dict) -> tuple:
+    """Detection order, with keys compared as SQLite compares them on every database."""
+    return (change["detected_at"], change["crawl"], change["entity"], change["field"])
+
+
+def _json(stored: object) -> object:
+    """A JSON column's value as SQLite hands it over (a number comes back as a number)."""
+    return json.loads(stored) if isinstance(stored, str) else stored
+
+
+def test_an_archive_of_the_previous_release_gets_one_transition_per_change(
+    release_archive, release_url
+):
+    rows = _release_rows(release_archive)
+    expected: dict[tuple, dict] = {}
+    for row_id, entity, crawl, version, previous, detected, field, change, *_ in rows:
+        group = expected.setdefault(
+            (entity, crawl, version, previous),
+            {"change": "modified", "detected_at": datetime.fromisoformat(detected), "rows": set()},
+        )
+        group["rows"].add(row_id)
+        if field == "" and change in ("added", "removed"):
+            group["change"] = change
+    assert {g["change"] for g in expected.values()} == {"added", "modified", "removed"}
+    assert any(len(g["rows"]) > 1 for g in expected.values()), "an edit of several fields"
+
+    archive = Archive(release_url)
+    assert current_revision(archive.engine) == head_revision()
+    assert drift(archive.engine) == []
+    with archive.session() as session:
+        got = {
+            (t.entity_id, t.crawl_id, t.version_id, t.previous_version_id): {
+                "change": t.change,
+                "detected_at": t.detected_at,
+                "rows": {c.id for c in t.fields},
+            }
+            for t in session.scalars(select(Transition))
+        }
+        assert session.scalar(select(func.count()).select_from(Change)) == len(rows)
+    assert got == expected
+    archive.engine.dispose()
+
+
+def test_the_previous_release_archive_reads_as_it_did(release_archive, release_url):
+    """The changes list and the report on the upgraded archive say what the release said."""
+    rows = _release_rows(release_archive)
+    archive = Archive(release_url)
+    changes = [row.to_dict() for row in list_changes(archive)]
+    assert all(isinstance(c.pop("transition"), int) for c in changes)
+    assert sorted(changes, key=_order) == sorted([
+        {
+            "entity": key,
+            "type": kind,
+            "country": country,
+            "language": language,
+            "change": change,
+            "field": field,
+            "old": _json(old),
+            "new": _json(new),
+            "category": category,
+            "detected_at": datetime.fromisoformat(detected).isoformat(timespec="seconds") + "Z",
+            "crawl": crawl,
+        }
+        for _id, _e, crawl, _v, _p, detected, field, change, old, new, category, key, kind,
+        country, language in rows
+    ], key=_order)  # fmt: skip
+    said = json.loads(RELEASE_REPORT.read_text(encoding="utf-8"))
+    site_info = {s.id: (s.country, s.name) for s in load_registry().values()}  # as the CLI's
+    for net in (False, True):
+        report = build_report(archive, Options(net=net, site_info=site_info)).to_dict()
+        name = "net" if net else "report"
+        assert [
+            [c["id"], c["entity"], c["change"], c["significance"], c["why"], c["statement"],
+             c["crawls"], [f["field"] for f in c["fields"]]]
+            for c in report["changes"]
+        ] == said[name]  # fmt: skip
+        flips = [[f["entity"], f["first_step"], f["steps"]] for f in report["flip_flops"]]
+        assert flips == said[f"{name}_flip_flops"]
+        summary = {k: report["summary"][k] for k in ("changes", "by_significance", "by_category")}
+        assert summary == said[f"{name}_summary"]
+    archive.engine.dispose()
+
+
+def test_the_transitions_migration_goes_down_and_up_again(release_archive):
+    engine = create_engine(f"sqlite:///{release_archive}")
+    for step in (command.upgrade, command.downgrade, command.upgrade):
+        with engine.begin() as connection:
+            step(alembic_config(connection), "head" if step is command.upgrade else "0001")
+    assert current_revision(engine) == head_revision()
+    assert drift(engine) == []
+    engine.dispose()
+
+
+def test_stored_delegations_get_their_chambers_phrases_and_keep_their_hashes(
+    release_archive, release_url
+):
+    with closing(sqlite3.connect(release_archive)) as db:
+        hashes = dict(db.execute("SELECT id, content_hash FROM version").fetchall())
+    archive = Archive(release_url)
+    phrases = set()
+    with archive.session() as session:
+        for version, entity in session.execute(
+            select(Version, Entity).join(Entity, Entity.id == Version.entity_id)
+        ):
+            assert version.content_hash == hashes[version.id]
+            assert home_of(entity.type).content_hash(version.content) == version.content_hash
+            if entity.key == "pacsto/en/delegation/RU":
+                phrases |= {c.get("phrase") for c in version.content["chambers"]}
+    assert {
+        "12 members of the Federation Council of the Russian Federation",
+        "12 senators of the Russian Federation",
+    } <= phrases
+    archive.engine.dispose()

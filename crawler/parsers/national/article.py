@@ -14,6 +14,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from store.entities.news import News
+
 from ..errors import ArticleNotFound
 from ..textlines import NATIONAL, Line, flatten, parse_html
 from ..tree import common_ancestor, contains
@@ -222,12 +224,12 @@ def parse_article(
     language: str,
     fetched_at: datetime | None = None,
     date_order: str = "DMY",
-) -> dict[str, Any]:
+) -> News:
     """The article on a news page; raises :class:`ArticleNotFound` without a heading and body.
 
-    Returns ``{"type": "news", "url", "language", "title", "published" (ISO date or None),
-    "published_text" (raw or None), "body" (paragraphs separated by a blank line),
-    "about_assembly"}``.
+    Returns a ``News`` record (``store/entities/news.py``): ``type``, ``url``, ``language``,
+    ``title``, ``published`` (ISO date or None), ``published_text`` (raw or None), ``body``
+    (paragraphs separated by a blank line), ``about_assembly``.
     """
     root = parse_html(html)
     if root is None:
@@ -253,13 +255,13 @@ def parse_article(
         raise ArticleNotFound(url, f"not an article ({title.text!r})")
     kw = {"fetched_at": fetched_at, "date_order": date_order}
     published_text, published = _published(lines, title, anchor, later, root, **kw)
-    return {
-        "type": "news",
-        "url": url,
-        "language": language,
-        "title": title.text,
-        "published": published,
-        "published_text": published_text,
-        "body": text,
-        "about_assembly": bool(ASSEMBLY.search(f"{title.text}\n{text}")),
-    }
+    return News(
+        type="news",
+        url=url,
+        language=language,
+        title=title.text,
+        published=published,
+        published_text=published_text,
+        body=text,
+        about_assembly=bool(ASSEMBLY.search(f"{title.text}\n{text}")),
+    )

@@ -13,6 +13,7 @@ from bisect import bisect_left
 from typing import Any
 
 from crawler.names import clean_name
+from store.entities.member import Member
 
 from ..errors import MemberListNotFound
 from ..lexicon import MORE
@@ -218,7 +219,7 @@ def _attempt(
 
 def parse_member_list(
     html: str, url: str, *, site: str, country: str, chamber: str | None, language: str
-) -> list[dict[str, Any]]:
+) -> list[Member]:
     """Members of the chamber's delegation to the CSTO PA, in page order.
 
     Raises :class:`MemberListNotFound` when the page lists no plausible set of persons.
@@ -241,7 +242,7 @@ def parse_member_list(
     use_named = len(named) >= 2 or bool(named and chamber not in KNOWN_CHAMBERS)
     tails = {id(p): tail_elements(p, people) for p in chosen if p.tail}
     base = base_href(root, url)
-    records: list[dict[str, Any]] = []
+    records: list[Member] = []
     seen: set[str] = set()
     for p in chosen:
         role, role_text, _ = roles[id(p)]
@@ -250,17 +251,17 @@ def parse_member_list(
         seen.add(p.name)
         sole = not any(o is not p and o.record is p.record for o in people)
         records.append(
-            {
-                "type": "member",
-                "country": country,
-                "chamber": (chambers[id(p)] or chamber) if use_named else chamber,
-                "name": p.name,
-                "role": role,
-                "role_text": role_text,
-                "source": site,
-                "language": language,
-                "profile_url": _profile(p, base, sole, tails.get(id(p), [])),
-                "position": len(records) + 1,
-            }
+            Member(
+                type="member",
+                country=country,
+                chamber=(chambers[id(p)] or chamber) if use_named else chamber,
+                name=p.name,
+                role=role,
+                role_text=role_text,
+                source=site,
+                language=language,
+                profile_url=_profile(p, base, sole, tails.get(id(p), [])),
+                position=len(records) + 1,
+            )
         )
     return records

@@ -1,0 +1,159 @@
+"""Compare two versions' content: canonical form, list alignment and field-level differences.
+
+Generic over entity types: their homes (``store.entities``) add the categories of their fields
+and what is not versioned. deepdiff does the comparison. Lists of records are first aligned item
+to item by what they share (a delegation may list its chambers in another order from one capture
+to the next, and a chamber may be renamed and recounted at once: each new chamber is paired with
+the old one it resembles most), so changes are reported field by field. The content hash is
+computed on an order-free canonical form, so a pure reordering writes no new version at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from deepdiff import DeepDiff
+
+_ADDED = {"dictionary_item_added", "iterable_item_added", "attribute_added", "set_item_added"}
+_REMOVED = {"dictionary_item_removed", "iterable_item_removed", "attribute_removed"}
+_REMOVED |= {"set_item_removed"}
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    change: str  # added / modified / removed
+    field: str  # e.g. "chambers[1].member_title"; "" is the entity as a whole
+    old: Any
+    new: Any
+    category: str
+
+
+def canonical(value: Any) -> Any:
+    """An order-free form of ``value``: lists are sorted by their items' JSON."""
+    if isinstance(value, dict):
+        return {k: canonical(v) for k, v in sorted(value.items())}
+    if isinstance(value, list):
+        items = [canonical(v) for v in value]
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return value
+
+
+def as_json(value: Any) -> Any:
+    """``value`` with every mapping a plain ``dict`` (typed records are dicts underneath)."""
+    if isinstance(value, dict):
+        return {k: as_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_json(v) for v in value]
+    return value
+
+
+def content_hash(content: dict) -> str:
+    """SHA-256 of the canonical JSON form of ``content``."""
+    data = json.dumps(canonical(content), sort_keys=True, ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def field_path(parts: list[Any]) -> str:
+    """``['chambers', 1, 'member_title']`` -> ``chambers[1].member_title``."""
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def align(old: Any, new: Any) -> tuple[Any, bool]:
+    """``new`` with each list of dicts reordered to pair its items with ``old``'s.
+
+    Greedy pairing by the number of equal fields (ties keep page order); unpaired new items go
+    last, so they are reported as added. Returns (aligned, complete): complete is false when
+    some old item found no partner, and then positions cannot be trusted.
+    """
+    if isinstance(old, dict) and isinstance(new, dict):
+        out, complete = {}, True
+        for key, value in new.items():
+            out[key], ok = align(old[key], value) if key in old else (value, True)
+            complete = complete and ok
+        return out, complete
+    if not (isinstance(old, list) and isinstance(new, list)):
+        return new, True
+    if not all(isinstance(item, dict) for item in old + new):
+        return new, True
+    pairs = sorted(
+        ((_likeness(o, n), -i, -j, i, j) for i, o in enumerate(old) for j, n in enumerate(new)),
+        reverse=True,
+    )
+    placed: dict[int, int] = {}
+    for score, _ni, _nj, i, j in pairs:
+        if score > 0 and i not in placed and j not in placed.values():
+            placed[i] = j
+    if len(placed) < len(old):
+        return new, False
+    aligned, complete = [], True
+    for i in range(len(old)):
+        item, ok = align(old[i], new[placed[i]])
+        aligned.append(item)
+        complete = complete and ok
+    extras = [n for j, n in enumerate(new) if j not in placed.values()]
+    return aligned + extras, complete
+
+
+def aligned(old: Any, new: Any) -> Any:
+    """``new`` with its lists of records ordered to pair item by item with ``old``'s."""
+    result, complete = align(old, new)
+    return result if complete else new
+
+
+def _likeness(a: dict, b: dict) -> int:
+    return sum(1 for k, v in a.items() if k in b and b[k] == v)
+
+
+def field_changes(
+    old: dict, new: dict, category_of: Callable[[list[Any]], str]
+) -> list[FieldChange]:
+    """Field-level changes from ``old`` to ``new``, in a stable order.
+
+    ``category_of`` names the category of a field path (``['chambers', 1, 'count']``; ``[]``
+    is the entity as a whole): each entity type's home knows its fields'.
+    """
+    old, new = as_json(old), as_json(new)  # typed records compare as the JSON they are
+    aligned, complete = align(old, new)
+    if complete:
+        tree = DeepDiff(old, aligned, verbose_level=2, view="tree")
+    else:
+        tree = DeepDiff(old, new, ignore_order=True, verbose_level=2, view="tree")
+    changes: list[FieldChange] = []
+    for report_type, levels in tree.items():
+        for level in levels:
+            if report_type in _REMOVED:
+                parts = level.path(output_format="list")
+                kind, old_value, new_value = "removed", level.t1, None
+            else:
+                parts = level.path(output_format="list", use_t2=True)
+                kind = "added" if report_type in _ADDED else "modified"
+                old_value = None if kind == "added" else level.t1
+                new_value = level.t2
+            changes.append(
+                FieldChange(
+                    change=kind,
+                    field=field_path(parts),
+                    old=_plain(old_value),
+                    new=_plain(new_value),
+                    category=category_of(parts),
+                )
+            )
+    changes.sort(key=lambda c: (c.field, c.change))
+    return changes
+
+
+def _plain(value: Any) -> Any:
+    """deepdiff marks absent values with a sentinel; the store wants JSON."""
+    if value is None or isinstance(value, str | int | float | bool | list | dict):
+        return value
+    return None

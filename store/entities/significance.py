@@ -1,0 +1,71 @@
+"""How much a change matters: the levels, a verdict, and the rules every entity type shares.
+
+Levels, highest first: ``substantive`` (a seat count, a person, a chamber, a news item
+published or withdrawn), ``wording`` (the same facts in other words) and ``minor`` (a link,
+formatting, order). Each type's home adds its own rules (a delegation's chambers, a member's
+role); a change takes the highest level of its parts and the explanation of the part that
+decided it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+LEVELS = ("minor", "wording", "substantive")  # ascending
+MINOR, WORDING, SUBSTANTIVE = LEVELS
+
+
+def rank(level: str) -> int:
+    return LEVELS.index(level)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    level: str
+    why: str
+
+
+def fold(text: object) -> str:
+    """Text without case, punctuation or spacing differences: what "formatting only" ignores."""
+    text = unicodedata.normalize("NFKC", str(text or "")).casefold().replace("ё", "е")
+    return " ".join(re.sub(r"[\W_]+", " ", text).split())
+
+
+def leaf_of(field: str) -> str:
+    """``chambers[1].member_title`` -> ``member_title``."""
+    return re.sub(r"\[\d+\]", "", field).rsplit(".", 1)[-1]
+
+
+def text_verdict(old: object, new: object, what: str) -> Verdict:
+    if fold(old) == fold(new):
+        return Verdict(MINOR, f"formatting only: {what} differs in spacing, punctuation or case")
+    return Verdict(WORDING, f"{what} was reworded; no count or person changed")
+
+
+_WHAT = {"title": "the title", "body": "the text", "label": "the label", "role": "the role"}
+
+
+def field_verdict(leaf: str, category: str, old: object, new: object) -> Verdict:
+    """The rule for one changed field, by its name and category."""
+    if leaf == "name":
+        if sorted(fold(old).split()) == sorted(fold(new).split()):
+            return Verdict(MINOR, "the same name written differently")
+        return Verdict(SUBSTANTIVE, f"a different person ({old!r} -> {new!r})")
+    if leaf == "position":
+        return Verdict(MINOR, "the order of the list changed")
+    if category in ("seats", "person"):
+        return Verdict(SUBSTANTIVE, f"{leaf} changed ({old!r} -> {new!r})")
+    if category == "link":
+        return Verdict(MINOR, "a link changed; the text did not")
+    if category == "date":
+        return Verdict(WORDING, f"a date changed ({old} -> {new})")
+    return text_verdict(old, new, _WHAT.get(leaf, f"the {leaf}"))
+
+
+def highest(verdicts: list[Verdict]) -> Verdict:
+    """The verdict of the highest level; the first of them when several share it."""
+    verdicts = verdicts or [Verdict(MINOR, "no field of interest changed")]
+    top = max(rank(v.level) for v in verdicts)
+    return next(v for v in verdicts if rank(v.level) == top)

@@ -109,6 +109,22 @@ def _ancestors(el: Any) -> list[Any]:
     return [el, *el.iterancestors()]
 
 
+def _cell(line: Line) -> Any:
+    return next((el for el in _ancestors(line.block) if el.tag in ("td", "th")), None)
+
+
+def _beside(a: Line, b: Line) -> bool:
+    """``a`` and ``b`` sit in two cells of one table row: a side column (an old layout's
+    sidebar with bold names) is not the article's title, nor its date's or text's."""
+    cell_a, cell_b = _cell(a), _cell(b)
+    return (
+        cell_a is not None
+        and cell_b is not None
+        and cell_a is not cell_b
+        and cell_a.getparent() is cell_b.getparent()
+    )
+
+
 class NewsArticleParser:
     """Find the article: heading + date + paragraphs. ``parse`` raises :class:`BlockNotFound`."""
 
@@ -160,12 +176,16 @@ class NewsArticleParser:
             if line.index in dates or not 8 <= len(line.text) <= 300 or line.text.endswith(":"):
                 continue
             date_line, after = _near_date(content, k, dates)
+            if date_line is not None and _beside(line, date_line):
+                date_line, after = None, False  # a sidebar's bold name above the article's date
             if not line.heading and date_line is None:
                 continue
             score = {1: 3, 2: 2, 3: 1}.get(line.heading, 0) - (line.link_ratio > 0.5)
             score -= 2 * (line.chrome == "header")
             score += 3 if after else 2 if date_line else 0
-            score += 2 * any(_paragraph_like(ln) for ln in content[k + 1 : k + 7])
+            score += 2 * any(
+                _paragraph_like(ln) and not _beside(line, ln) for ln in content[k + 1 : k + 7]
+            )
             score += 2 * (len(line.text) >= 15 and _key(line.text) in page_title)
             if best is None or score > best[0]:
                 best = (score, line, date_line)

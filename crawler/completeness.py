@@ -132,7 +132,7 @@ class SetLedger:
         ]
         if COUNTRY not in set_name:
             return [(set_name, pages)]
-        prefix = self.scope(_resolve(set_name, ""), language)
+        prefix = self.scope(_resolve(set_name, ""), language) + "/"
         countries = {p.country for p in pages} | {
             scope.removeprefix(prefix) for scope in self.present if scope.startswith(prefix)
         }

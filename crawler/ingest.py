@@ -216,6 +216,14 @@ def outcome_text(page: Page, reading: PageReading) -> str:
     return "expected content missing: " + ", ".join(reading.missing)
 
 
+def partial_reason(failed: int) -> str:
+    """The reason of a partial crawl (or import); ``stats.failed_pages`` names the pages."""
+    return (
+        f"{failed} page(s) did not come back whole: what was seen applies; "
+        "the sets they carry removed nothing"
+    )
+
+
 def capture_record(page: Page, reading: PageReading) -> CaptureRecord:
     return CaptureRecord(
         url=page.url,

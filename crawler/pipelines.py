@@ -18,7 +18,7 @@ from typing import Any
 
 from scrapy import signals
 
-from crawler.ingest import Ingest, outcome_text
+from crawler.ingest import Ingest, outcome_text, partial_reason
 from crawler.items import OK, SHRUNK, PageItem
 from store.archive import FAILED, FINISHED, INTERRUPTED, PARTIAL, Archive, CrawlSummary
 from store.observations import ObservationBatch
@@ -82,8 +82,7 @@ class ArchivePipeline:
         batch = self.ingest.settled()
         failed = [p.describe() for p in self.ingest.failed_pages()]
         if status == FINISHED and failed:
-            status = PARTIAL
-            why = f"{len(failed)} page(s) not whole — " + "; ".join(failed[:5])
+            status, why = PARTIAL, partial_reason(len(failed))
         stats = {
             "pages": sum(self.pages.values()),
             "pages_by_outcome": dict(self.pages),

@@ -162,7 +162,7 @@ def test_a_half_rendered_block_is_shrunk_applies_what_it_shows_and_removes_nothi
 
 
 def home(when: datetime) -> Page:
-    body = ("<html><body><p>" + "Delegation of the Republic to the CSTO PA. " * 5 + "</p>")
+    body = "<html><body><p>" + "Delegation of the Republic to the CSTO PA. " * 5 + "</p>"
     return Page(
         "pacsto",
         "http://127.0.0.1:8000/",

@@ -98,10 +98,10 @@ def whole_records(path: Path, now: datetime | None = None) -> Iterator[tuple[Any
         with open(path, "rb") as handle:
             iterator = ArchiveIterator(handle, check_digests=True)
             for record in iterator:
-                offset = iterator.get_record_offset()
+                data = record.content_stream().read()
+                offset = iterator.get_record_offset()  # (reads the record to its end)
                 if record.rec_type is None:
                     raise WarcUnreadable(f"{path.name}: no readable WARC record at byte {offset}")
-                data = record.content_stream().read()
                 missing = getattr(record.raw_stream, "limit", 0)
                 if missing:
                     raise WarcUnreadable(

@@ -171,7 +171,7 @@ def _apply_group(archive, site, members, info, group, filename) -> dict:
         page = _imported_page(archive, spider, site, capture, language)
         readable += 1 if ingest.add(page).reading.records else 0
     batch = ingest.settled()
-    failed = [page.describe() for page in ingest.failed_pages()]
+    failed = [page.to_dict() for page in ingest.failed_pages()]
     original = info.get("parlwatch-status")
     if original:
         status = {"running": INTERRUPTED}.get(original, original)

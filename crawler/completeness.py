@@ -53,6 +53,21 @@ class PageFact:
     def describe(self) -> str:
         return f"{self.role} {self.language or '?'} {self.url}: {self.why}"
 
+    def to_dict(self) -> dict[str, str | None]:
+        """As a crawl's ``stats.failed_pages`` lists it."""
+        return {
+            "url": self.url,
+            "language": self.language,
+            "role": self.role,
+            "outcome": self.outcome,
+            "reason": self.why,
+        }
+
+
+def describe_failed(page: dict) -> str:
+    """One of ``stats.failed_pages`` in words (``PageFact.describe``)."""
+    return f"{page['role']} {page['language'] or '?'} {page['url']}: {page['reason']}"
+
 
 @dataclass
 class Settled:

@@ -80,7 +80,7 @@ class ArchivePipeline:
             return
         status, why = self.judge(reason)
         batch = self.ingest.settled()
-        failed = [p.describe() for p in self.ingest.failed_pages()]
+        failed = [p.to_dict() for p in self.ingest.failed_pages()]
         if status == FINISHED and failed:
             status, why = PARTIAL, partial_reason(len(failed))
         stats = {
@@ -90,6 +90,8 @@ class ArchivePipeline:
             "entities_by_type": _entities_by_type(batch),
             "critical_pages": self.critical_pages,
             "failed_pages": failed,
+            # the sets this crawl saw whole (a removal's evidence), and those it held back
+            "complete_sets": sorted(batch.complete_scopes),
             "incomplete_sets": self.ingest.held_back,
             "scrapy": _json_stats(self.crawler.stats.get_stats()),
         }

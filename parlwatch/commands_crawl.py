@@ -87,6 +87,8 @@ def crawl(
 
 
 def _crawl_summary_text(spider: str, summary) -> str:
+    from crawler.completeness import describe_failed
+
     stats = summary.stats
     outcomes = stats.get("pages_by_outcome", {})
     # "gone" is a page that answered a definite 404/410 for a withdrawn item: news, not failure
@@ -103,7 +105,7 @@ def _crawl_summary_text(spider: str, summary) -> str:
         f"changes: {stats.get('history/changes', 0)}",
     ]
     for page in stats.get("failed_pages", []):
-        lines.append(f"  not whole: {page}")
+        lines.append(f"  not whole: {describe_failed(page)}")
     if summary.status == "partial":
         lines.append("  applied, but the sets of the pages above removed nothing")
     elif summary.status != "finished":

@@ -56,6 +56,7 @@ def crawls(db_url: str | None, site: str | None, last: int, fmt: str) -> None:
     A finished crawl whose output fell to half or less of the median of its site's last five
     finished crawls gets a warning: a layout change the parsers only half read looks like that.
     """
+    from crawler.completeness import describe_failed
     from store.crawl_history import recent_crawls
 
     archive = archive_at(db_url)
@@ -81,6 +82,6 @@ def crawls(db_url: str | None, site: str | None, last: int, fmt: str) -> None:
         if row["reason"]:
             click.echo(f"{'':7}{row['reason']}")
         for page in row["failed_pages"]:
-            click.echo(f"{'':7}not whole: {page}")
+            click.echo(f"{'':7}not whole: {describe_failed(page)}")
         if row["warning"]:
             click.echo(f"{'':7}WARNING {row['warning']}")

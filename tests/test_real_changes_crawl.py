@@ -134,7 +134,7 @@ def test_a_failed_country_page_makes_a_partial_crawl_that_names_it_and_removes_n
 def test_a_half_rendered_block_on_the_home_page_is_flagged_never_a_mass_removal(site):
     run = site.run("root-half-block", "/", "ru", rewritten(half_block))
     assert run.fault["status"] == "partial"
-    assert any("shows 2 of the 5" in page for page in run.fault["failed_pages"])
+    assert any("shows 2 of the 5" in page["reason"] for page in run.fault["failed_pages"])
     assert ("shrunk", "ru") in {(outcome, lang) for url, outcome, lang in run.captures}
     no_changes(run)
 
@@ -144,8 +144,8 @@ def test_a_redirect_off_the_site_is_a_failed_page_and_the_other_host_is_never_st
     other.clear_requests()
     run = site.run("news-offsite", NEWS, "ru", redirect(lambda path: other.url + OTHER_NEWS))
     assert run.fault["status"] == "partial"
-    assert [p for p in run.fault["failed_pages"] if "redirected off the site" in p] == [
-        f"news ru {site.proxy.url}{NEWS}: redirected off the site to {other.url}{OTHER_NEWS}"
+    assert [(p["url"], p["outcome"], p["reason"]) for p in run.fault["failed_pages"]] == [
+        (site.proxy.url + NEWS, "off-site", f"redirected off the site to {other.url}{OTHER_NEWS}")
     ]
     assert all(url.startswith(site.proxy.url) for url, _, _ in run.captures)
     assert other.requests == [], "the other host is never even asked"
@@ -153,9 +153,11 @@ def test_a_redirect_off_the_site_is_a_failed_page_and_the_other_host_is_never_st
 
 
 def test_a_redirect_loop_is_a_failed_page(site):
-    run = site.run("country-loop", COUNTRY, "ru", redirect(lambda path: path + "?loop=1"))
+    back_and_forth = redirect(lambda path: COUNTRY if "?" in path else COUNTRY + "?loop=1")
+    run = site.run("country-loop", COUNTRY, "ru", back_and_forth)
     assert run.fault["status"] == "partial"
-    assert any("redirect" in p for p in run.fault["failed_pages"]), run.fault
+    assert [p["outcome"] for p in run.fault["failed_pages"]] == ["redirect"], run.fault
+    assert "redirect loop" in run.fault["failed_pages"][0]["reason"]
     no_changes(run)
 
 

@@ -184,3 +184,49 @@ def test_read_page_stores_the_disagreement_as_a_parse_warning():
     reading = read_page(page(html(RU_TEXT).encode("utf-8"), listed=listed), parser)
     assert reading.records[0]["title"] == listed.title
     assert any("disagrees with the list's" in e for e in reading.errors)
+
+
+# -- the evidence itself: what a list page says of its articles, on the replicas
+
+
+def fetch(url: str, language: str) -> tuple[bytes, str]:
+    import urllib.request
+
+    request = urllib.request.Request(url, headers={"Accept-Language": language})
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        return answer.read(), answer.headers.get("Content-Type", "")
+
+
+@pytest.mark.parametrize(
+    ("site", "language"), [("pacsto", "en"), ("pacsto", "ru"), ("duma_ru", "ru")]
+)
+def test_articles_linked_from_a_list_carry_what_the_list_says_and_agree_with_it(site, language):
+    from scrapy.http import HtmlResponse, Request
+    from scrapy.settings import Settings
+
+    from crawler.stored_pages import site_spider
+    from replica import ReplicaServer
+
+    with ReplicaServer(site, version="2026") as server:
+        spider = type(site_spider(site))(base_url=server.url, languages=language)
+        spider.settings = Settings()
+        start = {role: path for path, role in spider.start_pages(language)}
+        list_path = start.get("list", "/events/")
+        body, content_type = fetch(server.url + list_path, language)
+        meta = {"language": language, "role": "list"}
+        response = HtmlResponse(
+            server.url + list_path,
+            body=body,
+            headers={"Content-Type": content_type},
+            request=Request(server.url + list_path, meta=meta),
+        )
+        articles = [r for r in spider.follow_links(response, language, "list")]
+        articles = [r for r in articles if r.meta["role"] == "news"]
+        assert articles and all(r.meta["listed"] is not None for r in articles)
+        for request in articles:
+            listed = request.meta["listed"]
+            body, content_type = fetch(request.url, language)
+            parsed = spider.parse_page(body, request.url, language, content_type, "news")
+            news = [r for r in parsed.records if r["type"] == "news"][0]
+            assert same_title(news["title"], listed.title), (news["title"], listed.title)
+            assert listed.published == news["published"]

@@ -12,6 +12,11 @@ dated by its captures.
 Re-importing a WARC adds nothing (a capture with the same URL, language, time, status and digest
 is skipped). Importing captures older than the archive's history adds the captures but never
 moves the history backwards (see ``store.imports``).
+
+An import is a transaction with a crawl's rules: a WARC that is cut short, unreadable or holds a
+capture dated in the future is refused whole (``archive.warc_read.WarcUnreadable``) before
+anything is stored; a group removes an entity only when it holds, whole, every page its site
+declares for the entity's set (as a crawl must); a group with failed pages is ``partial``.
 """
 
 from __future__ import annotations
@@ -25,12 +30,12 @@ from sqlalchemy import select
 
 from archive.capture_export import load_body, site_of_spider
 from archive.warc_read import WarcCapture, read_warc
-from crawler.ingest import Ingest
+from crawler.ingest import Ingest, partial_reason
 from crawler.items import Page
 from crawler.registry import load_registry, site_ids
 from crawler.stored_pages import PARSER_VERSION, role_of, site_spider
 from crawler.urls import canonical_url
-from store.archive import FAILED, FINISHED, INTERRUPTED, Archive
+from store.archive import APPLIED, FAILED, FINISHED, INTERRUPTED, PARTIAL, Archive
 from store.imports import backdate_crawl, guard_older_batch
 from store.models import Capture
 
@@ -165,18 +170,20 @@ def _apply_group(archive, site, members, info, group, filename) -> dict:
         captures += 1
         page = _imported_page(archive, spider, site, capture, language)
         readable += 1 if ingest.add(page).reading.records else 0
+    batch = ingest.settled()
+    failed = [page.to_dict() for page in ingest.failed_pages()]
     original = info.get("parlwatch-status")
     if original:
         status = {"running": INTERRUPTED}.get(original, original)
         reason = info.get("parlwatch-reason") or None
+    elif not readable:
+        status, reason = FAILED, "no readable page among the imported captures"
     else:
-        status = FINISHED if readable else FAILED
-        reason = None if readable else "no readable page among the imported captures"
-    batch = ingest.settled()
-    guard = guard_older_batch(archive, batch) if status == FINISHED else None
-    summary = archive.finish_crawl(
-        crawl_id, status, batch, {"pages": captures}, reason, PARSER_VERSION
-    )
+        status = PARTIAL if failed else FINISHED
+        reason = partial_reason(len(failed)) if failed else None
+    guard = guard_older_batch(archive, batch) if status in APPLIED else None
+    stats = {"pages": captures, "failed_pages": failed, "incomplete_sets": ingest.held_back}
+    summary = archive.finish_crawl(crawl_id, status, batch, stats, reason, PARSER_VERSION)
     times = [c.fetched_at for c, _, _ in members]
     started = _parse_date(info.get("parlwatch-started")) or min(times)
     finished = _parse_date(info.get("parlwatch-finished")) or max(times)

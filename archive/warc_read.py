@@ -3,16 +3,31 @@
 Bodies go straight into the archive's blob table (content-addressed, so nothing is stored
 twice); the candidates keep only their digest. Payload digests in the WARC are checked as the
 records are read (any algorithm, hex or base32): a record that fails is skipped and reported.
+
+A WARC is read as a whole or not at all: one that is cut short (a record missing bytes, a gzip
+member that does not end, bytes after the last readable record) or unreadable, or that holds a
+capture dated in the future (beyond ``FUTURE_SKEW``: a wrong clock, whose captures would make
+every later real observation look stale), raises ``WarcUnreadable`` and stores nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-from store.archive import Archive
+from store.archive import Archive, utcnow
 from store.captures import store_body
+
+FUTURE_SKEW = timedelta(days=1)
+# records that become captures, and so must not be dated in the future
+CAPTURE_RECORDS = ("response", "revisit", "metadata")
+
+
+class WarcUnreadable(ValueError):
+    """The WARC cannot be imported as a whole; the message is one line, naming the file."""
 
 
 @dataclass
@@ -70,23 +85,78 @@ def _status(record) -> int | None:
         return None
 
 
-def read_warc(archive: Archive, path: Path) -> WarcContents:
-    """Every capture the WARC holds, bodies stored; requests are joined to their responses."""
+def whole_records(path: Path, now: datetime | None = None) -> Iterator[tuple[Any, bytes]]:
+    """Each record of the WARC with its content, checked as it is read; ``WarcUnreadable``
+    as soon as the file turns out cut short, unreadable or dated in the future."""
     from warcio.archiveiterator import ArchiveIterator
+    from warcio.timeutils import iso_date_to_datetime
+
+    latest = (now or utcnow()) + FUTURE_SKEW
+    path = Path(path)
+    end = 0
+    try:
+        with open(path, "rb") as handle:
+            iterator = ArchiveIterator(handle, check_digests=True)
+            for record in iterator:
+                data = record.content_stream().read()
+                offset = iterator.get_record_offset()  # (reads the record to its end)
+                if record.rec_type is None:
+                    raise WarcUnreadable(f"{path.name}: no readable WARC record at byte {offset}")
+                missing = getattr(record.raw_stream, "limit", 0)
+                if missing:
+                    raise WarcUnreadable(
+                        f"{path.name}: cut short: the {record.rec_type} record at byte {offset} "
+                        f"lacks {missing} bytes"
+                    )
+                date = record.rec_headers.get_header("WARC-Date") or ""
+                if record.rec_type in CAPTURE_RECORDS and date:
+                    when = iso_date_to_datetime(date)
+                    if when > latest:
+                        uri = record.rec_headers.get_header("WARC-Target-URI")
+                        raise WarcUnreadable(
+                            f"{path.name}: the capture of {uri} is dated {date}, in the future: "
+                            "refused (a wrong clock?)"
+                        )
+                yield record, data
+                end = offset + iterator.get_record_length()
+    except WarcUnreadable:
+        raise
+    except Exception as exc:  # warcio, gzip and zlib each have their own ways to fail
+        raise WarcUnreadable(
+            f"{path.name}: unreadable after byte {end}: {type(exc).__name__}: {exc}"
+        ) from exc
+    with open(path, "rb") as handle:
+        handle.seek(end)
+        rest = handle.read()
+    if rest.strip():
+        raise WarcUnreadable(
+            f"{path.name}: cut short or damaged: {len(rest)} unreadable bytes after byte {end}"
+        )
+
+
+def check_warc(path: Path) -> None:
+    """Read the whole WARC, storing nothing: ``WarcUnreadable`` if it cannot be imported."""
+    for _record in whole_records(path):
+        pass
+
+
+def read_warc(archive: Archive, path: Path) -> WarcContents:
+    """Every capture the WARC holds, bodies stored; requests are joined to their responses.
+
+    Raises ``WarcUnreadable`` (and stores no body) when the WARC is not whole."""
     from warcio.timeutils import iso_date_to_datetime
 
     contents = WarcContents()
     requests: dict[str, dict[str, str]] = {}
     by_uri_date: dict[tuple[str, str], dict[str, str]] = {}
-    with open(path, "rb") as handle, archive.sessions.begin() as session:
-        for record in ArchiveIterator(handle, check_digests=True):
+    with archive.sessions.begin() as session:
+        for record, data in whole_records(path):
             contents.records += 1
             head = record.rec_headers
             kind = record.rec_type
             uri = head.get_header("WARC-Target-URI") or ""
             date = head.get_header("WARC-Date") or ""
             record_id = head.get_header("WARC-Record-ID")
-            data = record.content_stream().read()
             if record.digest_checker.passed is False:
                 contents.problems.append(
                     f"{kind} {uri} at {date}: payload digest mismatch, record skipped "

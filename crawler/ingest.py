@@ -5,11 +5,19 @@ The crawl pipeline, ``parlwatch reparse`` and ``parlwatch import warc`` all call
 none of them decides on its own what a page is worth. Two functions hold the rules:
 
 - ``read_page``: what one page contributes, and its outcome (ok / http-error / network-error /
-  layout-missing / gone). Rules about a single page (which sets it shows whole, a page whose
-  encoding is broken, a redirect off the site) belong there.
-- ``Ingest.settled``: what a run as a whole may conclude before its batch is applied. Rules
-  about a run (a partial run removes nothing it did not re-read, removals that need
-  corroboration) belong there.
+  layout-missing / gone / bad-encoding / off-site / redirect). Rules about a single page belong
+  there: a page whose text is not its edition's (a wrong charset, mojibake, the other
+  language's script) is never parsed; a redirect that was not followed (off the site, a loop)
+  is a failed page; every record's language is the one the page was requested in; a news
+  article's title and date must agree with how the list that linked to it showed them.
+- ``Ingest.add`` adds what the run knows: a page showing a set sharply smaller than the archive
+  holds is ``shrunk`` (its observations apply, its sets are held back).
+- ``Ingest.settled``: what a run as a whole may conclude before its batch is applied. A set is
+  complete only when every page its site declares for it came back whole in the run
+  (``crawler.completeness``); a re-read removes nothing it did not re-read. (Removals that need
+  corroboration over two complete observations are the store's to add, in
+  ``store.versions.apply_batch``: this batch's ``complete_scopes`` are the observations it
+  would count.)
 
 Everything is written through the store's API (``Archive.record_capture`` and an
 ``ObservationBatch`` applied by ``Archive.finish_crawl``).
@@ -17,19 +25,29 @@ Everything is written through the store's API (``Archive.record_capture`` and an
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+from urllib.parse import urljoin, urlsplit
 
+from crawler.completeness import PageFact, SetLedger
+from crawler.edition import edition_problem
 from crawler.items import (
+    BAD_ENCODING,
     GONE,
     HTTP_ERROR,
     LAYOUT_MISSING,
     NETWORK_ERROR,
+    OFF_SITE,
     OK,
+    REDIRECT,
+    SHRUNK,
+    Listed,
     Page,
     PageReading,
 )
-from crawler.observations import news_key, observations_from_records, scopes_of_sets
+from crawler.observations import news_key, observations_from_records
+from crawler.registry import load_registry
 from crawler.urls import canonical_url
 from store.archive import Archive
 from store.captures import CaptureRecord, body_digest
@@ -46,11 +64,27 @@ def is_html(content_type: str | None) -> bool:
     return "html" in kind or "xml" in kind
 
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def same_site(url: str, base_url: str) -> bool:
+    """Is ``url`` on the site at ``base_url``? http and https, and ``www.``, of one host are one
+    site; another host, or another port, is not."""
+    a, b = urlsplit(url), urlsplit(base_url)
+    if (a.hostname or "").removeprefix("www.") != (b.hostname or "").removeprefix("www."):
+        return False
+    port_a = a.port or _DEFAULT_PORTS.get(a.scheme)
+    port_b = b.port or _DEFAULT_PORTS.get(b.scheme)
+    defaults = set(_DEFAULT_PORTS.values())
+    return port_a == port_b or (port_a in defaults and port_b in defaults)
+
+
 def read_page(page: Page, parser: ArchiveSpider) -> PageReading:
     """What ``page`` contributes, and its outcome: the one place that decides both.
 
     A 304, or a body identical to the one the archive knew, confirms the page's entity without
-    parsing; a 2xx HTML body is parsed; a 404/410 of a news page says the item is gone.
+    parsing; a 2xx HTML body in its edition's text is parsed; a 404/410 of a news page says the
+    item is gone; a redirect that reached us (not followed: off the site, a loop) is a failure.
     """
     reading = PageReading()
     status, known = page.status, page.known
@@ -60,16 +94,41 @@ def read_page(page: Page, parser: ArchiveSpider) -> PageReading:
         and page.body is not None
         and known.digest == body_digest(page.body)
     )
+    target = _redirect_target(page)
+    if target is not None:
+        off_site = not same_site(target, page.url)
+        reading.outcome = OFF_SITE if off_site else REDIRECT
+        reading.problem = (
+            f"redirected off the site to {target}"
+            if off_site
+            else f"redirect to {target} not followed ({page.error or f'HTTP {status}'})"
+        )
+        return reading
     if status == 304 or unchanged_body:
         key = _page_entity(page)
         reading.confirms = [key] if key else []
     elif status is not None and 200 <= status < 300 and page.body is not None:
         if is_html(page.content_type):
+            problem = edition_problem(page.body, page.content_type, page.language)
+            if problem is not None:
+                reading.problem = f"not the {page.language or '?'} edition's text: {problem}"
+                reading.errors = [f"encoding: {reading.problem}"]
+                reading.outcome = BAD_ENCODING
+                return reading
             reading = _read_body(page, parser)
     elif status in (404, 410) and page.role == "news":
         reading.gone = [news_key(page.site, page.language, page.url)]
     reading.outcome = _outcome(status, reading)
     return reading
+
+
+def _redirect_target(page: Page) -> str | None:
+    """Where a page that redirects (and was not followed) points; None for any other page."""
+    if page.redirect_to is not None:
+        return page.redirect_to
+    if page.status is not None and 300 <= page.status < 400 and page.status != 304:
+        return urljoin(page.url, page.headers.get("location", ""))
+    return None
 
 
 def _page_entity(page: Page) -> str | None:
@@ -81,6 +140,9 @@ def _page_entity(page: Page) -> str | None:
 
 
 def _read_body(page: Page, parser: ArchiveSpider) -> PageReading:
+    """The parser's records, in the edition the page was requested in (never a guess from the
+    text: a page taken for the other edition would overwrite that edition's entities), and
+    cross-checked with how a news list showed the article."""
     parsed = parser.parse_page(
         page.body or b"",
         page.url,
@@ -89,7 +151,48 @@ def _read_body(page: Page, parser: ArchiveSpider) -> PageReading:
         page.role,
         fetched_at=page.fetched_at,
     )
-    return PageReading(parsed.records, parsed.missing, parsed.errors, parsed.complete_sets)
+    reading = PageReading(parsed.records, parsed.missing, list(parsed.errors), parsed.complete_sets)
+    reading.parsed = True
+    if page.language:  # unknown only for an imported capture no header or host placed
+        for record in reading.records:
+            record["language"] = page.language
+    if page.listed is not None:
+        reading.errors += cross_check(reading.records, page.listed)
+    return reading
+
+
+def _title_words(text: str | None) -> str:
+    return re.sub(r"\W+", " ", text or "").strip().casefold()
+
+
+def same_title(article: str | None, listed: str) -> bool:
+    """The list's link text names the article's title: equal as words (case, punctuation and
+    spacing aside), or a shortened form of it ("A long title…")."""
+    short = _title_words(listed.rstrip(" .…"))
+    full = _title_words(article)
+    return bool(short) and (full == short or full.startswith(short))
+
+
+def cross_check(records: list[dict], listed: Listed) -> list[str]:
+    """Make news records agree with the list that linked to them: where the article's own parse
+    disagrees, the list's title or date is kept. Returns the warnings for the capture."""
+    warnings = []
+    for record in records:
+        if record.get("type") != "news":
+            continue
+        if listed.title and not same_title(record.get("title"), listed.title):
+            warnings.append(
+                f"news: title {record.get('title')!r} disagrees with the list's "
+                f"{listed.title!r}; the list's is kept"
+            )
+            record["title"] = listed.title
+        if listed.published and record.get("published") != listed.published:
+            warnings.append(
+                f"news: date {record.get('published')} disagrees with the list's "
+                f"{listed.published}; the list's is kept"
+            )
+            record["published"] = listed.published
+    return warnings
 
 
 def _outcome(status: int | None, reading: PageReading) -> str:
@@ -104,11 +207,21 @@ def outcome_text(page: Page, reading: PageReading) -> str:
     """``ok``, or why the page cannot be used, in words for a crawl's reason."""
     if reading.outcome == OK:
         return OK
+    if reading.problem is not None:
+        return reading.problem
     if page.status is None:
         return f"fetch failed ({page.error})"
     if page.status >= 400:
         return f"HTTP {page.status}"
     return "expected content missing: " + ", ".join(reading.missing)
+
+
+def partial_reason(failed: int) -> str:
+    """The reason of a partial crawl (or import); ``stats.failed_pages`` names the pages."""
+    return (
+        f"{failed} page(s) did not come back whole: what was seen applies; "
+        "the sets they carry removed nothing"
+    )
 
 
 def capture_record(page: Page, reading: PageReading) -> CaptureRecord:
@@ -147,9 +260,11 @@ class Ingest:
     """The pages of one run (a crawl, a reparse, one imported group), for one crawl row.
 
     ``add`` records each page's capture (unless it is one already) and stages what it
-    contributes; ``settled`` is the batch for ``Archive.finish_crawl``. With ``history`` (a
-    re-read of stored captures), a reading equal to an entity's current version confirms it, and
-    a set shown whole removes its absent members only when every one of them was re-read.
+    contributes; ``settled`` is the batch for ``Archive.finish_crawl``, with complete only the
+    sets whose declared pages all came back whole (``held_back`` says why the others are not).
+    With ``history`` (a re-read of stored captures), a reading equal to an entity's current
+    version confirms it, and a set shown whole removes its absent members only when every one
+    of them was re-read.
     """
 
     def __init__(
@@ -164,34 +279,78 @@ class Ingest:
         self.parser = parser
         self.history = history
         self.batch = ObservationBatch()
+        self.ledgers: dict[str, SetLedger] = {}
+        self.held_back: dict[str, str] = {}
+
+    def ledger(self, site: str) -> SetLedger:
+        """The site's ledger, with what the archive held before this run."""
+        if site not in self.ledgers:
+            config = load_registry().get(site)
+            rules = config.sets if config is not None else ()
+            self.ledgers[site] = SetLedger(site, rules, self.archive.present_entities(site))
+        return self.ledgers[site]
 
     def add(self, page: Page, reading: PageReading | None = None) -> Ingested:
         """Record and stage ``page``; ``reading`` when the caller already read it (a spider)."""
         reading = reading or read_page(page, self.parser)
+        ledger = self.ledger(page.site)
+        country = self._page_country(page)
+        observations = observations_from_records(page.site, reading.records, page.fetched_at, None)
+        if reading.outcome == OK and reading.parsed:
+            shrunk = ledger.shrink(page.language, page.role, country, observations)
+            if shrunk is not None:
+                reading.outcome, reading.problem = SHRUNK, f"sharply shrunk: {shrunk}"
+                reading.errors.append(reading.problem)
         capture_id = page.capture_id
         if capture_id is None:
             capture_id = self.archive.record_capture(self.crawl_id, capture_record(page, reading))
-        observations = observations_from_records(
-            page.site, reading.records, page.fetched_at, capture_id
-        )
+        shows = frozenset(reading.complete_sets) if reading.parsed else None
+        why = outcome_text(page, reading)
+        ledger.add(
+            PageFact(
+                page.url, page.language, page.role, country, reading.outcome, why,
+                page.fetched_at, shows,
+            )
+        )  # fmt: skip
         current = self.history.current if self.history else {}
         for obs in observations:
+            obs.capture_id = capture_id
             if current.get(obs.key) == content_hash(obs.content):
                 self.batch.confirm(obs.key, obs.observed_at, obs.capture_id)
             else:
                 self.batch.add(obs)
-        for scope in scopes_of_sets(page.site, page.language, reading.complete_sets):
-            self.batch.mark_complete(scope, page.fetched_at)
         for key in reading.confirms:
             self.batch.confirm(key, page.fetched_at, capture_id)
         for key in reading.gone:
             self.batch.mark_gone(key, page.fetched_at, capture_id)
         return Ingested(capture_id, reading, observations)
 
+    def _page_country(self, page: Page) -> str | None:
+        """The country a page is about, as its site's spider tells from the URL (so a page that
+        failed has one too); for a parser that cannot tell, the site's own country."""
+        page_country = getattr(self.parser, "page_country", None)
+        if page_country is not None:
+            return page_country(page.url, page.role)
+        config = load_registry().get(page.site)
+        return config.country if config is not None else None
+
+    def failed_pages(self) -> list[PageFact]:
+        """The run's pages that did not come back whole, in the order they came."""
+        return [p for ledger in self.ledgers.values() for p in ledger.failed_pages()]
+
     def settled(self) -> ObservationBatch:
-        """The staged batch, with what the run as a whole may not conclude taken out."""
+        """The staged batch, with complete only the sets the run as a whole saw whole."""
+        observed: dict[str, set[str | None]] = {}
+        for obs in self.batch.observations.values():
+            observed.setdefault(obs.scope, set()).add(obs.country)
+        for ledger in self.ledgers.values():
+            settled = ledger.settle(observed)
+            for scope, when in settled.complete.items():
+                self.batch.mark_complete(scope, when)
+            self.held_back.update(settled.held_back)
         if self.history is not None:
             for scope in list(self.batch.complete_scopes):
                 if not self.history.members.get(scope, set()) <= self.history.reread:
                     del self.batch.complete_scopes[scope]
+                    self.held_back[scope] = "not every entity it holds was re-read"
         return self.batch

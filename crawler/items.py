@@ -15,6 +15,25 @@ HTTP_ERROR = "http-error"
 NETWORK_ERROR = "network-error"
 LAYOUT_MISSING = "layout-missing"
 GONE = "gone"
+# the decoded text is mostly replacement characters, mojibake, or not its edition's script
+BAD_ENCODING = "bad-encoding"
+# a redirect the crawl did not follow: off the site's host, or a loop
+OFF_SITE = "off-site"
+REDIRECT = "redirect"
+# parsed, but a set it carries is sharply smaller than the archive holds (a half-rendered block)
+SHRUNK = "shrunk"
+# outcomes of a page that did not come back whole (its sets are incomplete in the run)
+FAILED_OUTCOMES = (HTTP_ERROR, NETWORK_ERROR, LAYOUT_MISSING, BAD_ENCODING, OFF_SITE, REDIRECT)
+NOT_WHOLE = (*FAILED_OUTCOMES, SHRUNK)
+
+
+@dataclass(frozen=True)
+class Listed:
+    """How a news list showed an article: its link text and date (ISO), evidence the article
+    page's own parse must agree with (``crawler.ingest``)."""
+
+    title: str | None = None
+    published: str | None = None
 
 
 @dataclass
@@ -35,6 +54,10 @@ class Page:
     known: KnownPage | None = None
     # the capture already in the archive that this page is (reparse): not recorded again
     capture_id: int | None = None
+    # how the news list that linked to this article showed it
+    listed: Listed | None = None
+    # where the page redirects and the crawl did not follow (off the site, or a loop)
+    redirect_to: str | None = None
 
     @property
     def content_type(self) -> str | None:
@@ -63,6 +86,10 @@ class PageReading(ParseOutcome):
     confirms: list[str] = field(default_factory=list)
     # entity keys whose own page answered a definite "gone" (404/410)
     gone: list[str] = field(default_factory=list)
+    # the page's body went through its site's parser
+    parsed: bool = False
+    # why the page is not whole, in words, when a rule of the ingest path decided so
+    problem: str | None = None
 
 
 @dataclass

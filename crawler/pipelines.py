@@ -3,8 +3,11 @@
 When the spider opens, the pipeline starts a crawl row and hands the spider the pages the
 archive already holds, to re-check. Each page then goes in by the one ingest path
 (``crawler.ingest.Ingest.add``): its capture is recorded at once, what it contributes is staged.
-When the spider closes, the crawl is judged (did every start page come back whole?) and its
-observations are applied to the history in one transaction, or dropped if the crawl failed.
+When the spider closes, the crawl is judged and its observations are applied to the history in
+one transaction, or dropped if the crawl failed: ``finished`` when every page came back whole,
+``partial`` when the start pages did but others did not (what was seen applies; the sets those
+pages carry remove nothing; ``stats.failed_pages`` names them), ``failed`` when a start page
+did not.
 """
 
 from __future__ import annotations
@@ -15,9 +18,9 @@ from typing import Any
 
 from scrapy import signals
 
-from crawler.ingest import Ingest, outcome_text
-from crawler.items import OK, PageItem
-from store.archive import FAILED, FINISHED, INTERRUPTED, Archive, CrawlSummary
+from crawler.ingest import Ingest, outcome_text, partial_reason
+from crawler.items import OK, SHRUNK, PageItem
+from store.archive import FAILED, FINISHED, INTERRUPTED, PARTIAL, Archive, CrawlSummary
 from store.observations import ObservationBatch
 from store.queries import known_pages
 from store.release import RELEASE
@@ -35,6 +38,7 @@ class ArchivePipeline:
         self.pages: Counter[str] = Counter()
         self.records: Counter[str] = Counter()
         self.critical_pages: dict[str, str] = {}
+        self.usable_critical: set[str] = set()
         self.summary: CrawlSummary | None = None
 
     @classmethod
@@ -63,7 +67,11 @@ class ArchivePipeline:
         ingested = self.ingest.add(page, item.reading)
         self.pages[ingested.reading.outcome] += 1
         if page.role in getattr(self.crawler.spider, "critical_roles", ("root",)):
-            self.critical_pages[f"{page.role} {page.language}"] = outcome_text(page, item.reading)
+            name = f"{page.role} {page.language}"
+            self.critical_pages[name] = outcome_text(page, ingested.reading)
+            # a shrunk page is usable: only the sets it carries are held back
+            if ingested.reading.outcome in (OK, SHRUNK):
+                self.usable_critical.add(name)
         self.records.update(obs.type for obs in ingested.observations)
         return item
 
@@ -72,12 +80,19 @@ class ArchivePipeline:
             return
         status, why = self.judge(reason)
         batch = self.ingest.settled()
+        failed = [p.to_dict() for p in self.ingest.failed_pages()]
+        if status == FINISHED and failed:
+            status, why = PARTIAL, partial_reason(len(failed))
         stats = {
             "pages": sum(self.pages.values()),
             "pages_by_outcome": dict(self.pages),
             "records_by_type": dict(self.records),
             "entities_by_type": _entities_by_type(batch),
             "critical_pages": self.critical_pages,
+            "failed_pages": failed,
+            # the sets this crawl saw whole (a removal's evidence), and those it held back
+            "complete_sets": sorted(batch.complete_scopes),
+            "incomplete_sets": self.ingest.held_back,
             "scrapy": _json_stats(self.crawler.stats.get_stats()),
         }
         self.summary = self.archive.finish_crawl(
@@ -86,7 +101,8 @@ class ArchivePipeline:
         self.crawler.parlwatch_summary = self.summary
 
     def judge(self, reason: str) -> tuple[str, str | None]:
-        """Finished only when the spider ended normally and every critical page came back whole.
+        """Failed unless the spider ended normally and every critical page came back usable
+        (``spider_closed`` then makes it partial when other pages did not come back whole).
 
         Critical pages are the spider's ``critical_roles`` (the home page, a delegation page) in
         each language crawled.
@@ -104,7 +120,7 @@ class ArchivePipeline:
         problems = [
             f"{page}: {self.critical_pages.get(page, 'not fetched')}"
             for page in expected
-            if self.critical_pages.get(page) != OK
+            if page not in self.usable_critical
         ]
         if problems:
             return FAILED, "page not usable — " + "; ".join(problems)

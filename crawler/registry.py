@@ -2,6 +2,8 @@
 
 ``site_ids()`` is the one list of the sites parlwatch knows; everything that names, validates or
 iterates over sites (the CLI, the runner, the demo, WARC import, reparse) reads it from here.
+Each site also declares which of its pages carry which entity sets (``SetRule``): what a crawl,
+a reparse or an import must hold, whole, before a set may count as complete.
 """
 
 from __future__ import annotations
@@ -22,6 +24,38 @@ NATIONAL = "national"
 # What the generic national spider needs of every language (a site with its own spider class
 # declares only what that class reads).
 NATIONAL_PATHS = ("home", "news_list", "news_page", "article", "delegation")
+
+EVERY_PAGE = "*"  # in a SetRule's ``pages``: a page of any role
+COUNTRY = "{country}"  # in a set's name: the country the carrying page is about
+
+
+@dataclass(frozen=True)
+class SetRule:
+    """Which pages carry some entity sets, so which pages a run needs whole to call them complete.
+
+    ``sets`` are entity types ("delegation"), or a type per country ("member/{country}": the set
+    of the country the page is about). A set is complete in a run only when the run holds a page
+    of a ``pages`` role carrying it and every such page came back whole; with ``each_country``,
+    also one whole page of that role for every country the set holds; and no carrying page shows
+    the ``measure`` set sharply shrunk against what the archive holds (``crawler.completeness``).
+    """
+
+    sets: tuple[str, ...]
+    pages: tuple[str, ...]
+    each_country: str = ""
+    measure: str = ""
+
+    @classmethod
+    def from_toml(cls, entry: dict) -> SetRule:
+        return cls(
+            sets=tuple(entry["sets"]),
+            pages=tuple(entry["pages"]),
+            each_country=entry.get("each_country", ""),
+            measure=entry.get("measure", ""),
+        )
+
+    def carried_by(self, role: str) -> bool:
+        return EVERY_PAGE in self.pages or role in self.pages
 
 
 @dataclass(frozen=True)
@@ -53,6 +87,8 @@ class SiteConfig:
     kind: str = NATIONAL  # "assembly" (the CSTO PA) or "national" (a national chamber)
     # "module.Class" of a spider of the site's own; empty: the generic national spider
     spider: str = ""
+    # which pages carry which entity sets (``[[site.sets]]``, else the ``[national]`` default)
+    sets: tuple[SetRule, ...] = ()
 
     @property
     def language_codes(self) -> tuple[str, ...]:
@@ -72,6 +108,7 @@ class RegistryError(ValueError):
 def load_registry(path: Path | Traversable = REGISTRY_FILE) -> dict[str, SiteConfig]:
     """Site id -> config, in file order; a malformed entry raises ``RegistryError``."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
+    national_sets = data.get("national", {}).get("sets", [])
     sites: dict[str, SiteConfig] = {}
     for entry in data.get("site", []):
         try:
@@ -79,6 +116,8 @@ def load_registry(path: Path | Traversable = REGISTRY_FILE) -> dict[str, SiteCon
                 code: LanguagePaths(**paths) for code, paths in entry.pop("languages").items()
             }
             entry["assembly_match"] = tuple(entry.get("assembly_match", ()))
+            default_sets = national_sets if entry.get("kind", NATIONAL) == NATIONAL else []
+            entry["sets"] = tuple(SetRule.from_toml(r) for r in entry.get("sets", default_sets))
             site = SiteConfig(languages=languages, **entry)
         except (KeyError, TypeError) as exc:
             raise RegistryError(f"{path}: bad site entry {entry.get('id', '?')}: {exc}") from exc
@@ -87,6 +126,7 @@ def load_registry(path: Path | Traversable = REGISTRY_FILE) -> dict[str, SiteCon
         if site.kind not in (ASSEMBLY, NATIONAL):
             raise RegistryError(f"{path}: site {site.id}: kind must be assembly or national")
         _check_paths(site)
+        _check_sets(site)
         sites[site.id] = site
     return sites
 
@@ -101,6 +141,14 @@ def _check_paths(site: SiteConfig) -> None:
             re.compile(paths.article)
         except re.error as exc:
             raise RegistryError(f"{site.id}/{code}: bad article pattern: {exc}") from exc
+
+
+def _check_sets(site: SiteConfig) -> None:
+    for rule in site.sets:
+        if not rule.sets or not rule.pages:
+            raise RegistryError(f"{site.id}: a [[site.sets]] entry needs sets and pages")
+        if rule.each_country and any(COUNTRY in name for name in rule.sets):
+            raise RegistryError(f"{site.id}: each_country is for sets of every country")
 
 
 def site_ids() -> list[str]:

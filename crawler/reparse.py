@@ -80,11 +80,16 @@ def reparse_site(
         reading = ingest.add(page).reading
         if reading.missing:
             result.unreadable.append(f"capture {capture.id} {capture.url}: {reading.errors}")
+    batch = ingest.settled()
     summary = archive.finish_crawl(
         crawl_id,
         FINISHED,
-        ingest.settled(),
-        {"pages": len(captures), "unreadable": result.unreadable},
+        batch,
+        {
+            "pages": len(captures),
+            "unreadable": result.unreadable,
+            "incomplete_sets": ingest.held_back,
+        },
         parser_version=parser_version,
     )
     stats = summary.stats

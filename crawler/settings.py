@@ -31,6 +31,9 @@ HTTPERROR_ALLOW_ALL = True
 REQUEST_FINGERPRINTER_CLASS = "crawler.fingerprint.LanguageAwareFingerprinter"
 
 ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
+# Redirects stay on the site: one to another host, or a loop, is a failed page, never followed.
+# (Above RedirectMiddleware's 600: it sees each response first.)
+DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.SiteBoundRedirects": 650}
 # A live progress line when stderr is a terminal; silent otherwise (and False turns it off).
 EXTENSIONS = {"crawler.progress.CrawlProgress": 500}
 PARLWATCH_PROGRESS = True

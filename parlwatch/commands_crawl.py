@@ -40,7 +40,8 @@ def crawl(
     """Crawl SITES (e.g. pacsto, duma_ru) and record captures, versions and changes.
 
     Each site's crawl is judged on its own: one that failed applies nothing and makes the
-    command exit 1.
+    command exit 1; a partial one (its start pages came back whole, other pages did not)
+    applies what it saw, removes nothing from the sets those pages carry, and names them.
 
     \b
     Examples:
@@ -52,6 +53,7 @@ def crawl(
     """
     from crawler.registry import site_ids
     from crawler.runner import run_crawls
+    from store.archive import APPLIED
 
     known = site_ids()
     chosen = list(known) if all_sites else list(dict.fromkeys(sites))
@@ -75,16 +77,18 @@ def crawl(
             failed = True
             continue
         click.echo(_crawl_summary_text(name, summary))
-        failed = failed or summary.status != "finished"
+        failed = failed or summary.status not in APPLIED
     from parlwatch.notify import notify_crawls
 
-    finished = [s.crawl_id for s in summaries.values() if s is not None and s.status == "finished"]
+    finished = [s.crawl_id for s in summaries.values() if s is not None and s.status in APPLIED]
     notify_crawls(db_url, finished, echo=lambda line: click.echo(line, err=True))
     if failed:
         sys.exit(1)
 
 
 def _crawl_summary_text(spider: str, summary) -> str:
+    from crawler.completeness import describe_failed
+
     stats = summary.stats
     outcomes = stats.get("pages_by_outcome", {})
     # "gone" is a page that answered a definite 404/410 for a withdrawn item: news, not failure
@@ -100,6 +104,10 @@ def _crawl_summary_text(spider: str, summary) -> str:
         f"  new versions: {stats.get('history/new_versions', 0)}, "
         f"changes: {stats.get('history/changes', 0)}",
     ]
-    if summary.status != "finished":
+    for page in stats.get("failed_pages", []):
+        lines.append(f"  not whole: {describe_failed(page)}")
+    if summary.status == "partial":
+        lines.append("  applied, but the sets of the pages above removed nothing")
+    elif summary.status != "finished":
         lines.append("  nothing was applied to the history (the crawl did not finish)")
     return "\n".join(lines)

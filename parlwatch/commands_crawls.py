@@ -35,6 +35,8 @@ def crawl_dict(archive: Archive, crawl: CrawlInfo) -> dict:
         "records_by_type": stats.get("records_by_type", {}),
         "new_versions": stats.get("history/new_versions", 0),
         "changes": stats.get("history/changes", 0),
+        "failed_pages": stats.get("failed_pages", []),
+        "incomplete_sets": stats.get("incomplete_sets", {}),
         "warnings": [d.to_dict() for d in crawl_drops(archive, crawl)],
         "warning": drop_warning(archive, crawl),
     }
@@ -48,9 +50,13 @@ def crawl_dict(archive: Archive, crawl: CrawlInfo) -> dict:
 def crawls(db_url: str | None, site: str | None, last: int, fmt: str) -> None:
     """Recent crawls, newest first: status, duration, pages, new versions, changes.
 
+    A partial crawl (its start pages came back whole, others did not) lists the pages that did
+    not: what it saw was applied, but the sets those pages carry removed nothing.
+
     A finished crawl whose output fell to half or less of the median of its site's last five
     finished crawls gets a warning: a layout change the parsers only half read looks like that.
     """
+    from crawler.completeness import describe_failed
     from store.crawl_history import recent_crawls
 
     archive = existing_archive(db_url)
@@ -75,5 +81,7 @@ def crawls(db_url: str | None, site: str | None, last: int, fmt: str) -> None:
         )
         if row["reason"]:
             click.echo(f"{'':7}{row['reason']}")
+        for page in row["failed_pages"]:
+            click.echo(f"{'':7}not whole: {describe_failed(page)}")
         if row["warning"]:
             click.echo(f"{'':7}WARNING {row['warning']}")

@@ -63,11 +63,20 @@ def import_warc_command(
 ) -> None:
     """Ingest the captures of WARC FILES and build history from them, oldest first.
 
-    Captures older than the archive's history are kept but never move it backwards.
+    Captures older than the archive's history are kept but never move it backwards. Every file
+    is read through first: one that is cut short, unreadable or holds a capture dated in the
+    future is refused with one line (exit 2), and nothing at all is imported.
     """
     from archive.warc_import import import_warc
+    from archive.warc_read import WarcUnreadable, check_warc
     from store.archive import Archive
 
+    try:
+        for file in files:
+            check_warc(Path(file))
+    except WarcUnreadable as exc:
+        click.echo(f"error: {exc}; nothing was imported", err=True)
+        sys.exit(2)
     archive = Archive(db_url)
     problems = 0
     for file in sorted(files, key=str):

@@ -15,15 +15,20 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from store.captures import CaptureRecord, add_capture
 from store.db import make_engine
-from store.models import Crawl
+from store.models import Crawl, Entity
 from store.observations import ObservationBatch
 from store.versions import ApplyResult, apply_batch
 
 FINISHED = "finished"
+# the start pages came back whole but other pages did not: what was seen applies, and the sets
+# those pages carry remove nothing (``stats.failed_pages`` names them)
+PARTIAL = "partial"
 FAILED = "failed"
 INTERRUPTED = "interrupted"
 RUNNING = "running"
-CRAWL_STATUSES = (RUNNING, FINISHED, FAILED, INTERRUPTED)
+CRAWL_STATUSES = (RUNNING, FINISHED, PARTIAL, FAILED, INTERRUPTED)
+# the statuses of a crawl whose observations were applied to the history
+APPLIED = (FINISHED, PARTIAL)
 
 
 def utcnow() -> datetime:
@@ -74,7 +79,8 @@ class Archive:
         reason: str | None = None,
         parser_version: str | None = None,
     ) -> CrawlSummary:
-        """Close a crawl; apply its observations only when ``status`` is ``finished``."""
+        """Close a crawl; apply its observations only when ``status`` is finished or partial
+        (a partial crawl's batch holds back the sets its failed pages carry)."""
         if status not in CRAWL_STATUSES or status == RUNNING:
             raise ValueError(f"a crawl cannot finish as {status!r}")
         stats = dict(stats or {})
@@ -86,13 +92,24 @@ class Archive:
             crawl.status = status
             crawl.reason = reason
             applied = ApplyResult()
-            if status == FINISHED and batch is not None:
+            if status in APPLIED and batch is not None:
                 applied = apply_batch(session, crawl, batch, parser_version)
                 stats["observation_conflicts"] = batch.conflicts
                 stats["disagreements"] = batch.disagreements
             stats.update({f"history/{k}": v for k, v in asdict(applied).items()})
             crawl.stats = stats
         return CrawlSummary(crawl_id, status, reason, stats)
+
+    def present_entities(self, site: str) -> dict[str, dict[str, str | None]]:
+        """The site's present entities before a run: scope -> {key: country}."""
+        query = select(Entity.scope, Entity.key, Entity.country).where(
+            Entity.site == site, Entity.state == "present"
+        )
+        present: dict[str, dict[str, str | None]] = {}
+        with self.session() as session:
+            for scope, key, country in session.execute(query):
+                present.setdefault(scope, {})[key] = country
+        return present
 
     def mark_stale_crawls(self, spider: str) -> int:
         """Crawls of ``spider`` left ``running`` by a process that died become ``interrupted``."""

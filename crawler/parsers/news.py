@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import dateparser
 
@@ -110,6 +111,22 @@ def _drop_teaser_title(body: list[str]) -> None:
 BLOCK = "news"
 
 
+def _cell(line: Line) -> Any:
+    return next((el for el in ancestors(line.block) if el.tag in ("td", "th")), None)
+
+
+def _beside(a: Line, b: Line) -> bool:
+    """``a`` and ``b`` sit in two cells of one table row: a side column (an old layout's
+    sidebar with bold names) is not the article's title, nor its date's or text's."""
+    cell_a, cell_b = _cell(a), _cell(b)
+    return (
+        cell_a is not None
+        and cell_b is not None
+        and cell_a is not cell_b
+        and cell_a.getparent() is cell_b.getparent()
+    )
+
+
 @dataclass
 class NewsArticle:
     """The news item :func:`read_article` found: its record, the index of its title line (for
@@ -160,12 +177,16 @@ def _best_title(
         if line.index in dates or not 8 <= len(line.text) <= 300 or line.text.endswith(":"):
             continue
         date_line, after = _near_date(content, k, dates)
+        if date_line is not None and _beside(line, date_line):
+            date_line, after = None, False  # a sidebar's bold name above the article's date
         if not line.heading and date_line is None:
             continue
         score = {1: 3, 2: 2, 3: 1}.get(line.heading, 0) - (line.link_ratio > 0.5)
         score -= 2 * (line.chrome == "header")
         score += 3 if after else 2 if date_line else 0
-        score += 2 * any(_paragraph_like(ln) for ln in content[k + 1 : k + 7])
+        score += 2 * any(
+            _paragraph_like(ln) and not _beside(line, ln) for ln in content[k + 1 : k + 7]
+        )
         score += 2 * (len(line.text) >= 15 and _key(line.text) in page_title)
         if best is None or score > best[0]:
             best = (score, line, date_line)

@@ -2,11 +2,15 @@
 link following by path patterns, and re-checking pages the archive already holds.
 
 A subclass names its site, languages and default base URLs, its start pages, which paths it
-follows (``link_patterns``), and the pure parser for a page (``parse_page``). Everything it
-fetches becomes a ``PageItem``: the page (fetched or not) and what it contributes, as
-``crawler.ingest.read_page`` decides. The spider only crawls: it never opens the archive. The
-pages to re-check are handed to it in ``recheck_pages`` before it starts (the archive pipeline
-does so when the spider opens, under ``parlwatch crawl`` and ``scrapy crawl`` alike).
+follows (``link_patterns``), the country a page is about (``page_country``), and the pure parser
+for a page (``parse_page``). Everything it fetches becomes a ``PageItem``: the page (fetched or
+not) and what it contributes, as ``crawler.ingest.read_page`` decides. An article linked from the
+home page or a news list carries how that list showed it (``Listed``), for ``read_page`` to
+cross-check; a redirect off the site is never followed (``crawler.middlewares``), and a page
+that ended up on another host anyway is recorded as a failure under the URL that was asked for.
+The spider only crawls: it never opens the archive. The pages to re-check are handed to it in
+``recheck_pages`` before it starts (the archive pipeline does so when the spider opens, under
+``parlwatch crawl`` and ``scrapy crawl`` alike).
 """
 
 from __future__ import annotations
@@ -21,10 +25,15 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.ingest import read_page
-from crawler.items import Page, PageItem, ParseOutcome
+from crawler.ingest import read_page, same_site
+from crawler.items import OK, Listed, Page, PageItem, ParseOutcome
+from crawler.parsers.national import NationalParseError, decode_html, parse_news_list
+from crawler.urls import canonical_url
 from store.archive import utcnow
 from store.queries import KnownPage
+
+# roles of the pages whose news links carry how the page listed each article
+LISTING_ROLES = ("root", "list")
 
 
 def headers_dict(headers: Any) -> dict[str, str]:
@@ -45,6 +54,8 @@ class ArchiveSpider(scrapy.Spider):
     critical_roles: tuple[str, ...] = ("root",)
     # pages the archive already holds, fetched again after the start pages (set before start)
     recheck_pages: list[KnownPage] = []
+    # how the site writes numeric dates, for the dates of its news lists
+    date_order: str = "DMY"
 
     def __init__(
         self,
@@ -96,6 +107,11 @@ class ArchiveSpider(scrapy.Spider):
         """The site's pure parser on one page; ``fetched_at`` anchors relative dates."""
         raise NotImplementedError
 
+    def page_country(self, url: str, role: str) -> str | None:
+        """The country a page is about (for the sets it carries), told from its URL alone so
+        that a page that failed has one too; None for a page about no one country."""
+        return None
+
     # -- requests ---------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -106,7 +122,12 @@ class ArchiveSpider(scrapy.Spider):
             yield request
 
     def page_request(
-        self, url: str, language: str, role: str, known: KnownPage | None = None
+        self,
+        url: str,
+        language: str,
+        role: str,
+        known: KnownPage | None = None,
+        listed: Listed | None = None,
     ) -> scrapy.Request:
         headers = {"Accept-Language": language}
         if known and known.etag:
@@ -118,7 +139,7 @@ class ArchiveSpider(scrapy.Spider):
             headers=headers,
             callback=self.parse_response,
             errback=self.on_fetch_error,
-            meta={"language": language, "role": role, "known": known},
+            meta={"language": language, "role": role, "known": known, "listed": listed},
         )
 
     def recheck_requests(self) -> list[scrapy.Request]:
@@ -135,14 +156,25 @@ class ArchiveSpider(scrapy.Spider):
 
     def parse_response(self, response: Response):
         meta = response.meta
+        asked = meta.get("redirect_urls", [response.url])[0]
+        if not same_site(response.url, self.base_urls[meta["language"]]):
+            # followed off the site after all (a meta refresh): a failure of the page asked for
+            page = self.fetched_page(asked, meta, None)
+            page.redirect_to = response.url
+            page.error = f"redirected off the site to {response.url}"
+            yield PageItem(page, read_page(page, self))
+            return
         page = self.fetched_page(response.url, meta, response.status)
         page.body = response.body if response.status != 304 else None
         page.headers = headers_dict(response.headers)
         page.request_headers = headers_dict(response.request.headers)
+        refused = meta.get("redirect_refused")
+        if refused is not None:  # a redirect crawler.middlewares did not follow
+            page.redirect_to, page.error = refused
         reading = read_page(page, self)
         yield PageItem(page, reading)
-        if response.status < 300 and not reading.missing:
-            yield from self.follow_links(response, meta["language"])
+        if response.status < 300 and reading.outcome == OK:
+            yield from self.follow_links(response, meta["language"], meta["role"])
 
     def on_fetch_error(self, failure: Failure):
         request = failure.request
@@ -160,12 +192,34 @@ class ArchiveSpider(scrapy.Spider):
             fetched_at=utcnow(),
             status=status,
             known=meta.get("known"),
+            listed=meta.get("listed"),
         )
 
-    def follow_links(self, response: Response, language: str):
+    def listed_articles(self, response: Response, language: str) -> dict[str, Listed]:
+        """Canonical URL -> how the page lists that article (its link text and date)."""
+        pattern = next((p for role, p in self.link_patterns(language) if role == "news"), None)
+        if pattern is None:
+            return {}
+        try:
+            items = parse_news_list(
+                decode_html(response.body, response.headers.get("Content-Type", b"").decode()),
+                response.url,
+                article_pattern=pattern.pattern,
+                fetched_at=utcnow(),
+                date_order=self.date_order,
+            )
+        except NationalParseError:
+            return {}
+        return {
+            canonical_url(item["url"]): Listed(item["title"] or None, item["published"])
+            for item in items
+        }
+
+    def follow_links(self, response: Response, language: str, from_role: str = "page"):
         base = urlsplit(self.base_urls[language])
         patterns = self.link_patterns(language)
         max_pages = self.settings.getint("PARLWATCH_MAX_LIST_PAGES", 3)
+        listed = self.listed_articles(response, language) if from_role in LISTING_ROLES else {}
         for href in response.css("a::attr(href)").getall():
             url = urljoin(response.url, href.strip()).split("#")[0]
             parts = urlsplit(url)
@@ -178,5 +232,6 @@ class ArchiveSpider(scrapy.Spider):
                     continue
                 page = match.groupdict().get("page")
                 if page is None or int(page) <= max_pages:
-                    yield self.page_request(url, language, role)
+                    evidence = listed.get(canonical_url(url)) if role == "news" else None
+                    yield self.page_request(url, language, role, listed=evidence)
                 break

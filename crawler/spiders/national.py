@@ -46,6 +46,10 @@ class NationalSiteSpider(ArchiveSpider):
             ("list", re.compile(re.escape(paths.news_list))),
         ]
 
+    def page_country(self, url: str, role: str) -> str | None:
+        """Every page of a national chamber's site is about its own country."""
+        return self.site.country
+
     def parse_page(
         self,
         body: bytes,
@@ -92,6 +96,7 @@ def _spider_class(site: SiteConfig) -> type[NationalSiteSpider]:
         "site": site,
         "languages": site.language_codes,
         "default_base_urls": site.base_urls,
+        "date_order": site.date_order,
         "__doc__": f"{site.name} ({site.base_url}), from crawler/sites.toml.",
         "__module__": __name__,
     }

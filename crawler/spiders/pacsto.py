@@ -7,6 +7,8 @@ from datetime import datetime
 
 from crawler.items import ParseOutcome
 from crawler.parsers import parse_pacsto_page
+from crawler.parsers.lexicon import find_country
+from crawler.parsers.regions import country_slug
 from crawler.registry import site_config
 from crawler.spiders.base import ArchiveSpider
 from store import entities
@@ -38,6 +40,11 @@ class PacstoSpider(ArchiveSpider):
             ("list", re.compile(r"/events/?(?:\?page=(?P<page>\d+))?")),
             ("country", re.compile(r"/countries/[^/?#]+/?")),
         ]
+
+    def page_country(self, url: str, role: str) -> str | None:
+        """A country page's country, from its slug (``/countries/russian-federation``)."""
+        slug = country_slug(url) if role == "country" else None
+        return find_country(slug.replace("-", " ").replace("_", " ")) if slug else None
 
     def parse_page(
         self,

@@ -1,0 +1,84 @@
+"""Is a page's text in the edition it was asked for? A page decoded with the wrong charset (a
+windows-1251 body declared utf-8, or the reverse) or served in the other language must not be
+read into records: its entities would be garbage, or be keyed to the other edition.
+
+The test reads the page's main text (its body without scripts, styles and page chrome) as the
+parsers would decode it, and looks at three robust ratios: the share of U+FFFD replacement
+characters, the share of words that are mojibake (UTF-8 bytes read as a single-byte charset),
+and the share of letters in the script of the requested language. A page with too little text
+to judge is given the benefit of the doubt.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+from w3lib.encoding import html_to_unicode
+
+CYRILLIC_LANGUAGES = frozenset({"ru", "be", "uk", "kk", "ky", "tg", "bg", "sr", "mn"})
+LATIN_LANGUAGES = frozenset({"en", "de", "fr", "es", "it", "pl", "tr", "uz", "az", "ro"})
+
+MIN_LETTERS = 40  # fewer letters than this: nothing to judge
+MAX_REPLACEMENT = 0.2  # share of U+FFFD among letters and U+FFFD
+MAX_MOJIBAKE = 0.5  # share of non-ASCII words that are mojibake
+MIN_MOJIBAKE_WORDS = 5
+MIN_OWN_SCRIPT = 0.3  # share of the edition's script among Cyrillic and Latin letters
+
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_NON_ASCII_WORD = re.compile(r"\S*[^\x00-\x7f]\S*")
+_NOT_TEXT = "//script|//style|//noscript|//template|//head|//nav|//header|//footer"
+_SINGLE_BYTE = ("cp1251", "cp1252", "latin-1")
+
+
+def main_text(body: bytes, content_type: str | None) -> str:
+    """The visible text of the page's main part, decoded as its declarations say."""
+    _encoding, text = html_to_unicode(content_type, body)
+    try:
+        parser = lxml.html.HTMLParser(encoding="utf-8")
+        root = lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
+    except (etree.ParserError, ValueError):
+        return ""
+    for element in root.xpath(_NOT_TEXT):
+        element.drop_tree()
+    return root.text_content()
+
+
+def _is_mojibake(word: str) -> bool:
+    for codec in _SINGLE_BYTE:
+        try:
+            if word.encode(codec).decode("utf-8") != word:
+                return True
+        except UnicodeError:
+            continue
+    return False
+
+
+def edition_problem(body: bytes, content_type: str | None, language: str | None) -> str | None:
+    """Why the page's text cannot be the ``language`` edition's, or None when it can be."""
+    text = main_text(body, content_type)
+    cyrillic, latin = len(_CYRILLIC.findall(text)), len(_LATIN.findall(text))
+    replaced = text.count("\ufffd")
+    if cyrillic + latin + replaced < MIN_LETTERS:
+        return None
+    if replaced / (cyrillic + latin + replaced) >= MAX_REPLACEMENT:
+        share = round(100 * replaced / (cyrillic + latin + replaced))
+        return f"the text is {share}% replacement characters (a wrong charset)"
+    words = _NON_ASCII_WORD.findall(text)
+    garbled = sum(1 for word in words if _is_mojibake(word))
+    if garbled >= MIN_MOJIBAKE_WORDS and garbled / len(words) >= MAX_MOJIBAKE:
+        return f"{garbled} of {len(words)} words are mojibake (UTF-8 read as a single-byte charset)"
+    if cyrillic + latin < MIN_LETTERS:
+        return None
+    if language in CYRILLIC_LANGUAGES:
+        own, script = cyrillic, "Cyrillic"
+    elif language in LATIN_LANGUAGES:
+        own, script = latin, "Latin"
+    else:
+        return None
+    if own / (cyrillic + latin) < MIN_OWN_SCRIPT:
+        share = round(100 * own / (cyrillic + latin))
+        return f"only {share}% of the letters are {script}, the script of the {language} edition"
+    return None

@@ -27,7 +27,7 @@ from twisted.python.failure import Failure
 
 from crawler.ingest import read_page, same_site
 from crawler.items import OK, Listed, Page, PageItem, ParseOutcome
-from crawler.parsers.national import NationalParseError, decode_html, parse_news_list
+from crawler.parsers.national import ParseError, decode_html, parse_news_list
 from crawler.urls import canonical_url
 from store.archive import utcnow
 from store.queries import KnownPage
@@ -208,7 +208,7 @@ class ArchiveSpider(scrapy.Spider):
                 fetched_at=utcnow(),
                 date_order=self.date_order,
             )
-        except NationalParseError:
+        except ParseError:
             return {}
         return {
             canonical_url(item["url"]): Listed(item["title"] or None, item["published"])

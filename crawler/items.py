@@ -71,8 +71,10 @@ class ParseOutcome:
     records: list[dict] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-    # sets this page showed whole (so absent members were removed): an entity type
-    # ("delegation"), or type/country for types published per country ("member/RU")
+    # sets the parser read whole on this page: an entity type ("delegation"), or type/country
+    # for types published per country ("member/RU"). Necessary, not sufficient: a set is
+    # complete only when every page its site declares for it came back whole
+    # (crawler.completeness)
     complete_sets: list[str] = field(default_factory=list)
 
 

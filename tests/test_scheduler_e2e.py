@@ -141,15 +141,15 @@ def test_scheduler_runs_sites_notifies_and_stops_on_sigterm(tmp_path):
                         if c.status == "finished" and (c.stats["history/changes"] or not changed)
                     ]
 
-                wait_for(lambda: finished("pacsto") and finished("duma_ru"), 20, "first crawls")
+                wait_for(lambda: finished("pacsto") and finished("duma_ru"), 90, "first crawls")
                 pacsto.set_version("2026")
                 duma.set_version("2026")
                 wait_for(
                     lambda: finished("pacsto", True) and finished("duma_ru", True),
-                    20,
+                    90,
                     "crawls that find the 2026 changes",
                 )
-                wait_for(lambda: len(received) >= 2, 10, "the webhook")
+                wait_for(lambda: len(received) >= 2, 30, "the webhook")
                 assert [c.status for c in recent_crawls(archive, site="kenesh_kg")] == ["running"]
                 process.send_signal(signal.SIGTERM)
                 release.set()  # let the held request end, as a slow server eventually does

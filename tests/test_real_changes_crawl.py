@@ -120,7 +120,15 @@ def no_changes(run: Run) -> None:
 def test_a_failed_country_page_makes_a_partial_crawl_that_names_it_and_removes_nothing(site):
     run = site.run("country-503", COUNTRY, "en", http_error(503))
     assert run.fault["status"] == "partial"
-    assert run.fault["failed_pages"] == [f"country en {site.proxy.url}{COUNTRY}: HTTP 503"]
+    assert run.fault["failed_pages"] == [
+        {
+            "url": f"{site.proxy.url}{COUNTRY}",
+            "language": "en",
+            "role": "country",
+            "outcome": "http-error",
+            "reason": "HTTP 503",
+        }
+    ]
     assert "pacsto/en/website" in run.fault["incomplete_sets"]
     assert "pacsto/en/member/RU" in run.fault["incomplete_sets"]
     assert run.fault["new_versions"] > 0 or run.fault["changes"] == 0  # what it saw applied

@@ -61,7 +61,11 @@ def _latency(entry: dict[str, Any] | None, key: str, unit: str) -> str:
 
 
 def scale_table(scale: dict[str, Any]) -> list[str]:
-    databases = [name for name in ("sqlite", "postgresql") if "skipped" not in scale.get(name, {})]
+    databases = [
+        name
+        for name in ("sqlite", "postgresql")
+        if "skipped" not in scale.get(name, {"skipped": "not measured"})
+    ]
     if not databases:
         return []
     size = scale[databases[0]]

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_archive_fixture import archive_cli, history_copy, shared_history
+from replica_histories import history_copy
+from test_archive_fixture import archive_cli
 from warcio.archiveiterator import ArchiveIterator
 from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
@@ -27,8 +28,8 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory):
-    history = shared_history(tmp_path_factory)
+def exported(replica_histories, tmp_path_factory):
+    history = replica_histories.get("archive")
     path = tmp_path_factory.mktemp("warc15") / "pacsto.warc.gz"
     export_warc(Archive(history.url), path, site="pacsto")
     return history, path

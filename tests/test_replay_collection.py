@@ -10,7 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from test_archive_fixture import history_copy, shared_history
+from replica_histories import history_copy
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.capture_index import timestamp14
@@ -22,8 +22,8 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def history(tmp_path_factory):
-    return history_copy(shared_history(tmp_path_factory), tmp_path_factory.mktemp("history"))
+def history(replica_histories, tmp_path_factory):
+    return history_copy(replica_histories.get("archive"), tmp_path_factory.mktemp("history"))
 
 
 @pytest.fixture(scope="module")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-from test_archive_fixture import archive_cli, shared_history
+from test_archive_fixture import archive_cli
 
 from archive.replay import ReplayAddress, configured_address, replay_url, wb_manager_address
 
 
 @pytest.fixture(scope="module")
-def history(tmp_path_factory):
-    return shared_history(tmp_path_factory)
+def history(replica_histories):
+    return replica_histories.get("archive")
 
 
 def test_replay_urls():

@@ -173,3 +173,22 @@ def home(when: datetime) -> Page:
         body.encode(),
         {"content-type": "text/html; charset=utf-8"},
     )
+
+
+def test_crawls_lists_a_partial_crawls_failed_pages(sqlite_url):
+    from click.testing import CliRunner
+
+    from crawler.ingest import partial_reason
+    from parlwatch.cli import cli
+    from store.archive import PARTIAL
+
+    archive = Archive(sqlite_url)
+    crawl_id = archive.start_crawl("pacsto", {"languages": ["en"]})
+    failed = fact("country", "RU", "http-error", why="HTTP 503", url="http://x/countries/ru")
+    stats = {"pages": 9, "pages_by_outcome": {"ok": 8, "http-error": 1}}
+    stats["failed_pages"] = [failed.to_dict()]
+    archive.finish_crawl(crawl_id, PARTIAL, None, stats, partial_reason(1))
+    shown = CliRunner().invoke(cli, ["crawls", "--db", sqlite_url])
+    assert shown.exit_code == 0, shown.output
+    assert "partial" in shown.output and "8/1" in shown.output
+    assert "not whole: country en http://x/countries/ru: HTTP 503" in shown.output

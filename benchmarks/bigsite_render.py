@@ -7,7 +7,7 @@ article markup are the replica's; only the paginated news list is ours
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -71,8 +71,9 @@ class PageRenderer:
 
     def chrome_bytes(self) -> dict[str, int]:
         """The size of an article page with an empty title and body, per language."""
-        empty = Article("x", date(2026, 1, 1), dict.fromkeys(LANGUAGES, ""), {}, None)  # type: ignore[arg-type]
-        empty.body = {lang: [] for lang in LANGUAGES}
+        day = date(2026, 1, 1)
+        title, body = dict.fromkeys(LANGUAGES, ""), {lang: [] for lang in LANGUAGES}
+        empty = Article("x", day, title, body, datetime(day.year, day.month, day.day, tzinfo=UTC))
         return {lang: len(self.article(empty, lang)) for lang in LANGUAGES}
 
     def home(self, content: SiteContent, lang: str) -> bytes:

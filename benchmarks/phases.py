@@ -15,6 +15,7 @@ parlwatch crawl added to its archive per page, by table.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
@@ -49,7 +50,9 @@ def crawl_once(side: str, url: str, db: Path | None, timeout: float, profile: Pa
         args += ["--db", sqlite_url(db)]
     if profile is not None:
         args += ["--profile", str(profile)]
+    server_cpu = time.process_time()
     timed = run_timed(args, timeout=timeout, stdout_json=True)
+    server_cpu = time.process_time() - server_cpu
     report = dict(timed.report)
     pages = report.pop("pages", 0)
     run: dict[str, Any] = {
@@ -57,6 +60,8 @@ def crawl_once(side: str, url: str, db: Path | None, timeout: float, profile: Pa
         "pages": pages,
         "pages_per_second": round(pages / timed.seconds, 1) if timed.seconds else 0.0,
         "tree_peak_rss_mb": timed.tree_peak_rss_mb,
+        # this process's CPU meanwhile: the big site's server, to show it is not the bottleneck
+        "server_cpu_seconds": round(server_cpu, 2),
         **report,
     }
     if timed.returncode != 0 or report.get("status") != "finished":
@@ -95,6 +100,10 @@ def summarize(pairs: list[dict[str, Any]]) -> dict[str, Any]:
         "pages": {side: _median([r["pages"] for r in runs]) for side, runs in sides.items()},
         "cpu_seconds": {
             side: _median([r.get("cpu_seconds") for r in runs]) for side, runs in sides.items()
+        },
+        "server_cpu_seconds": {
+            side: _median([r.get("server_cpu_seconds") for r in runs])
+            for side, runs in sides.items()
         },
         "bytes_per_page": {
             "total": _median([s["total"] for s in sizes]),

@@ -57,14 +57,16 @@ def _latency(entry: dict[str, Any] | None, key: str, unit: str) -> str:
         return "—"
     if key in entry:
         return f"{_cell(entry[key])} {unit}"
-    return "timed out" if entry.get("timed_out") else "failed"
+    error = str(entry.get("error", ""))
+    for words in ("not run", "timed out", "out of memory"):
+        if error.startswith(words):
+            return words
+    return "failed"
 
 
 def scale_table(scale: dict[str, Any]) -> list[str]:
     databases = [
-        name
-        for name in ("sqlite", "postgresql")
-        if "skipped" not in scale.get(name, {"skipped": "not measured"})
+        db for db in ("sqlite", "postgresql") if db in scale and "skipped" not in scale[db]
     ]
     if not databases:
         return []

@@ -6,6 +6,7 @@ No timings are asserted here: speed targets live in the benchmark's JSON (``make
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 import urllib.error
 import urllib.request
@@ -99,8 +100,6 @@ def test_bare_spider_and_json_writer_on_a_tiny_site(server: BigSiteServer, tmp_p
 
     archive = tmp_path / "archive.db"
     assert sqlite_table_bytes(archive) == {}
-    import sqlite3
-
     with sqlite3.connect(archive) as connection:
         connection.execute("CREATE TABLE blob (data BLOB)")
         connection.execute("INSERT INTO blob VALUES (zeroblob(50000))")

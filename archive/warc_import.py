@@ -157,9 +157,22 @@ def _is_duplicate(archive: Archive, capture: WarcCapture, language: str | None) 
 
 
 def _apply_group(archive, site, members, info, group, filename) -> dict:
+    params = {"source": "warc", "file": filename, "group": group, "original": info or None}
+    return apply_group(archive, site, members, params, info)
+
+
+def apply_group(
+    archive: Archive,
+    site: str,
+    members: list[tuple[WarcCapture, str, str | None]],
+    params: dict,
+    info: dict[str, str] | None = None,
+) -> dict:
+    """One synthetic crawl ``import:<site>`` of ``members`` (capture, site, language), with a
+    crawl's rules, dated by its captures; also ``parlwatch backfill``'s way in."""
+    info = info or {}
     spider = site_spider(site)
     members.sort(key=lambda m: m[0].fetched_at)
-    params = {"source": "warc", "file": filename, "group": group, "original": info or None}
     crawl_id = archive.start_crawl(f"import:{site}", params)
     ingest = Ingest(archive, crawl_id, spider)
     captures = duplicates = readable = 0
@@ -191,7 +204,7 @@ def _apply_group(archive, site, members, info, group, filename) -> dict:
     return {
         "crawl": crawl_id,
         "site": site,
-        "group": group,
+        "group": params.get("group"),
         "status": status,
         "captures": captures,
         "duplicates": duplicates,

@@ -277,6 +277,7 @@ def replica(site: str, port: int, version: str | None) -> None:
 def _register_commands() -> None:
     """Commands that live in their own modules."""
     from parlwatch.commands_archive import ARCHIVE_COMMANDS, warc_export
+    from parlwatch.commands_backfill import backfill
     from parlwatch.commands_crawl import crawl
     from parlwatch.commands_crawls import crawls
     from parlwatch.commands_notify import notify
@@ -284,7 +285,7 @@ def _register_commands() -> None:
     from parlwatch.commands_report import report
     from parlwatch.commands_schedule import schedule, scheduler
 
-    for command in (crawl, report, crawls, schedule, scheduler, notify, replay):
+    for command in (crawl, report, crawls, schedule, scheduler, notify, replay, backfill):
         cli.add_command(command)
     for command in ARCHIVE_COMMANDS:
         cli.add_command(command)

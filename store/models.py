@@ -174,3 +174,26 @@ class Change(Base):
 
     entity: Mapped[Entity] = relationship()
     transition: Mapped[Transition] = relationship(back_populates="fields")
+
+
+class Memento(Base):
+    """A capture a web archive holds, as ``parlwatch backfill`` listed and fetched it: the
+    backfill's state (what is fetched already is never fetched again) and each backfilled
+    capture's provenance (the archive's replay URL of it)."""
+
+    __tablename__ = "memento"
+    __table_args__ = (UniqueConstraint("source", "url", "timestamp"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(500))  # the CDX server's URL
+    replay_url: Mapped[str] = mapped_column(Text)  # raw (id_) replay URL: the provenance
+    url: Mapped[str] = mapped_column(Text)
+    timestamp: Mapped[str] = mapped_column(String(14))
+    archive_digest: Mapped[str | None] = mapped_column(String(200), index=True)
+    status: Mapped[int | None] = mapped_column(Integer)
+    headers: Mapped[dict] = mapped_column(JSON, default=dict)
+    digest: Mapped[str | None] = mapped_column(ForeignKey("blob.digest"))
+    error: Mapped[str | None] = mapped_column(Text)
+    fetched: Mapped[bool] = mapped_column(default=False)  # False: its payload was reused
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("capture.id"), index=True)

@@ -1,0 +1,148 @@
+"""``parlwatch backfill``: a site's history from a web archive's captures (``archive.backfill``)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import click
+
+from parlwatch.cli_options import DB_OPTION, archive_at
+
+
+def replay_prefix_for(cdx: str) -> str | None:
+    """The raw replay prefix that goes with a CDX endpoint: the Wayback Machine's, or a pywb
+    collection's (``…/COLL/cdx`` -> ``…/COLL/``); None when it cannot be told."""
+    from archive.cdx_client import WAYBACK_CDX, WAYBACK_REPLAY
+
+    if cdx.rstrip("/") == WAYBACK_CDX:
+        return WAYBACK_REPLAY
+    if cdx.rstrip("/").endswith("/cdx"):
+        return cdx.rstrip("/")[: -len("cdx")]
+    return None
+
+
+def cdx_moment(value: str | None, upper: bool = False) -> str | None:
+    """--since/--until (a date, a CDX timestamp, "2 years ago") as a 14-digit CDX timestamp."""
+    from parlwatch.commands_maintenance import parse_moment
+
+    if value is None:
+        return None
+    try:
+        return parse_moment(value, upper=upper).strftime("%Y%m%d%H%M%S")
+    except ValueError as exc:
+        raise click.BadParameter(f"not a date: {value!r}") from exc
+
+
+@contextmanager
+def progress_line(site: str) -> Iterator:
+    """A progress line on a terminal's stderr (like a crawl's); silent otherwise."""
+    quiet = os.environ.get("PARLWATCH_PROGRESS", "1").lower() in ("0", "false", "no")
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn(f"[bold]backfill {site}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[detail]}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+    ) as progress:
+        task = progress.add_task("backfill", total=None, detail="listing captures")
+
+        def update(done: int, total: int, detail: str) -> None:
+            progress.update(task, completed=done, total=total, detail=detail)
+
+        yield update
+
+
+@click.command()
+@click.argument("site")
+@DB_OPTION
+@click.option("--since", help="Only captures from this date on (2019, 2019-06-01, …).")
+@click.option("--until", help="Only captures up to this date (inclusive: 2021 is all of 2021).")
+@click.option(
+    "--cdx",
+    default="https://web.archive.org/cdx/search/cdx",
+    show_default=True,
+    help="The CDX API endpoint (a pywb collection: http://HOST:PORT/COLL/cdx).",
+)
+@click.option(
+    "--replay",
+    help="The raw replay prefix (default: the Wayback Machine's, or the pywb collection's).",
+)
+@click.option("--limit", type=click.IntRange(min=0), help="Fetch at most N captures this run.")
+@click.option(
+    "--delay",
+    type=click.FloatRange(min=0),
+    default=1.0,
+    show_default=True,
+    help="Seconds between requests to the archive.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(min=0),
+    default=5,
+    show_default=True,
+    help="Retries of a request answered 429 or 5xx (with backoff, or as Retry-After says).",
+)
+@click.option(
+    "--backoff",
+    type=click.FloatRange(min=0),
+    default=2.0,
+    show_default=True,
+    help="Seconds before the first retry; doubled at each.",
+)
+def backfill(
+    site: str,
+    db_url: str | None,
+    since: str | None,
+    until: str | None,
+    cdx: str,
+    replay: str | None,
+    limit: int | None,
+    delay: float,
+    retries: int,
+    backoff: float,
+) -> None:
+    """Build SITE's history from a web archive: every capture a CDX server lists of the site's
+    pages, fetched once in raw mode, applied oldest first as one synthetic crawl per capture
+    day. Resumable: a rerun fetches nothing twice and continues where a run stopped."""
+    from archive.backfill import backfill as run_backfill
+    from archive.cdx_client import CdxClient, Politeness
+    from crawler.registry import site_ids
+
+    if site not in site_ids():
+        raise click.BadParameter(f"unknown site {site!r}; known: {', '.join(site_ids())}")
+    replay = replay or replay_prefix_for(cdx)
+    if replay is None:
+        raise click.BadParameter("give --replay: the archive's replay prefix (…/web/)")
+    client = CdxClient(cdx.rstrip("/"), replay, Politeness(delay, retries, backoff))
+    window = cdx_moment(since), cdx_moment(until, upper=True)
+    with progress_line(site) as progress:
+        result = run_backfill(archive_at(db_url), site, client, *window, limit, progress)
+    click.echo(
+        f"backfill {site} from {result.source}: {result.listed} captures listed, "
+        f"{result.taken} pages taken (one a day), {result.fetched} fetched, "
+        f"{result.reused} payloads reused, {result.known} taken before, "
+        f"{result.duplicates} already in the archive"
+    )
+    for crawl in result.crawls:
+        click.echo(
+            f"  crawl {crawl['crawl']} {crawl['group']} {crawl['status']}: "
+            f"{crawl['captures']} captures, {crawl['new_versions']} new versions, "
+            f"{crawl['changes']} changes, {crawl['stale']} older than the history"
+        )
+    for problem in result.problems:
+        click.echo(f"  problem: {problem}", err=True)
+    if result.stopped:
+        line = f"stopped: {result.stopped}; what was fetched is kept: rerun to continue"
+        click.echo(line, err=result.refused)
+        if result.refused:
+            sys.exit(3)

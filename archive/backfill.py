@@ -214,7 +214,7 @@ class _Run:
             memento.status = capture.status  # the listing says all there is to know
         else:
             if self.limit is not None and self.result.fetched >= self.limit:
-                raise LimitReached(f"stopped after {self.limit} fetches (--limit)")
+                raise LimitReached(f"{self.limit} fetches made (--limit)")
             raw = self.client.fetch(capture)
             self.result.fetched += 1
             memento.fetched = True

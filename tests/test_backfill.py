@@ -1,0 +1,352 @@
+"""Issue 16, backfill: a site's history from a web archive, against a real pywb.
+
+The web archive (``pywb_harness.web_archive``) holds pacsto's replica crawled at four versions,
+each dated at its own step months apart, on the live hosts. Backfilling it into an empty archive
+must give the replica's history exactly (the versions and changes its crawls made), each dated
+at the capture that first showed it; a rerun fetches and adds nothing; a server answering 429
+is waited for, one that keeps refusing stops resumably; gaps in the archive remove nothing.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import sqlite3
+import threading
+from collections.abc import Callable
+from contextlib import closing, contextmanager
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from click.testing import CliRunner
+from pywb_harness import STEPS, web_archive
+
+from archive.backfill import BackfillResult, backfill, list_pages
+from archive.cdx_client import CdxClient, Politeness, parse_listing, retry_after
+from parlwatch.cli import cli
+from store.archive import Archive
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    with web_archive(tmp_path_factory.mktemp("backfill-web")) as archive:
+        yield archive
+
+
+def run(db: Path, cdx: str, *more: str):
+    args = ["backfill", "pacsto", "--db", str(db), "--cdx", cdx, "--delay", "0", *more]
+    return CliRunner().invoke(cli, args)
+
+
+def copy_db(source: Path, target: Path) -> Path:
+    """A copy of a SQLite archive, its write-ahead log included (unlike a file copy)."""
+    with closing(sqlite3.connect(source)) as a, closing(sqlite3.connect(target)) as b:
+        a.backup(b)
+    return target
+
+
+def rows(db: Path, query: str) -> list[tuple]:
+    with closing(sqlite3.connect(db)) as conn:
+        return conn.execute(query).fetchall()
+
+
+def step_of(when: str) -> int:
+    """The step (0…3) a capture date belongs to."""
+    day = datetime.fromisoformat(when).date()
+    return [s.at.date() for s in STEPS].index(day)
+
+
+def history(db: Path) -> tuple[set, set]:
+    """(versions, transitions) as (entity, content hash | change, crawl's position)."""
+    order = {c: i for i, (c,) in enumerate(rows(db, "SELECT id FROM crawl ORDER BY started"))}
+    versions = rows(
+        db,
+        "SELECT e.key, v.content_hash, v.crawl_id FROM version v "
+        "JOIN entity e ON e.id = v.entity_id",
+    )
+    transitions = rows(
+        db,
+        "SELECT e.key, t.change, t.crawl_id FROM transition t JOIN entity e ON e.id = t.entity_id",
+    )
+    return (
+        {(key, value, order[crawl]) for key, value, crawl in versions},
+        {(key, value, order[crawl]) for key, value, crawl in transitions},
+    )
+
+
+@pytest.fixture(scope="module")
+def backfilled(served, tmp_path_factory):
+    db = tmp_path_factory.mktemp("backfilled") / "archive.db"
+    first = run(db, served.cdx_url)
+    assert first.exit_code == 0, first.output
+    return db, first.output
+
+
+def test_a_backfill_gives_the_replicas_history(served, backfilled):
+    db, output = backfilled
+    assert history(db) == history(served.db)  # the web archive's source: the replica's crawls
+    assert len(rows(db, "SELECT id FROM crawl")) == len(STEPS)
+    days = [f"day:{step.at.date()} finished" for step in STEPS]
+    assert [line.split(": ")[0].split(" ", 3)[-1] for line in output.splitlines()[1:]] == days
+
+
+def test_each_version_is_dated_at_the_capture_that_first_showed_it(backfilled):
+    db, _ = backfilled
+    versions = rows(
+        db,
+        "SELECT v.first_seen, c.fetched_at, v.crawl_id FROM version v "
+        "JOIN capture c ON c.id = v.capture_id",
+    )
+    assert versions
+    order = {c: i for i, (c,) in enumerate(rows(db, "SELECT id FROM crawl ORDER BY started"))}
+    for first_seen, fetched_at, crawl in versions:
+        assert first_seen == fetched_at
+        assert step_of(first_seen) == order[crawl]
+    for (detected,) in rows(db, "SELECT detected_at FROM transition"):
+        assert step_of(detected) > 0  # changes from the second step on, when they were seen
+
+
+def test_every_capture_keeps_the_archives_url_as_provenance(served, backfilled):
+    db, _ = backfilled
+    linked = rows(
+        db,
+        "SELECT m.replay_url, m.timestamp, c.url, c.fetched_at, c.language FROM memento m "
+        "JOIN capture c ON c.id = m.capture_id",
+    )
+    assert len(linked) == rows(db, "SELECT count(*) FROM capture")[0][0] > 0
+    prefix = served.cdx_url.removesuffix("cdx")
+    for replay_url, timestamp, url, fetched_at, language in linked:
+        assert replay_url == f"{prefix}{timestamp}id_/{url}"
+        assert datetime.fromisoformat(fetched_at).strftime("%Y%m%d%H%M%S") == timestamp
+        assert language == ("ru" if "paodkb.org" in url else "en")
+
+
+def test_a_payload_is_fetched_once(backfilled):
+    db, output = backfilled
+    fetched = rows(db, "SELECT count(*) FROM memento WHERE fetched")[0][0]
+    digests = rows(
+        db, "SELECT count(DISTINCT archive_digest) FROM memento WHERE status BETWEEN 200 AND 299"
+    )[0][0]
+    assert fetched == digests
+    assert f"{fetched} fetched" in output and "payloads reused" in output
+
+
+def test_a_second_backfill_fetches_and_adds_nothing(served, backfilled, tmp_path):
+    db, _ = backfilled
+    copy = tmp_path / "again.db"
+    copy_db(db, copy)
+    before = history(copy), rows(copy, "SELECT count(*) FROM capture")
+    again = run(copy, served.cdx_url)
+    assert again.exit_code == 0, again.output
+    assert " 0 fetched" in again.output and "crawl " not in again.output
+    assert (history(copy), rows(copy, "SELECT count(*) FROM capture")) == before
+
+
+def test_a_backfill_never_moves_newer_history_backwards(served, tmp_path):
+    """Backfilled into an archive whose history is newer than every memento (the crawls' own
+    versions are dated today), it adds captures and no version, change or removal."""
+    db = tmp_path / "newer.db"
+    copy_db(served.db, db)
+    current = (
+        "SELECT e.key, e.state, v.content_hash FROM entity e "
+        "JOIN version v ON v.entity_id = e.id WHERE v.superseded_at IS NULL"
+    )
+    before = sorted(rows(db, current)), rows(db, "SELECT count(*) FROM transition")
+    done = run(db, served.cdx_url)
+    assert done.exit_code == 0, done.output
+    assert (sorted(rows(db, current)), rows(db, "SELECT count(*) FROM transition")) == before
+    assert "older than the history" in done.output
+    assert rows(db, "SELECT count(*) FROM memento WHERE capture_id IS NOT NULL")[0][0] > 0
+
+
+def test_limit_stops_resumably_and_nothing_is_fetched_twice(served, tmp_path):
+    db = tmp_path / "limited.db"
+    fetched = 0
+    for _ in range(10):
+        done = run(db, served.cdx_url, "--limit", "15")
+        assert done.exit_code == 0, done.output
+        assert "stopped" not in done.output or "15 fetches made (--limit)" in done.output
+        fetched += int(done.output.split(" fetched")[0].rsplit(" ", 1)[1])
+        if "stopped" not in done.output:
+            break
+    else:
+        pytest.fail("the backfill never finished")
+    assert fetched == rows(db, "SELECT count(*) FROM memento WHERE fetched")[0][0]
+    assert history(db) == history(served.db)
+
+
+# -- a server that answers 429 -------------------------------------------------------------
+
+
+class FlakyProxy:
+    """A reverse proxy to pywb whose ``fault(n)`` (n: the request's number, from 0) gives a
+    status to answer instead (with ``Retry-After`` when ``retry_after`` is set) or None."""
+
+    def __init__(self, upstream: str, fault: Callable[[int], int | None], retry_after=None):
+        self.upstream = urlsplit(upstream)
+        self.fault = fault
+        self.retry_after = retry_after
+        self.log: list[tuple[str, int]] = []
+        self.lock = threading.Lock()
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                with proxy.lock:
+                    number = len(proxy.log)
+                    status = proxy.fault(number)
+                    proxy.log.append((self.path, status or 0))
+                if status is not None:
+                    self.send_response(status)
+                    if proxy.retry_after is not None:
+                        self.send_header("Retry-After", proxy.retry_after)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                conn = http.client.HTTPConnection(proxy.upstream.netloc, timeout=30)
+                conn.request("GET", self.path)
+                answer = conn.getresponse()
+                body = answer.read()
+                with proxy.lock:
+                    proxy.log[number] = (self.path, answer.status)
+                self.send_response(answer.status)
+                for name, value in answer.getheaders():
+                    if name.lower() not in ("transfer-encoding", "connection", "date", "server"):
+                        self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def fetched(self) -> list[str]:
+        return [path for path, status in self.log if "id_/" in path and status == 200]
+
+
+@contextmanager
+def flaky(upstream: str, fault, retry_after=None):
+    proxy = FlakyProxy(upstream, fault, retry_after)
+    thread = threading.Thread(target=proxy.server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield proxy
+    finally:
+        proxy.server.shutdown()
+        proxy.server.server_close()
+
+
+def test_429_is_waited_for_as_retry_after_says(served, tmp_path):
+    def fault(n: int) -> int | None:
+        return 429 if n in (0, 5, 6) else None  # the listing, then a fetch twice
+
+    waits: list[float] = []
+    with flaky(served.url, fault, retry_after="7") as proxy:
+        manners = Politeness(delay=0, retries=3, backoff=0.5, sleep=waits.append)
+        client = CdxClient(f"{proxy.url}/web/cdx", f"{proxy.url}/web/", manners)
+        result = backfill(Archive(f"sqlite:///{tmp_path / 'a.db'}"), "pacsto", client)
+        assert result.stopped is None
+        assert waits.count(7.0) == 3
+        assert len(proxy.fetched()) == len(set(proxy.fetched())) == result.fetched
+    assert history(tmp_path / "a.db") == history(served.db)
+
+
+def test_a_server_that_keeps_refusing_stops_resumably(served, tmp_path):
+    db = tmp_path / "refused.db"
+    with flaky(served.url, lambda n: 429 if n >= 30 else None) as proxy:
+        stopped = run(db, f"{proxy.url}/web/cdx", "--retries", "2", "--backoff", "0.01")
+        first = proxy.fetched()
+        assert stopped.exit_code == 3, stopped.output
+        line = [x for x in stopped.output.splitlines() if x.startswith("stopped:")]
+        assert line == [
+            f"stopped: {urlsplit(proxy.url).netloc} still answers HTTP 429 after 2 retries; "
+            "what was fetched is kept: rerun to continue"
+        ]
+        proxy.log.clear()
+        proxy.fault = lambda n: None  # the server recovers
+        resumed = run(db, f"{proxy.url}/web/cdx")
+        second = proxy.fetched()
+    assert resumed.exit_code == 0, resumed.output
+    assert first and second and not set(first) & set(second), "nothing fetched twice"
+    assert history(db) == history(served.db)
+
+
+def test_a_server_that_forbids_stops_at_once(served, tmp_path):
+    with flaky(served.url, lambda n: 403) as proxy:
+        done = run(tmp_path / "forbidden.db", f"{proxy.url}/web/cdx")
+        assert len(proxy.log) == 1
+    assert done.exit_code == 3
+    assert "refused access (HTTP 403)" in done.output
+
+
+# -- gaps --------------------------------------------------------------------------------
+
+
+def gaps(step: int, url: str, language: str | None) -> bool:
+    """2025: no Russian Federation page in either language; mid-2026 (when the replica drops a
+    Tajik member from its Russian page): no Russian Tajikistan page."""
+    if step == 1:
+        return "/countries/russian-federation" in url
+    return step == 3 and url == "https://paodkb.org/countries/republic-of-tajikistan"
+
+
+LEFT_IN_A_GAP = "pacsto/ru/member/boboev-ismoil"
+
+
+def test_a_collection_with_gaps_records_no_removal_it_did_not_see_whole(tmp_path):
+    with web_archive(tmp_path / "web", drop=gaps) as holey:
+        db = tmp_path / "holey.db"
+        done = run(db, holey.cdx_url)
+    assert done.exit_code == 0, done.output
+    reference_versions, reference = history(holey.db)
+    versions, transitions = history(db)
+    removed = {key for key, change, _ in transitions if change == "removed"}
+    replica_removed = {key for key, change, _ in reference if change == "removed"}
+    assert LEFT_IN_A_GAP in replica_removed, "the replica removes the member the gap hides"
+    # what remains removed: news items whose own page the archive holds as a 404
+    assert removed == replica_removed - {LEFT_IN_A_GAP}
+    assert all("/news/" in key for key in removed)
+    assert rows(db, f"SELECT state FROM entity WHERE key = '{LEFT_IN_A_GAP}'") == [("present",)]
+    held = [
+        json.loads(stats)["incomplete_sets"]
+        for (stats,) in rows(db, "SELECT stats FROM crawl ORDER BY started")
+    ]
+    assert "pacsto/en/member/RU" in held[1] and "pacsto/ru/member/TJ" in held[3]
+    assert not held[0] and not held[2]
+    assert {v[:2] for v in versions} <= {v[:2] for v in reference_versions}
+
+
+# -- units -------------------------------------------------------------------------------
+
+
+def test_the_wayback_machines_listing_and_resume_key_are_read():
+    text = (
+        '[["timestamp","original","statuscode","digest"],'
+        '["20240101000000","https://pacsto.org/","200","AB"],[],["org,pacsto)/ 20240101000000"]]'
+    )
+    listed, resume = parse_listing(text)
+    assert listed == [
+        {"timestamp": "20240101000000", "original": "https://pacsto.org/", "statuscode": "200",
+         "digest": "AB"}
+    ]  # fmt: skip
+    assert resume == "org,pacsto)/ 20240101000000"
+    assert retry_after("12") == 12.0 and retry_after("soon") is None
+
+
+def test_only_the_sites_pages_are_taken(served):
+    result = BackfillResult("pacsto", served.cdx_url)
+    client = CdxClient(served.cdx_url, served.cdx_url.removesuffix("cdx"), Politeness(delay=0))
+    taken = list_pages(client, "pacsto", "2026", None, result)
+    assert taken and all(t.capture.timestamp >= "2026" for t in taken)
+    assert {t.language for t in taken} == {"en", "ru"}
+    assert all(("paodkb.org" in t.capture.url) == (t.language == "ru") for t in taken)

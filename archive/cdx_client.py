@@ -16,6 +16,7 @@ when it gives one; a 403, or a server that still refuses after the retries, rais
 from __future__ import annotations
 
 import json
+import socket
 import time
 import urllib.error
 import urllib.parse
@@ -161,7 +162,8 @@ class CdxClient:
             try:
                 status, headers, body = _http_get(url)
             except OSError as exc:
-                if attempt == manners.retries:
+                reason = getattr(exc, "reason", None)
+                if attempt == manners.retries or isinstance(reason, socket.gaierror):
                     raise ServerRefused(f"{_host(url)} unreachable: {exc}") from exc
                 manners.sleep(manners.backoff * 2**attempt)
                 continue

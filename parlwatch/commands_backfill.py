@@ -127,6 +127,9 @@ def backfill(
     window = cdx_moment(since), cdx_moment(until, upper=True)
     with progress_line(site) as progress:
         result = run_backfill(archive_at(db_url), site, client, *window, limit, progress)
+    if result.stopped and not result.listed:
+        click.echo(f"stopped before any capture was listed: {result.stopped}", err=True)
+        sys.exit(3)
     click.echo(
         f"backfill {site} from {result.source}: {result.listed} captures listed, "
         f"{result.taken} pages taken (one a day), {result.fetched} fetched, "

@@ -351,3 +351,17 @@ def test_only_the_sites_pages_are_taken(served):
     assert taken and all(t.capture.timestamp >= "2026" for t in taken)
     assert {t.language for t in taken} == {"en", "ru"}
     assert all(("paodkb.org" in t.capture.url) == (t.language == "ru") for t in taken)
+
+
+def test_the_archives_redirects_are_unwrapped_and_requests_paced():
+    waits: list[float] = []
+    client = CdxClient(
+        replay_prefix="https://web.archive.org/web", politeness=Politeness(3.0, sleep=waits.append)
+    )
+    wrapped = "https://web.archive.org/web/20200101000000id_/https://pacsto.org/en/"
+    assert client.unwrap(wrapped) == "https://pacsto.org/en/"
+    assert client.unwrap("https://example.org/") == "https://example.org/"
+    client._pace()
+    client._pace()
+    assert len(waits) == 1 and 2.0 < waits[0] <= 3.0
+    assert retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # a date past: no wait

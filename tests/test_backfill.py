@@ -9,10 +9,12 @@ is waited for, one that keeps refusing stops resumably; gaps in the archive remo
 
 from __future__ import annotations
 
+import hashlib
 import http.client
 import json
 import sqlite3
 import threading
+import zlib
 from collections.abc import Callable
 from contextlib import closing, contextmanager
 from datetime import datetime
@@ -22,7 +24,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner
-from pywb_harness import STEPS, web_archive
+from pywb_harness import STEPS, build_collection, running_pywb, web_archive
 
 from archive.backfill import BackfillResult, backfill, list_pages
 from archive.cdx_client import CdxClient, Politeness, parse_listing, retry_after
@@ -365,3 +367,44 @@ def test_the_archives_redirects_are_unwrapped_and_requests_paced():
     client._pace()
     assert len(waits) == 1 and 2.0 < waits[0] <= 3.0
     assert retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # a date past: no wait
+
+
+MOVED = "https://pacsto.org/countries/russian-federation"
+MOVED_AT = "2026-08-01 09:00:00.000000"
+
+
+def with_redirect_off_the_site(db: Path) -> None:
+    """A capture on a day of its own: the Russian Federation page redirecting off the site."""
+    digest = "sha256:" + hashlib.sha256(b"").hexdigest()
+    headers = json.dumps({"location": "https://example.com/moved", "content-type": "text/html"})
+    with closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute(
+            "INSERT OR IGNORE INTO blob (digest, size, compression, data) VALUES (?, 0, 'zlib', ?)",
+            (digest, zlib.compress(b"")),
+        )
+        crawl = conn.execute(
+            "INSERT INTO crawl (spider, started, finished, status, params, stats) "
+            "VALUES ('pacsto', ?, ?, 'partial', '{}', '{}')",
+            (MOVED_AT, MOVED_AT),
+        ).lastrowid
+        conn.execute(
+            "INSERT INTO capture (crawl_id, url, canonical_url, language, fetched_at, status, "
+            "headers, request_headers, digest, outcome, parse_errors) "
+            "VALUES (?, ?, ?, 'en', ?, 302, ?, '{}', ?, 'off-site', '[]')",
+            (crawl, MOVED, MOVED, MOVED_AT, headers, digest),
+        )
+
+
+def test_a_redirect_off_the_site_is_recorded_as_a_failed_page(served, tmp_path):
+    source = copy_db(served.db, tmp_path / "moved.db")
+    with_redirect_off_the_site(source)
+    build_collection(f"sqlite:///{source}", tmp_path / "replay", "moved")
+    with running_pywb(tmp_path / "replay") as pywb:
+        db = tmp_path / "backfilled.db"
+        done = run(db, f"{pywb.url}/moved/cdx")
+    assert done.exit_code == 0, done.output
+    assert "day:2026-08-01 failed: 1 captures, 0 new versions, 0 changes" in done.output
+    assert rows(db, f"SELECT status, outcome FROM capture WHERE fetched_at = '{MOVED_AT}'") == [
+        (302, "off-site")
+    ]
+    assert history(db) == history(served.db)  # the redirect removed nothing

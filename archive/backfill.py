@@ -100,6 +100,8 @@ def list_pages(
     for pattern, language in site_patterns(site):
         for capture in client.captures(pattern, "prefix", since, until):
             result.listed += 1
+            if not _within(capture.timestamp, since, until):
+                continue  # a server that ignores from/to
             if locate(capture.url) != (site, language):
                 continue  # another language's part of the host, another site
             if role_of(spider, capture.url, language) == "page":
@@ -241,6 +243,12 @@ class _Run:
                 capture_id = session.scalars(query.order_by(Capture.id.desc()).limit(1)).first()
                 row = session.get(Memento, memento.id)
                 row.capture_id = memento.capture_id = capture_id
+
+
+def _within(timestamp: str, since: str | None, until: str | None) -> bool:
+    """Is a CDX timestamp within ``since``…``until`` (timestamps of any precision)?"""
+    after = since is None or timestamp[: len(since)] >= since
+    return after and (until is None or timestamp[: len(until)] <= until)
 
 
 def _has_payload(capture: CdxCapture) -> bool:

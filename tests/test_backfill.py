@@ -408,3 +408,12 @@ def test_a_redirect_off_the_site_is_recorded_as_a_failed_page(served, tmp_path):
         (302, "off-site")
     ]
     assert history(db) == history(served.db)  # the redirect removed nothing
+
+
+def test_the_period_is_kept_even_by_a_server_that_ignores_it():
+    from archive.backfill import _within
+
+    assert _within("20250601090000", "2025", "2025")
+    assert _within("20250601090000", "20250601090000", "20250601095959")
+    assert not _within("20260101000000", "2025", "2025")
+    assert not _within("20241231235959", "2025", None)

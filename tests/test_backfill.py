@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 import pytest
 from click.testing import CliRunner
 from pywb_harness import STEPS, build_collection, running_pywb, web_archive
+from sqlalchemy import text
 
 from archive.backfill import BackfillResult, backfill, list_pages
 from archive.cdx_client import CdxClient, Politeness, parse_listing, retry_after
@@ -63,18 +64,26 @@ def step_of(when: str) -> int:
     return [s.at.date() for s in STEPS].index(day)
 
 
-def history(db: Path) -> tuple[set, set]:
-    """(versions, transitions) as (entity, content hash | change, crawl's position)."""
-    order = {c: i for i, (c,) in enumerate(rows(db, "SELECT id FROM crawl ORDER BY started"))}
-    versions = rows(
-        db,
-        "SELECT e.key, v.content_hash, v.crawl_id FROM version v "
-        "JOIN entity e ON e.id = v.entity_id",
-    )
-    transitions = rows(
-        db,
-        "SELECT e.key, t.change, t.crawl_id FROM transition t JOIN entity e ON e.id = t.entity_id",
-    )
+def history(db: Path | str) -> tuple[set, set]:
+    """(versions, transitions) as (entity, content hash | change, crawl's position), of a
+    SQLite file or any archive URL."""
+    engine = Archive(db if isinstance(db, str) else f"sqlite:///{db}").engine
+    with engine.connect() as conn:
+        crawls = conn.execute(text("SELECT id FROM crawl ORDER BY started")).all()
+        order = {c: i for i, (c,) in enumerate(crawls)}
+        versions = conn.execute(
+            text(
+                "SELECT e.key, v.content_hash, v.crawl_id FROM version v "
+                "JOIN entity e ON e.id = v.entity_id"
+            )
+        ).all()
+        transitions = conn.execute(
+            text(
+                'SELECT e.key, t.change, t.crawl_id FROM "transition" t '
+                "JOIN entity e ON e.id = t.entity_id"
+            )
+        ).all()
+    engine.dispose()
     return (
         {(key, value, order[crawl]) for key, value, crawl in versions},
         {(key, value, order[crawl]) for key, value, crawl in transitions},
@@ -96,6 +105,14 @@ def test_a_backfill_gives_the_replicas_history(served, backfilled):
     days = [f"day:{step.at.date()} finished" for step in STEPS]
     crawls = [" ".join(line.split()[2:4]).rstrip(":") for line in output.splitlines()[1:]]
     assert crawls == days
+
+
+def test_a_backfill_into_postgresql_gives_the_same_history(served, postgres_url):
+    done = CliRunner().invoke(
+        cli, ["backfill", "pacsto", "--db", postgres_url, "--cdx", served.cdx_url, "--delay", "0"]
+    )
+    assert done.exit_code == 0, done.output
+    assert history(postgres_url) == history(served.db)
 
 
 def test_each_version_is_dated_at_the_capture_that_first_showed_it(backfilled):

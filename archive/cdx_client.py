@@ -97,27 +97,34 @@ class CdxClient:
         params = {"url": url, "matchType": match, "output": "json"}
         params |= {k: v for k, v in (("from", since), ("to", until)) if v}
         resume: str | None = None
+        first = True
         while True:
             asked = dict(params, limit=str(PAGE_SIZE), showResumeKey="true")
             if self._fields_ok:
                 asked["fl"] = ",".join(FIELDS)
-            if resume:
-                asked["resumeKey"] = resume
-            rows, resume = self._listing(asked)
+            rows, resume = self._listing(asked, resume)
             if self._fields_ok and rows and not any("original" in r for r in rows):
                 self._fields_ok = False  # a server that does not know the names: ask for all
                 yield from self.captures(url, match, since, until)
                 return
-            if resume is None and len(rows) >= PAGE_SIZE:
+            if first and resume is None and len(rows) >= PAGE_SIZE:
                 # a server that ignores showResumeKey: the whole listing in one answer instead
-                rows, _ = self._listing({k: v for k, v in params.items()})
+                unpaged = {k: v for k, v in asked.items() if k not in ("limit", "showResumeKey")}
+                rows, _ = self._listing(unpaged)
+            first = False
             for row in rows:
                 yield _capture(row)
             if resume is None:
                 return
 
-    def _listing(self, params: dict[str, str]) -> tuple[list[dict], str | None]:
-        status, _, body = self._get(f"{self.cdx_url}?{urllib.parse.urlencode(params)}")
+    def _listing(
+        self, params: dict[str, str], resume: str | None = None
+    ) -> tuple[list[dict], str | None]:
+        query = urllib.parse.urlencode(params)
+        if resume:  # given back as the server printed it: URL-encoded already
+            key = resume if "%" in resume else urllib.parse.quote_plus(resume)
+            query += f"&resumeKey={key}"
+        status, _, body = self._get(f"{self.cdx_url}?{query}")
         if status == 404:  # pywb: nothing captured under that URL
             return [], None
         if status != 200:

@@ -20,7 +20,7 @@ from contextlib import closing, contextmanager
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, quote_plus, urlsplit
 
 import pytest
 from click.testing import CliRunner
@@ -434,3 +434,57 @@ def test_the_period_is_kept_even_by_a_server_that_ignores_it():
     assert _within("20250601090000", "20250601090000", "20250601095959")
     assert not _within("20260101000000", "2025", "2025")
     assert not _within("20241231235959", "2025", None)
+
+
+def test_a_long_listing_is_paged_with_the_servers_resume_key(monkeypatch):
+    """A Wayback-style server: JSON rows headed by the field names, a resume key (printed
+    URL-encoded) after an empty row, the next page for that key."""
+    monkeypatch.setattr("archive.cdx_client.PAGE_SIZE", 1)
+    names = ["urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length"]
+    row = ["org,pacsto)/", "2024010100000{}", "https://pacsto.org/", "text/html", "200", "D{}", "1"]
+    key = "org,pacsto)/ 20240101000000!"
+    asked: list[dict] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
+            asked.append(query)
+            n = 1 if query.get("resumeKey") == key else 0
+            table = [names, [cell.format(n) for cell in row]]
+            if n == 0:
+                table += [[], [quote_plus(key)]]
+            body = json.dumps(table).encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/cdx/search/cdx"
+        client = CdxClient(url, "https://web.archive.org/web/", Politeness(delay=0))
+        listed = list(client.captures("pacsto.org/", since="2024"))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert [c.timestamp for c in listed] == ["20240101000000", "20240101000001"]
+    assert [c.digest for c in listed] == ["D0", "D1"]
+    assert asked[0]["fl"] == ",".join(names) and asked[0]["matchType"] == "prefix"
+    assert asked[0]["from"] == "2024" and asked[0]["showResumeKey"] == "true"
+    assert "resumeKey" not in asked[0] and asked[1]["resumeKey"] == key
+
+
+def test_a_server_without_resume_keys_is_listed_whole(served, monkeypatch):
+    """pywb honours ``limit`` but gives no resume key: a full first page is asked for again,
+    without the limit, rather than cut short."""
+    monkeypatch.setattr("archive.cdx_client.PAGE_SIZE", 5)
+    client = CdxClient(served.cdx_url, served.cdx_url.removesuffix("cdx"), Politeness(delay=0))
+    listed = list(client.captures("pacsto.org/"))
+    everything = served.cdx("pacsto.org/", matchType="prefix")
+    assert len(listed) == len(everything) > 5
+    expected = {(c["url"], c["timestamp"]) for c in everything}
+    assert {(c.url, c.timestamp) for c in listed} == expected

@@ -16,6 +16,7 @@ when it gives one; a 403, or a server that still refuses after the retries, rais
 from __future__ import annotations
 
 import json
+import re
 import socket
 import time
 import urllib.error
@@ -139,25 +140,31 @@ class CdxClient:
 
     def fetch(self, capture: CdxCapture) -> RawMemento:
         """The captured response, unrewritten; a redirect is not followed (its ``Location``
-        is given back as the site sent it)."""
-        status, headers, body = self._get(self.memento_url(capture))
-        archived = "memento-datetime" in headers or "link" in headers
-        if not archived and (status >= 400 or 300 <= status < 400):
+        is given back as the site sent it). An error or a redirect without a
+        ``Memento-Datetime`` is the archive's own answer (no such memento, or a redirect to
+        another one), not the site's: the capture cannot be replayed."""
+        url = self.memento_url(capture)
+        status, headers, body = self._get(url)
+        if "memento-datetime" not in headers and status >= 300:
             return RawMemento(
-                None, {}, None, f"the archive cannot replay it (HTTP {status} without a memento)"
+                None, {}, None, f"the archive cannot replay it (HTTP {status}, not a memento)"
             )
         captured = _captured_headers(headers)
         if "location" in captured:
-            captured["location"] = self.unwrap(captured["location"])
+            captured["location"] = self.unwrap(captured["location"], url)
         return RawMemento(status, captured, body)
 
-    def unwrap(self, location: str) -> str:
-        """A replay URL of the archive (``<prefix><ts>id_/<url>``) -> the URL it replays."""
-        if not location.startswith(self.replay_prefix):
+    def unwrap(self, location: str, memento_url: str | None = None) -> str:
+        """A replay URL of the archive (``<prefix><ts>id_/<url>``, absolute, or a path on the
+        archive's host) -> the URL it replays; any other location as it is."""
+        prefix = urllib.parse.urlsplit(self.replay_prefix)
+        absolute = urllib.parse.urljoin(memento_url or self.replay_prefix, location)
+        parts = urllib.parse.urlsplit(absolute)
+        if parts.netloc.lower() != prefix.netloc.lower() or not parts.path.startswith(prefix.path):
             return location
-        rest = location[len(self.replay_prefix) :]
+        rest = absolute.split(prefix.path, 1)[1]
         stamp, sep, target = rest.partition("/")
-        return target if sep and stamp[:1].isdigit() else location
+        return target if sep and re.fullmatch(r"\d{1,14}(?:[a-z]{2}_)?", stamp) else location
 
     # -- HTTP -----------------------------------------------------------------------------
 

@@ -380,6 +380,12 @@ def test_the_archives_redirects_are_unwrapped_and_requests_paced():
     wrapped = "https://web.archive.org/web/20200101000000id_/https://pacsto.org/en/"
     assert client.unwrap(wrapped) == "https://pacsto.org/en/"
     assert client.unwrap("https://example.org/") == "https://example.org/"
+    assert client.unwrap("http://web.archive.org/web/20200101000000/https://a.org/") == (
+        "https://a.org/"
+    )
+    path = "/web/20200101000000id_/https://pacsto.org/ru/"
+    assert client.unwrap(path, wrapped) == "https://pacsto.org/ru/"
+    assert client.unwrap("/en/", wrapped) == "/en/"  # the site's own relative redirect
     client._pace()
     client._pace()
     assert len(waits) == 1 and 2.0 < waits[0] <= 3.0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from reports.changes import value_change
 from store.entity_history import EntityAt, EntityHistory, VersionRow
 
 
@@ -38,8 +39,8 @@ def version_text(row: VersionRow) -> list[str]:
             lines.append(f"    added {field}: {_short(change['new'])}")
         else:
             lines.append(
-                f"    {change['change']} {field}: {_short(change['old'], 40)} -> "
-                f"{_short(change['new'], 40)}  [{change['category']}, {change['cause']}]"
+                f"    {change['change']} {field}: {value_change(change['old'], change['new'])}"
+                f"  [{change['category']}, {change['cause']}]"
             )
     return lines
 

@@ -3,7 +3,7 @@
 Each person the assembly listed is a bar from when they were first listed to when a crawl read
 the whole list without them (or to now). A bar whose start is unknown (the person was already
 listed at the first crawl) begins with a dashed stretch; a person who joined during the archive
-starts with a filled dot, one who left ends with a cross. Each edition (English, Russian) is a
+starts with a green dot, one who left ends with a cross (and the bar turns orange). Each edition (English, Russian) is a
 band of its own, because the editions are edited apart and may differ. Labels are escaped.
 """
 
@@ -18,7 +18,8 @@ from markupsafe import Markup, escape
 from reports.svgchart import TimeAxis
 
 WIDTH = 760
-LABEL_W, RIGHT, TOP, ROW, BAND_GAP, BOTTOM = 250, 16, 26, 17, 22, 36
+LABEL_W, RIGHT, TOP, ROW, BAND_GAP, BOTTOM = 250, 16, 26, 17, 22, 48
+UNKNOWN_W = 16  # the dashed head of a bar whose start is unknown
 LANGUAGES = {"en": "English edition", "ru": "Russian edition"}
 BAR, BAR_LEFT, UNKNOWN = "#0072B2", "#D55E00", "#9bbcd6"
 
@@ -93,10 +94,12 @@ def _row(person: list[Any], y: float, axis: TimeAxis) -> list[str]:
         x0, x1 = axis.x(t.start or t.first_seen), axis.x(t.end)
         colour = BAR_LEFT if t.end else BAR
         if t.start is None:  # already listed at the first crawl: since when is unknown
+            head = min(UNKNOWN_W, max(x1 - x0 - 2, 0))
             out.append(
-                f'<line x1="{axis.left:.1f}" x2="{x0:.1f}" y1="{y + 7}" y2="{y + 7}" '
-                f'stroke="{UNKNOWN}" stroke-width="6" stroke-dasharray="4 3"/>'
+                f'<line x1="{x0:.1f}" x2="{x0 + head:.1f}" y1="{y + 7.5}" y2="{y + 7.5}" '
+                f'stroke="{UNKNOWN}" stroke-width="9" stroke-dasharray="4 2"/>'
             )
+            x0 += head
         out.append(
             f'<rect x="{x0:.1f}" y="{y + 3}" width="{max(x1 - x0, 2):.1f}" height="9" rx="2" '
             f'fill="{colour}"><title>{escape(_span(t))}</title></rect>'

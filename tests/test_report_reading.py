@@ -75,7 +75,7 @@ def test_membership_timeline_shows_who_joined_and_left():
     assert "Бобоев Исмоил: listed before the first crawl, until 2026-01-01 06:00:20" in titles
     assert any(t.startswith("Курбонзода Рустам: listed since 2026-01-01 06:00:20") for t in titles)
     assert svg.count("<circle") == 1 and svg.count("<path") == 1  # one joined, one left
-    assert svg.count('stroke-dasharray="4 3"') == 3  # three already listed at the first crawl
+    assert svg.count('stroke-dasharray="4 2"') == 3  # three already listed at the first crawl
 
 
 def test_disagreements_read_as_sentences():

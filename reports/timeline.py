@@ -3,8 +3,9 @@
 Each person the assembly listed is a bar from when they were first listed to when a crawl read
 the whole list without them (or to now). A bar whose start is unknown (the person was already
 listed at the first crawl) begins with a dashed stretch; a person who joined during the archive
-starts with a green dot, one who left ends with a cross (and the bar turns orange). Each edition (English, Russian) is a
-band of its own, because the editions are edited apart and may differ. Labels are escaped.
+starts with a green dot, one who left ends with a cross (and the bar turns orange). Each
+edition (English, Russian) is a band of its own, because the editions are edited apart and may
+differ. Labels are escaped.
 """
 
 from __future__ import annotations

@@ -18,11 +18,11 @@ from markupsafe import Markup, escape
 
 from reports.render_common import SeatSeries
 
-WIDTH, HEIGHT = 760, 320
+WIDTH, HEIGHT = 760, 330
 SHORT_SPAN = timedelta(days=2)  # shorter spans are drawn crawl by crawl
 MAX_CRAWL_STEPS = 40
 MAX_TICKS = 8
-LEFT, RIGHT, TOP, BOTTOM = 48, 210, 20, 44
+LEFT, RIGHT, TOP, BOTTOM = 48, 210, 20, 54
 # Okabe-Ito: distinguishable with colour-blindness, and in greyscale print by the markers.
 COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
 MARKERS = ["circle", "square", "diamond", "triangle", "circle", "square", "diamond"]

@@ -229,4 +229,4 @@ def test_national_member_changes_news_and_disagreements(histories):
     assert open_count == section.count("\n- "), "the summary counts the section's findings"
     assert open_count >= 1
     html = render(report, "html")
-    assert "council_ru/ru: 11" in html
+    assert "council_ru/ru says 11." in html

@@ -122,7 +122,8 @@ def report(
     )
     rules = [ChamberRule(s.id, s.country, s.assembly_match) for s in registry.values()]
     linker = capture_linker(replay_url, replay_collection)
-    built = build_report(existing_archive(db_url), options, rules, replay=linker)
+    archive = existing_archive(db_url)
+    built = build_report(archive, options, rules, replay=linker, timelines=fmt == "html")
     document = render(built, fmt, bom=bom)
     if output:
         with open(output, "w", encoding="utf-8", newline="") as handle:

@@ -37,11 +37,13 @@ def build_report(
     rules: list | None = None,
     now: datetime | None = None,
     replay: CaptureLinker | None = None,
+    timelines: bool = True,
 ) -> Report:
     """Read the archive and assemble the report; ``rules`` enable the disagreements section.
 
     ``replay`` makes the replay URL of a capture (the command line builds it from the replay
-    server's address); without it capture links go to the live site and say so."""
+    server's address); without it capture links go to the live site and say so. ``timelines``
+    reads the member lists' tenures (only the HTML page draws them)."""
     o = replace(options, countries=[c.upper() for c in options.countries])
     country_sites = [site for site, (cc, _name) in o.site_info.items() if cc in o.countries]
     sets = change_sets(archive, o.since, o.until, o.countries, o.sites, o.types, country_sites)
@@ -72,7 +74,7 @@ def build_report(
         flips=sorted(flips, key=lambda f: (_country_key(f.country), f.group_title)),
         findings=findings,
         seats=seats,
-        tenures=_assembly_tenures(archive, o.countries),
+        tenures=_assembly_tenures(archive, o.countries) if timelines else [],
         replay=replay is not None,
     )
 

@@ -33,15 +33,15 @@ def _line(row: ChangeRow) -> str:
     sign = SIGNS.get(row.change, "?")
     where = f"{row.entity} {row.field}".rstrip()
     if row.change == "added":
-        what = f"added: {_summary(row.new)}"
+        what = f"added: {summary_of(row.new)}"
     elif row.change == "removed":
-        what = f"removed (was: {_summary(row.old)})"
+        what = f"removed (was: {summary_of(row.old)})"
     else:
         what = value_change(row.old, row.new)
     return f"{sign} {where} [{row.category}] {what}"
 
 
-def _summary(content: object) -> str:
+def summary_of(content: object) -> str:
     """A whole entity in a few words: its title, name, sentence or URL, in full."""
     if isinstance(content, dict):
         for key in ("title", "name", "text", "label", "url"):

@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install demo test lint format bench clean
+.PHONY: install demo test lint format bench clean chromium
 
 install: $(VENV)/.installed
 
@@ -20,7 +20,16 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint
+# The HTML report is checked in a real headless browser: Debian's chromium, installed when
+# missing and we may (root); otherwise the screenshot test fails and says how to install it.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-headless-shell >/dev/null 2>&1 \
+	  || { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	         (apt-get install -y --no-install-recommends chromium \
+	          || (apt-get update && apt-get install -y --no-install-recommends chromium)); \
+	       else echo "chromium missing: sudo apt-get install -y chromium"; fi; }
+
+test: lint chromium
 	$(BIN)/pytest -n 2 --dist loadfile
 
 # Quick check: make bench BENCH_ARGS="--pages 800 --pairs 1 --captures 100000 --changes 10000"

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import json
 
+from reports.changes import summary_of, value_change
 from store.entity_history import EntityAt, EntityHistory, VersionRow
-
-
-def _short(value: object, width: int = 70) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    text = " ".join(str(text).split())
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _capture_line(label: str, ref) -> str:
@@ -35,11 +30,11 @@ def version_text(row: VersionRow) -> list[str]:
     for change in row.changes:
         field = change["field"] or "(whole entity)"
         if change["change"] == "added":
-            lines.append(f"    added {field}: {_short(change['new'])}")
+            lines.append(f"    added {field}: {summary_of(change['new'])}")
         else:
             lines.append(
-                f"    {change['change']} {field}: {_short(change['old'], 40)} -> "
-                f"{_short(change['new'], 40)}  [{change['category']}, {change['cause']}]"
+                f"    {change['change']} {field}: {value_change(change['old'], change['new'])}"
+                f"  [{change['category']}, {change['cause']}]"
             )
     return lines
 

@@ -50,8 +50,9 @@ def search(
 ) -> None:
     """Full-text search of news titles and bodies, best match first, with snippets.
 
-    Words match as prefixes (сенатор finds сенаторы); "quoted words" match as a phrase.
-    SQLite archives use an FTS5 index refreshed at each search; PostgreSQL ranks in Python.
+    Every form of a word finds the same items, in Russian and English (Дума, Думы and Думе;
+    senator and senators: Snowball stems); a word also matches as a prefix, "quoted words" as
+    a phrase. The database ranks: FTS5 on SQLite, tsvector (russian/english) on PostgreSQL.
     """
     from store.search import search_news
 

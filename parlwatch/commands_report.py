@@ -38,7 +38,7 @@ FORMATS = ["md", "html", "csv", "json", "atom"]
 )
 @click.option(
     "--min-significance",
-    type=click.Choice(["minor", "wording", "substantive"]),
+    type=click.Choice(["minor", "routine", "wording", "substantive"]),
     default="minor",
     show_default=True,
     help="Leave out changes below this level.",
@@ -51,6 +51,22 @@ FORMATS = ["md", "html", "csv", "json", "atom"]
     help="Write to this file (default: stdout).",
 )
 @click.option("--net", is_flag=True, help="Net change per entity over the period; list flip-flops.")
+@click.option(
+    "--bom",
+    is_flag=True,
+    help="CSV: start with a UTF-8 byte-order mark, so spreadsheets (Excel) read Cyrillic right.",
+)
+@click.option(
+    "--replay-url",
+    envvar="PARLWATCH_REPLAY_URL",
+    help="Replay server (pywb) root: capture links open the exact capture there "
+    "[env PARLWATCH_REPLAY_URL; default: none, links go to the live pages and say so].",
+)
+@click.option(
+    "--replay-collection",
+    envvar="PARLWATCH_REPLAY_COLLECTION",
+    help="The archive's collection on the replay server [default: parlwatch].",
+)
 def report(
     db_url: str | None,
     since: str | None,
@@ -62,6 +78,9 @@ def report(
     fmt: str,
     output: str | None,
     net: bool,
+    bom: bool,
+    replay_url: str | None,
+    replay_collection: str | None,
 ) -> None:
     """What changed, in words, grouped by country and entity, with each change's significance.
 
@@ -73,6 +92,8 @@ def report(
       parlwatch report --since "30 days ago"
       parlwatch report --country RU --min-significance wording --format html -o report.html
       parlwatch report --net --since 2026-01-01 --format atom -o changes.atom
+      parlwatch report --format csv --bom -o changes.csv
+      parlwatch report --replay-url http://127.0.0.1:8080 --format html -o report.html
     """
     from crawler.registry import national_sites
     from parlwatch.cli_options import parse_when
@@ -100,10 +121,30 @@ def report(
         site_info={s.id: (s.country, s.name) for s in registry.values()},
     )
     rules = [ChamberRule(s.id, s.country, s.assembly_match) for s in registry.values()]
-    document = render(build_report(existing_archive(db_url), options, rules), fmt)
+    linker = capture_linker(replay_url, replay_collection)
+    archive = existing_archive(db_url)
+    built = build_report(archive, options, rules, replay=linker, timelines=fmt == "html")
+    document = render(built, fmt, bom=bom)
     if output:
         with open(output, "w", encoding="utf-8", newline="") as handle:
             handle.write(document)
         click.echo(f"wrote {output}", err=True)
     else:
         click.echo(document, nl=False)
+
+
+def capture_linker(base: str | None, collection: str | None):
+    """The replay URL maker for reports (reports never import archive), or None."""
+    from archive.replay import configured_address
+
+    try:
+        address = configured_address(base, collection)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--replay-url") from None
+    if address is None:
+        return None
+
+    def link(url: str, fetched_at, language: str | None) -> str:
+        return address.memento(fetched_at.strftime("%Y%m%d%H%M%S"), url, language)
+
+    return link

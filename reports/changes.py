@@ -6,10 +6,10 @@ import json
 from collections.abc import Iterable
 from itertools import groupby
 
+from reports.worddiff import diff_text, shorten, word_diff
 from store.queries import ChangeRow
 
 SIGNS = {"added": "+", "modified": "~", "removed": "-"}
-MAX_VALUE_CHARS = 100
 
 
 def changes_json(rows: Iterable[ChangeRow]) -> str:
@@ -17,7 +17,10 @@ def changes_json(rows: Iterable[ChangeRow]) -> str:
 
 
 def changes_text(rows: Iterable[ChangeRow]) -> str:
-    """One block per crawl, one line per changed field: ``~ entity field [category] old -> new``."""
+    """One block per crawl, one line per changed field: ``~ entity field [category] diff``.
+
+    A modified text shows as a word diff (``[-old-]{+new+}``) with its whole changed part and a
+    few words of context, never cut off in the middle of the difference."""
     lines: list[str] = []
     for (crawl, detected_at), group in groupby(rows, key=lambda r: (r.crawl, r.detected_at)):
         lines.append(f"crawl {crawl} ({detected_at})")
@@ -30,23 +33,32 @@ def _line(row: ChangeRow) -> str:
     sign = SIGNS.get(row.change, "?")
     where = f"{row.entity} {row.field}".rstrip()
     if row.change == "added":
-        what = f"added: {_summary(row.new)}"
+        what = f"added: {summary_of(row.new)}"
     elif row.change == "removed":
-        what = f"removed (was: {_summary(row.old)})"
+        what = f"removed (was: {summary_of(row.old)})"
     else:
-        what = f"{_short(row.old)} -> {_short(row.new)}"
+        what = value_change(row.old, row.new)
     return f"{sign} {where} [{row.category}] {what}"
 
 
-def _summary(content: object) -> str:
-    """A whole entity in a few words: its title, name, sentence or URL."""
+def summary_of(content: object) -> str:
+    """A whole entity in a few words: its title, name, sentence or URL, in full."""
     if isinstance(content, dict):
         for key in ("title", "name", "text", "label", "url"):
             if content.get(key):
-                return _short(content[key])
-    return _short(content)
+                return _value(content[key])
+    return _value(content)
 
 
-def _short(value: object) -> str:
-    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
-    return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"
+def value_change(old: object, new: object) -> str:
+    """One field's change on one line: a word diff for texts, ``old -> new`` for the rest."""
+    if isinstance(old, str) and isinstance(new, str):
+        flat_old, flat_new = " ".join(old.split()), " ".join(new.split())
+        return diff_text(shorten(word_diff(flat_old, flat_new)))
+    return f"{_value(old)} -> {_value(new)}"
+
+
+def _value(value: object) -> str:
+    if isinstance(value, str):
+        return repr(" ".join(value.split()))
+    return json.dumps(value, ensure_ascii=False)

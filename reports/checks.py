@@ -41,10 +41,35 @@ class Finding:
     detail: str = ""
     sources: list[str] = field(default_factory=list)
 
+    def sentence(self) -> str:
+        """The disagreement in words: who says what (lists name who only one side has)."""
+        said = [_said(source, value) for source, value in self.values.items()]
+        text = f"{self.subject} — " + "; ".join(said) + "."
+        if self.detail and self.detail not in text:
+            text += f" ({self.detail}.)"
+        return text
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["since"] = self.since.isoformat(timespec="seconds") + "Z" if self.since else None
         return data
+
+
+def _said(source: str, value: Any) -> str:
+    """One source's side of a disagreement, as a clause."""
+    if isinstance(value, list | tuple | set):
+        side = source.removesuffix(" only")
+        if not value:
+            return f"everyone {side} lists is on the other list too"
+        return f"only {side} lists " + ", ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return f"{source} {'lists it' if value else 'does not list it'}"
+    if isinstance(value, dict):
+        value = value.get("text") or value.get("seats") or "nothing"
+    for suffix, verb in ((" seats", "states {} seats"), (" names", "lists {} names")):
+        if source.endswith(suffix):
+            return f"{source.removesuffix(suffix)} {verb.format(value)}"
+    return f"{source} says {value}"
 
 
 def run_checks(archive: Archive, rules: list[ChamberRule]) -> list[Finding]:
@@ -108,7 +133,10 @@ def language_disagreements(delegations: list[CurrentState]) -> list[Finding]:
                     values={f"{ASSEMBLY}/{lang}": seats[lang] for lang in sorted(seats)},
                     since=max(s.since for s in editions.values()),
                     detail="chamber counts: "
-                    + "; ".join(f"{lang} {chambers[lang]}" for lang in sorted(chambers)),
+                    + "; ".join(
+                        f"{lang} " + " + ".join(str(n) for n in chambers[lang])
+                        for lang in sorted(chambers)
+                    ),
                     sources=[f"{ASSEMBLY}/{lang}" for lang in sorted(editions)],
                 )
             )

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from reports.describe import Detail, Part, plain
-from reports.significance import LEVELS
+from reports.significance import LEVELS, rank
 from reports.worddiff import diff_text
 from store.queries import CrawlRow
 from store.report_queries import CaptureRef, SeatPoint
@@ -59,6 +59,8 @@ class Item:
     after: CaptureRef | None
     seats_before: int | None = None
     seats_after: int | None = None
+    before_replay: str | None = None  # the replay URL of the "before" capture, when configured
+    after_replay: str | None = None
 
     @property
     def statement(self) -> str:
@@ -95,8 +97,8 @@ class Item:
             "seats_before": self.seats_before,
             "seats_after": self.seats_after,
             "seats_delta": delta,
-            "before": _capture_dict(self.before),
-            "after": _capture_dict(self.after),
+            "before": _capture_dict(self.before, self.before_replay),
+            "after": _capture_dict(self.after, self.after_replay),
             "details": [
                 {
                     "label": d.label,
@@ -107,6 +109,37 @@ class Item:
             ],
             "fields": self.fields,
         }
+
+
+HEADLINES = 8
+HEADLINE_PARTS = 3  # statements said in one headline; the rest are counted
+# which kinds of entity lead among changes of one significance
+HEADLINE_TYPES = ("delegation", "member", "representative", "website", "news")
+
+
+def _headline_key(item: Item) -> tuple:
+    kind = HEADLINE_TYPES.index(item.type) if item.type in HEADLINE_TYPES else len(HEADLINE_TYPES)
+    national = item.site != "pacsto"
+    return (-rank(item.significance), national, kind, -item.detected_at.timestamp(), item.id)
+
+
+@dataclass
+class Headline:
+    """One line of the summary: an entity heading's most significant changes."""
+
+    item: Item  # the first of them (its significance, heading, anchor)
+    parts: list[list[Part]]  # what they said, up to HEADLINE_PARTS statements
+    count: int  # how many changes of that significance the heading has
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.parts)
+
+    @property
+    def sentence(self) -> str:
+        said = "; ".join(plain(p) for p in self.parts)
+        more = f" (and {self.more} more)" if self.more else ""
+        return f"{self.item.country_name}, {self.item.group_title}: {said}{more}"
 
 
 @dataclass
@@ -134,6 +167,23 @@ class Report:
     flips: list[Flip]
     findings: list[Any]
     seats: list[SeatPoint]
+    tenures: list[Any] = field(default_factory=list)  # store.tenures.Tenure of the assembly
+    replay: bool = False  # capture links go to a replay server (else to the live site)
+
+    def headlines(self, limit: int = HEADLINES) -> list[Headline]:
+        """The few things that matter most, one per entity heading (a member list's joins and
+        departures read as one line): seats, people and representatives before wording, the
+        assembly before national sites; routine and minor changes never lead."""
+        groups: dict[tuple[str | None, str], list[Item]] = {}
+        for item in self.items:
+            if rank(item.significance) >= rank("wording"):
+                groups.setdefault((item.country, item.group), []).append(item)
+        out = []
+        for items in groups.values():
+            top = max(rank(i.significance) for i in items)
+            lead = sorted((i for i in items if rank(i.significance) == top), key=_headline_key)
+            out.append(Headline(lead[0], [i.parts for i in lead[:HEADLINE_PARTS]], len(lead)))
+        return sorted(out, key=lambda h: _headline_key(h.item))[:limit]
 
     def countries(self) -> list[tuple[str | None, str, list[tuple[str, str, list[Item]]]]]:
         """[(code, name, [(group key, heading, items)])] in report order."""
@@ -183,6 +233,11 @@ class Report:
             "coverage": coverage,
             "flip_flops": len(self.flips),
             "disagreements": len(self.findings),
+            "headlines": [
+                {"significance": h.item.significance, "change": h.item.id, "text": h.sentence}
+                for h in self.headlines()
+            ],
+            "links": "replay" if self.replay else "live",
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -212,7 +267,7 @@ class Report:
                 }
                 for f in self.flips
             ],  # fmt: skip
-            "disagreements": [f.to_dict() for f in self.findings],
+            "disagreements": [f.to_dict() | {"sentence": f.sentence()} for f in self.findings],
         }
 
 
@@ -222,7 +277,15 @@ def iso(value: datetime | None) -> str | None:
     return value.isoformat(timespec="seconds") + "Z"
 
 
-def _capture_dict(ref: CaptureRef | None) -> dict[str, Any] | None:
+def _capture_dict(ref: CaptureRef | None, replay: str | None) -> dict[str, Any] | None:
     if ref is None:
         return None
-    return {"id": ref.id, "url": ref.url, "fetched_at": iso(ref.fetched_at), "status": ref.status}
+    return {
+        "id": ref.id,
+        "url": ref.url,
+        "fetched_at": iso(ref.fetched_at),
+        "status": ref.status,
+        "replay_url": replay,
+        "link": replay or ref.url,
+        "link_kind": "replay" if replay else "live",
+    }

@@ -105,3 +105,81 @@ def seat_series(report: Report) -> list[SeatSeries]:
             SeatSeries(country, country_name(country), points[0].language, merged, points[-1].end)
         )
     return sorted(series, key=lambda s: s.name)
+
+
+@dataclass
+class SeatRow:
+    """One delegation's seats at the start and at the end of the period."""
+
+    country: str | None
+    name: str
+    before: int | None
+    after: int | None
+
+    @property
+    def delta(self) -> int | None:
+        if self.before is None or self.after is None:
+            return None
+        return self.after - self.before
+
+
+def seat_table(report: Report) -> list[SeatRow]:
+    """Per country: the seat count in force when the period began (the first count seen, when
+    the archive starts later) and the last count seen in the period."""
+    since = report.options.since
+    rows = []
+    for s in seat_series(report):
+        before = s.points[0][1]
+        for when, seats in s.points:
+            if since is not None and when <= since:
+                before = seats
+        rows.append(SeatRow(s.country, s.name, before, s.points[-1][1]))
+    return rows
+
+
+LIVE_NOTE = "live page: the site as it is today, not this capture (no replay server configured)"
+
+
+def capture_href(ref, replay: str | None) -> str | None:
+    """Where a capture's link goes: its replay when configured, else its live URL (http only)."""
+    return safe_url(replay) if replay else safe_url(ref.url)
+
+
+def links_note(report: Report) -> str:
+    if report.replay:
+        return "Capture links open the replay of the exact capture."
+    return (
+        "No replay server is configured (--replay-url or PARLWATCH_REPLAY_URL): capture links "
+        "go to the LIVE pages, which show the site as it is today, not as captured."
+    )
+
+
+LEVEL_WORDS = {
+    "substantive": "substantive (seats, people, chambers, representatives)",
+    "wording": "in wording only",
+    "routine": "routine (news items published or withdrawn)",
+    "minor": "minor (links, formatting, order)",
+}
+
+
+def lead_sentence(report: Report) -> str:
+    """The period in one sentence: how many changes, of which significance."""
+    s = report.summary()
+    total = s["changes"]
+    if not total:
+        hidden = " at this significance" if report.hidden else ""
+        return f"No changes in this period{hidden}."
+    counts = [f"{n} {LEVEL_WORDS[level]}" for level, n in s["by_significance"].items() if n]
+    text = f"{total} change{'s' if total != 1 else ''} in this period: " + ", ".join(counts) + "."
+    if report.hidden:
+        text += f" {report.hidden} below the minimum significance are not shown."
+    return text
+
+
+def assembly_crawls(report: Report) -> list[tuple[int, datetime]]:
+    """(id, started) of the assembly's finished crawls: the steps of a short time axis."""
+    return [
+        (c.id, datetime.fromisoformat(c.started.rstrip("Z")))
+        for c in report.crawls
+        if c.spider == "pacsto" and c.status == "finished" and c.started
+    ]

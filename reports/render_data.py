@@ -1,5 +1,10 @@
 """The report for machines: JSON (the report's own fields), CSV (one row per change, for
-spreadsheets) and Atom (one entry per change, for feed readers), plus ``render`` to pick one."""
+spreadsheets) and Atom (one entry per change, for feed readers), plus ``render`` to pick one.
+
+CSV cells are flat text, never JSON: a change's fields are named in ``changed_fields`` and
+their evidence is ``evidence`` (``label: [-old-]{+new+}`` word diffs, `` | `` between them).
+``bom`` starts the file with a UTF-8 byte-order mark, which spreadsheets (Excel) need to read
+Cyrillic as UTF-8."""
 
 from __future__ import annotations
 
@@ -10,20 +15,20 @@ import uuid
 from datetime import UTC, datetime
 
 from reports.model import Item, Report
-from reports.render_common import filters_text, period_text, safe_url
+from reports.render_common import capture_href, filters_text, period_text
 
 CSV_COLUMNS = [
     "id", "country", "country_name", "heading", "entity", "type", "site", "language", "change",
     "significance", "why", "statement", "categories", "detected_at", "crawls", "steps",
     "seats_before", "seats_after", "seats_delta", "version", "previous_version",
-    "before_capture_url", "before_captured_at", "after_capture_url", "after_captured_at",
-    "fields",
+    "before_capture_url", "before_captured_at", "before_link", "after_capture_url",
+    "after_captured_at", "after_link", "link_kind", "changed_fields", "evidence",
 ]  # fmt: skip
 FEED_NAMESPACE = uuid.UUID("7d0f3d2e-5b0c-5b8e-9a55-6f1c1d9b2a10")
 
 
-def render(report: Report, fmt: str) -> str:
-    """``fmt``: md, html, csv, json or atom."""
+def render(report: Report, fmt: str, bom: bool = False) -> str:
+    """``fmt``: md, html, csv, json or atom; ``bom`` (CSV only) starts it with a byte-order mark."""
     if fmt == "md":
         from reports.render_md import render_markdown
 
@@ -33,7 +38,7 @@ def render(report: Report, fmt: str) -> str:
 
         return render_html(report)
     if fmt == "csv":
-        return render_csv(report)
+        return ("\ufeff" if bom else "") + render_csv(report)
     if fmt == "json":
         return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
     if fmt == "atom":
@@ -44,16 +49,19 @@ def render(report: Report, fmt: str) -> str:
 def csv_row(item: Item) -> dict[str, object]:
     data = item.to_dict()
     before, after = data.pop("before") or {}, data.pop("after") or {}
-    data.pop("details")
     row = {key: value for key, value in data.items() if key in CSV_COLUMNS}
     row["categories"] = " ".join(item.categories)
     row["crawls"] = " ".join(str(n) for n in item.crawls)
-    row["fields"] = json.dumps(item.fields, ensure_ascii=False)
-    row["before_capture_url"], row["before_captured_at"] = (
-        before.get("url"),
-        before.get("fetched_at"),
+    row["changed_fields"] = " ".join(f["field"] or "(whole)" for f in item.fields)
+    row["evidence"] = " | ".join(
+        f"{d['label']}: {d['diff'] if d['diff'] is not None else d['value'] or ''}"
+        for d in data["details"]
     )
-    row["after_capture_url"], row["after_captured_at"] = after.get("url"), after.get("fetched_at")
+    for side, ref in (("before", before), ("after", after)):
+        row[f"{side}_capture_url"] = ref.get("url")
+        row[f"{side}_captured_at"] = ref.get("fetched_at")
+        row[f"{side}_link"] = ref.get("link")
+    row["link_kind"] = "replay" if item.before_replay or item.after_replay else "live"
     return {key: _cell(row.get(key)) for key in CSV_COLUMNS}
 
 
@@ -98,7 +106,7 @@ def render_atom(report: Report) -> str:
         entry.published(_utc(item.detected_at))
         entry.summary(item.why)
         entry.content(str(change_html(item)), type="html")
-        url = safe_url(item.after.url) if item.after else None
+        url = capture_href(item.after, item.after_replay) if item.after else None
         if url:
             entry.link(href=url, rel="alternate")
         entry.category([{"term": item.significance}] + [{"term": c} for c in item.categories])

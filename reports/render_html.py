@@ -15,10 +15,22 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from reports.describe import Part
+from reports.describe import Part, country_name
 from reports.model import Item, Report
-from reports.render_common import filters_text, fmt_time, period_text, safe_url, seat_series
-from reports.svgchart import seat_chart
+from reports.render_common import (
+    assembly_crawls,
+    capture_href,
+    filters_text,
+    fmt_time,
+    lead_sentence,
+    links_note,
+    period_text,
+    safe_url,
+    seat_series,
+    seat_table,
+)
+from reports.svgchart import TimeAxis, seat_chart
+from reports.timeline import membership_timelines
 from reports.worddiff import Piece, diff_html
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -53,7 +65,14 @@ def environment() -> jinja2.Environment:
     )
     env.filters["when"] = fmt_time
     env.filters["safe_url"] = safe_url
-    env.globals.update(parts=parts_html, diff=_diff, anchor=anchor, change=change_html)
+    env.globals.update(
+        parts=parts_html,
+        diff=_diff,
+        anchor=anchor,
+        change=change_html,
+        country_name=country_name,
+        capture_href=capture_href,
+    )
     return env
 
 
@@ -76,6 +95,10 @@ def _chart_end(report: Report) -> datetime:
 
 def render_html(report: Report) -> str:
     summary = report.summary()
+    end, crawls = _chart_end(report), assembly_crawls(report)
+    series = seat_series(report)
+    moments = [p[0] for s in series for p in s.points]
+    changed = {t.country for t in report.tenures if t.start is not None or t.end is not None}
     return (
         environment()
         .get_template("report.html.j2")
@@ -86,6 +109,13 @@ def render_html(report: Report) -> str:
             filters=filters_text(report.options),
             countries=report.countries(),
             failed=report.failed_crawls,
-            chart=seat_chart(seat_series(report), _chart_end(report)),
+            chart=seat_chart(series, end, crawls),
+            chart_by_crawl=bool(moments) and TimeAxis.make(moments, crawls, end, 0, 1).by_crawl,
+            lead=lead_sentence(report),
+            headlines=report.headlines(),
+            seat_rows=seat_table(report),
+            links_note=links_note(report),
+            timelines=membership_timelines(report.tenures, end, crawls),
+            changed_members=changed,
         )
     )

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import re
 
-from reports.describe import Part
+from reports.describe import Part, country_name
 from reports.model import Item, Report
 from reports.render_common import (
+    capture_href,
     filters_text,
     fmt_time,
+    lead_sentence,
+    links_note,
     md_escape,
     period_text,
-    safe_url,
     seat_series,
+    seat_table,
 )
 from reports.worddiff import diff_text
 
@@ -29,11 +32,11 @@ def render_markdown(report: Report) -> str:
     lines += [""] + _summary(report) + [""]
     countries = report.countries()
     if countries:
-        lines += ["## Contents", ""]
+        lines += ["<details><summary>Contents</summary>", ""]
         for _code, name, groups in countries:
             count = sum(len(items) for _, _, items in groups)
             lines.append(f"- [{md_escape(name)}](#{_slug(name)}) — {count} change(s)")
-        lines.append("")
+        lines += ["", "</details>", ""]
     if not countries:
         hidden = " at this significance" if report.hidden else ""
         lines += [f"No changes in this period{hidden}.", ""]
@@ -52,11 +55,22 @@ def render_markdown(report: Report) -> str:
 
 def _summary(report: Report) -> list[str]:
     s = report.summary()
+    out = ["## Summary", "", lead_sentence(report), ""]
+    headlines = report.headlines()
+    if headlines:
+        out += ["What matters most:", ""]
+        for n, h in enumerate(headlines, 1):
+            said = "; ".join(_parts(p) for p in h.parts)
+            more = f" (and {h.more} more)" if h.more else ""
+            out.append(
+                f"{n}. **{h.item.significance}** {md_escape(h.item.country_name)},"
+                f" {md_escape(h.item.group_title)}: {said}{more}"
+            )
+        out.append("")
+    out += _seat_table(report)
+    out += [links_note(report), ""]
     levels = ", ".join(f"{n} {level}" for level, n in s["by_significance"].items())
-    hidden = s["hidden_below_min_significance"]
-    out = ["## Summary", "", f"- **{s['changes']} change(s)**: {levels}"]
-    if hidden:
-        out[-1] += f" ({hidden} below the minimum significance not shown)"
+    out.append(f"- **{s['changes']} change(s)**: {levels}")
     cats = ", ".join(f"{cat} {n}" for cat, n in s["by_category"].items()) or "none"
     out.append(f"- By category (a change may touch several): {cats}")
     used = "; ".join(
@@ -109,13 +123,16 @@ def _item(item: Item) -> list[str]:
             value = md_escape(detail.value) if detail.value else "(none)"
         out.append(f"  {md_escape(detail.label)}: {value}  ")
     captures = []
-    for label, ref in (("before", item.before), ("after", item.after)):
+    refs = (("before", item.before, item.before_replay), ("after", item.after, item.after_replay))
+    for label, ref, replay in refs:
         if ref is None:
             continue
-        url = safe_url(ref.url)
+        url = capture_href(ref, replay)
         status = f", HTTP {ref.status}" if ref.status and ref.status != 200 else ""
-        text = f"{label}: capture {ref.id}, {fmt_time(ref.fetched_at)}{status}"
-        captures.append(f"[{text}]({url})" if url else f"{text} ({md_escape(ref.url)})")
+        kind = "replay of capture" if replay else "capture"
+        text = f"{label}: {kind} {ref.id}, {fmt_time(ref.fetched_at)}{status}"
+        live = "" if replay else " (live page)"
+        captures.append(f"[{text}]({url}){live}" if url else f"{text} ({md_escape(ref.url)})")
     if captures:
         out.append("  " + " · ".join(captures))
     else:
@@ -142,11 +159,23 @@ def _findings(report: Report) -> list[str]:
     if not report.findings:
         return out + ["None found.", ""]
     for f in report.findings:
-        values = ", ".join(f"{md_escape(k)} = {md_escape(v)}" for k, v in f.values.items())
         out.append(
-            f"- [{md_escape(f.kind)}] {md_escape(f.country)}: {md_escape(f.subject)} — {values}"
-            f" (since {fmt_time(f.since)})" + (f"; {md_escape(f.detail)}" if f.detail else "")
+            f"- **{md_escape(country_name(f.country))}**: {md_escape(f.sentence())}"
+            f" Open since {fmt_time(f.since)}."
         )
+    return out + [""]
+
+
+def _seat_table(report: Report) -> list[str]:
+    rows = seat_table(report)
+    if not rows:
+        return []
+    out = ["| delegation | before | after | change |", "|---|---:|---:|---|"]
+    for row in rows:
+        delta = f"{row.delta:+d}" if row.delta else "no change" if row.delta == 0 else "—"
+        before = "—" if row.before is None else row.before
+        after = "—" if row.after is None else row.after
+        out.append(f"| {md_escape(row.name)} | {before} | {after} | {delta} |")
     return out + [""]
 
 

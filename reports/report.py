@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from reports.describe import country_name, details, group_of, statement
+from reports.links import CaptureLinker, relink
 from reports.model import Flip, Item, Options, Report
 from reports.net import FlipFlop, net_changes
 from reports.significance import Verdict, judge, rank
@@ -22,22 +23,34 @@ from store.entities import TYPES as TYPE_ORDER
 from store.entities.delegation import Delegation
 from store.queries import spiders_of_sites
 from store.report_queries import change_sets, crawls_between, seat_history
-from store.transitions import Transition
+from store.tenures import member_tenures
+from store.transitions import CaptureRef, Transition
 
+ASSEMBLY = "pacsto"
 ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/parlwatch/changes")
 __all__ = ["Options", "Report", "build_report"]
 
 
 def build_report(
-    archive: Archive, options: Options, rules: list | None = None, now: datetime | None = None
+    archive: Archive,
+    options: Options,
+    rules: list | None = None,
+    now: datetime | None = None,
+    replay: CaptureLinker | None = None,
+    timelines: bool = True,
 ) -> Report:
-    """Read the archive and assemble the report; ``rules`` enable the disagreements section."""
+    """Read the archive and assemble the report; ``rules`` enable the disagreements section.
+
+    ``replay`` makes the replay URL of a capture (the command line builds it from the replay
+    server's address); without it capture links go to the live site and say so. ``timelines``
+    reads the member lists' tenures (only the HTML page draws them)."""
     o = replace(options, countries=[c.upper() for c in options.countries])
     country_sites = [site for site, (cc, _name) in o.site_info.items() if cc in o.countries]
     sets = change_sets(archive, o.since, o.until, o.countries, o.sites, o.types, country_sites)
     for cs in sets:
         if cs.country is None and cs.site in o.site_info:
             cs.country = o.site_info[cs.site][0]
+    relink(archive, sets)
     flips: list[Flip] = []
     if o.net:
         collapsed, flip_flops = net_changes(sets)
@@ -46,7 +59,7 @@ def build_report(
     else:
         pairs = [(cs, [cs.crawl], 1) for cs in sets]
     names = {site: name for site, (_cc, name) in o.site_info.items()}
-    items = [_item(cs, crawls, steps, judge(cs), names) for cs, crawls, steps in pairs]
+    items = [_item(cs, crawls, steps, judge(cs), names, replay) for cs, crawls, steps in pairs]
     shown = [i for i in items if rank(i.significance) >= rank(o.min_significance)]
     flips = [f for f in flips if rank(f.significance) >= rank(o.min_significance)]
     spiders = spiders_of_sites(o.sites) if o.sites else o.spiders
@@ -61,11 +74,28 @@ def build_report(
         flips=sorted(flips, key=lambda f: (_country_key(f.country), f.group_title)),
         findings=findings,
         seats=seats,
+        tenures=_assembly_tenures(archive, o.countries) if timelines else [],
+        replay=replay is not None,
     )
 
 
+def _assembly_tenures(archive: Archive, countries: list[str]) -> list:
+    """The assembly's member lists over time, for the membership timelines."""
+    tenures = member_tenures(archive, source=ASSEMBLY)
+    return [t for t in tenures if not countries or t.country in countries]
+
+
+def _link(ref: CaptureRef | None, language: str | None, replay: CaptureLinker | None):
+    return replay(ref.url, ref.fetched_at, language) if ref and replay else None
+
+
 def _item(
-    cs: Transition, crawls: list[int], steps: int, verdict: Verdict, names: dict[str, str]
+    cs: Transition,
+    crawls: list[int],
+    steps: int,
+    verdict: Verdict,
+    names: dict[str, str],
+    replay: CaptureLinker | None = None,
 ) -> Item:
     group, title = group_of(cs, names.get(cs.site))
     fields = [
@@ -104,6 +134,8 @@ def _item(
         after=cs.after,
         seats_before=seats_before if isinstance(seats_before, int) else None,
         seats_after=seats_after if isinstance(seats_after, int) else None,
+        before_replay=_link(cs.before, cs.language, replay),
+        after_replay=_link(cs.after, cs.language, replay),
     )
 
 

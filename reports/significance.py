@@ -1,8 +1,9 @@
 """How much a change matters, decided by fixed rules and explained in one line.
 
-Levels, highest first: ``substantive`` (a seat count, a person, a chamber, a news item
-published or withdrawn), ``wording`` (the same facts in other words: a label, a title, a
-sentence) and ``minor`` (a link, formatting, order). A change takes the highest level of its
+Levels, highest first: ``substantive`` (a seat count, a person, a chamber, a representative),
+``wording`` (the same facts in other words: a label, a title, a sentence), ``routine`` (a news
+item published or withdrawn: the ordinary flow of a site) and ``minor`` (a link, formatting,
+order). A change takes the highest level of its
 parts, and the explanation of the part that decided it. The rules live with each entity type
 (``store/entities/``); which labels name the same body lives in ``reports/synonyms.toml`` (see
 that file and docs/reports.md), which this module reads for them.

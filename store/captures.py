@@ -103,3 +103,40 @@ def last_full_capture_at(
         query = query.where(Capture.id != exclude_id)
     query = query.order_by(Capture.fetched_at.desc(), Capture.id.desc()).limit(1)
     return session.scalars(query).first()
+
+
+@dataclass(frozen=True)
+class SiblingCapture:
+    """A capture made by the same crawl, in the same language, as another one."""
+
+    id: int
+    url: str
+    fetched_at: datetime
+    status: int | None
+
+
+def sibling_captures(session: Session, capture_ids: set[int]) -> dict[int, list[SiblingCapture]]:
+    """For each capture id, the successful captures of its crawl in its language (it included).
+
+    A fact shown on every page of a site (the assembly's delegations block) is seen in many
+    captures of one crawl; a report picks from these the page that shows it best.
+    """
+    if not capture_ids:
+        return {}
+    asked = session.execute(
+        select(Capture.id, Capture.crawl_id, Capture.language).where(Capture.id.in_(capture_ids))
+    ).all()
+    crawls = {crawl for _id, crawl, _language in asked if crawl is not None}
+    found = session.execute(
+        select(Capture.id, Capture.crawl_id, Capture.language, Capture.url, Capture.fetched_at,
+               Capture.status)
+        .where(Capture.crawl_id.in_(crawls or {-1}))
+        .where((Capture.status.between(200, 299)) | (Capture.status == 304))
+        .order_by(Capture.id)
+    ).all()  # fmt: skip
+    by_crawl: dict[tuple[int, str | None], list[SiblingCapture]] = {}
+    for cid, crawl, language, url, fetched_at, status in found:
+        by_crawl.setdefault((crawl, language), []).append(
+            SiblingCapture(cid, url, fetched_at, status)
+        )
+    return {cid: by_crawl.get((crawl, language), []) for cid, crawl, language in asked}

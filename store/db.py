@@ -90,6 +90,7 @@ def upgrade_schema(engine: Engine) -> None:
     """
     import store.notifications  # noqa: F401  (registers the notification tables)
     import store.schedules  # noqa: F401  (registers the schedule and lock tables)
+    import store.search  # noqa: F401  (registers the news search index table)
 
     if not (MIGRATIONS / "versions").is_dir():
         Base.metadata.create_all(engine)

@@ -20,7 +20,7 @@ CHAIR = "pacsto/en/news/events/s-1-yanvarya-rossiya-pristupila-k-predsedatelstvu
 
 @pytest.fixture(scope="module")
 def history(replica_histories, tmp_path_factory):
-    # a copy: search writes its index (news_fts) into the archive
+    # a copy: search writes its index (news_search, news_stems) into the archive
     return history_copy(replica_histories.get("archive"), tmp_path_factory.mktemp("search"))
 
 
@@ -82,6 +82,9 @@ def test_history_of_the_russian_delegation_shows_the_senators_change(history):
     assert first["capture"]["id"] != second["capture"]["id"]
     fields = {(c["field"], c["old"], c["new"]) for c in second["changes"]}
     assert ("wording", "consists of", "is represented by") in fields
+    text = run(history, "history", RU_DELEGATION).output  # the difference itself, never cut
+    assert "[-consists of-]{+is represented by+}" in text
+    assert "[-members of the Federation Council-]{+senators+} of the Russian Federation" in text
     missing = run(history, "history", "pacsto/en/delegation/XX")
     assert missing.exit_code == 1 and "did you mean" in missing.output
     assert RU_DELEGATION in missing.output
@@ -103,7 +106,7 @@ def test_show_gives_the_version_in_force_at_a_time(history):
     assert before.exit_code == 1 and "not yet seen" in before.output
 
 
-def test_search_on_postgresql_ranks_in_python(postgres_url):
+def test_search_on_postgresql_ranks_in_the_database(postgres_url):
     from store.models import Entity, Version
 
     archive = Archive(postgres_url)

@@ -77,38 +77,49 @@ def test_html_is_well_formed_self_contained_and_linked(full):
     assert "Kyrgyz Republic (6)" in html
 
 
-def test_html_renders_in_chromium(full, tmp_path):
-    binary = next(
-        (
-            shutil.which(n)
-            for n in ("chromium", "chromium-browser", "google-chrome")
-            if shutil.which(n)
-        ),
-        None,
-    )
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--hide-scrollbars",
+]  # fmt: skip
+
+
+def chromium_binary() -> str:
+    """Debian's chromium, which ``make test`` installs; its absence fails, never skips."""
+    names = ("chromium", "chromium-headless-shell", "chromium-browser", "google-chrome")
+    binary = next((shutil.which(n) for n in names if shutil.which(n)), None)
     if binary is None:
-        print("no chromium binary on PATH: apt-get install -y chromium")
-        pytest.skip("no chromium binary found (chromium, chromium-browser, google-chrome)")
+        pytest.fail("no chromium on PATH: `make chromium` (apt-get install -y chromium)")
+    return binary
+
+
+def test_html_renders_in_chromium(full, tmp_path):
+    """The page in a real browser: a screenshot of the first screen (artifacts/report.png) that
+    is not blank, and the DOM Chromium built: the summary comes before the contents, which are
+    collapsed, and nothing but our own inline SVG and CSS."""
+    binary = chromium_binary()
     ARTIFACTS.mkdir(exist_ok=True)
     page = ARTIFACTS / "report.html"
     page.write_text(render(full, "html"), encoding="utf-8")
     shot = ARTIFACTS / "report.png"
     shot.unlink(missing_ok=True)
-    base = [binary, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-            f"--user-data-dir={tmp_path / 'profile'}"]  # fmt: skip
+    base = [binary, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}"]
     subprocess.run(
-        base + ["--window-size=1280,2400", f"--screenshot={shot}", page.as_uri()],
+        base + ["--window-size=1280,900", f"--screenshot={shot}", page.as_uri()],
         capture_output=True,
         timeout=90,
         check=True,
     )
     width, height, pixels = _png(shot.read_bytes())
-    assert (width, height) == (1280, 2400)
+    assert (width, height) == (1280, 900)
     assert len(set(pixels[::97])) > 20, "the screenshot must not be blank"
     dom = subprocess.run(
         base + ["--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=90
     ).stdout
     assert "<svg" in dom and "<script" not in dom and "Russian Federation delegation (en)" in dom
+    assert dom.index('id="summary"') < dom.index("What matters most") < dom.index('class="toc"')
+    toc = dom[dom.index('class="toc"') :]
+    assert toc.index("<details>") < toc.index("<summary>Contents")  # collapsed, not open
 
 
 def _png(data: bytes) -> tuple[int, int, bytes]:
@@ -157,10 +168,13 @@ def test_json_has_the_report_fields(full):
     assert data["changes"] == [json.loads(json.dumps(item.to_dict())) for item in full.items]
     rows = list(csv.DictReader(io.StringIO(render(full, "csv"))))
     for change, row in zip(data["changes"], rows, strict=True):
-        assert set(CSV_COLUMNS) - {"before_capture_url", "before_captured_at"} - {
-            "after_capture_url",
-            "after_captured_at",
-        } <= set(change)
+        flattened = {f"{side}_{name}" for side in ("before", "after")
+                     for name in ("capture_url", "captured_at", "link")}  # fmt: skip
+        assert set(CSV_COLUMNS) - flattened - {"link_kind", "changed_fields", "evidence"} <= set(
+            change
+        )
+        assert row["changed_fields"].split() == [f["field"] or "(whole)" for f in change["fields"]]
+        assert not row["evidence"].startswith(("[", "{")) and row["link_kind"] == "live"
         assert (change["id"], change["statement"], change["why"]) == (
             row["id"],
             row["statement"],
@@ -180,3 +194,75 @@ def test_command_writes_each_format(main, tmp_path):
         assert "Kyrgyz Republic" in out.read_text(encoding="utf-8")
     result = CliRunner().invoke(report_command, ["--db", url, "--net", "--type", "delegation"])
     assert result.exit_code == 0 and "7 -> 6 deputies" in result.output
+
+
+def replay_link(url: str, fetched_at, language) -> str:
+    return f"http://replay.test/parlwatch-{language}/{fetched_at:%Y%m%d%H%M%S}/{url}"
+
+
+def test_capture_links_go_to_the_replay_when_configured(main, full):
+    replayed = build_report(main, Options(), rules=[], replay=replay_link)
+    md, html = render(replayed, "md"), render(replayed, "html")
+    assert "Capture links open the replay of the exact capture." in md
+    assert re.search(r"\[after: replay of capture \d+, [^]]+\]\(http://replay\.test/parlwatch-en/"
+                     r"\d{14}/http://127\.0\.0\.1:", md)  # fmt: skip
+    links = [a.get("href") for a in ET.fromstring(html).iter("a")
+             if (a.text or "").startswith(("capture", "replay of capture"))]  # fmt: skip
+    assert links and all(href.startswith("http://replay.test/") for href in links)
+    change = json.loads(render(replayed, "json"))["changes"][0]
+    assert change["after"]["link_kind"] == "replay"
+    assert change["after"]["link"] == change["after"]["replay_url"] != change["after"]["url"]
+    feed = feedparser.parse(render(replayed, "atom"))
+    assert all(e.link.startswith("http://replay.test/") for e in feed.entries if "link" in e)
+    row = next(csv.DictReader(io.StringIO(render(replayed, "csv"))))
+    assert row["link_kind"] == "replay" and row["after_link"].startswith("http://replay.test/")
+    # without a replay server the links are the live pages, and every format says so
+    assert "capture links go to the LIVE pages" in render(full, "md")
+    assert "(link: live page, not the capture)" in render(full, "html")
+    assert json.loads(render(full, "json"))["changes"][0]["after"]["link_kind"] == "live"
+
+
+def test_a_delegation_change_links_its_own_country_page(full):
+    ru = [i for i in full.items if i.entity == "pacsto/en/delegation/RU"]
+    assert ru
+    for item in ru:
+        for ref in (item.before, item.after):
+            assert ref is not None and ref.url.endswith("/countries/russian-federation"), ref
+
+
+def test_summary_leads_with_sentences_seats_table_and_headlines(full):
+    html = render(full, "html")
+    summary = html[html.index('<section id="summary">') : html.index('<nav class="toc"')]
+    assert re.search(r'<p class="lead">\d+ changes in this period: \d+ substantive', summary)
+    first = full.headlines()[0]
+    assert first.item.entity == KG_EN and first.item.significance == "substantive"
+    assert "Kyrgyz Republic delegation (en): 7 -&gt; 6 deputies" in summary
+    row = re.search(r"<tr class=\"moved\"><td>Kyrgyz Republic</td><td>(\d+)</td><td>(\d+)</td>"
+                    r"<td>([^<]+)</td>", summary)  # fmt: skip
+    assert row and row.groups() == ("7", "6", "-1")
+    md = render(full, "md")
+    assert md.index("What matters most") < md.index("<details><summary>Contents</summary>")
+    assert "| Kyrgyz Republic | 7 | 6 | -1 |" in md
+
+
+def test_csv_for_spreadsheets_has_a_bom_and_flat_cells(main, tmp_path):
+    out = tmp_path / "report.csv"
+    result = CliRunner().invoke(
+        report_command,
+        ["--db", str(main.engine.url), "--format", "csv", "--bom", "-o", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\xef\xbb\xbf") == 1
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows and "fields" not in rows[0]
+    for row in rows:
+        for value in row.values():
+            with pytest.raises(ValueError):
+                json.loads(value) if value.startswith(("[", "{")) else _not_json()
+    kg = next(r for r in rows if r["entity"] == KG_EN and r["seats_delta"])
+    assert "[-7-]{+6+}" in kg["evidence"]
+
+
+def _not_json() -> None:
+    raise ValueError("not JSON")

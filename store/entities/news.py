@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from store.entities.base import EntityType, Identifiers, language_note
 from store.entities.record import DIFF, EDIT, EXCERPT, QUOTE, VALUE, Field, Record
-from store.entities.significance import SUBSTANTIVE
+from store.entities.significance import ROUTINE
 from store.entities.words import Part, flat, quote
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ class News(Record):
 class NewsType(EntityType):
     record = News
     category = "text"
-    whole = (SUBSTANTIVE, "a news item was {news}")
+    whole = (ROUTINE, "a news item was {news}: the ordinary flow of the site")
 
     def key(self, site: str, record: Record, ids: Identifiers) -> str:
         assert isinstance(record, News)

@@ -1,10 +1,11 @@
 """How much a change matters: the levels, a verdict, and the rules every entity type shares.
 
-Levels, highest first: ``substantive`` (a seat count, a person, a chamber, a news item
-published or withdrawn), ``wording`` (the same facts in other words) and ``minor`` (a link,
-formatting, order). Each type's home adds its own rules (a delegation's chambers, a member's
-role); a change takes the highest level of its parts and the explanation of the part that
-decided it.
+Levels, highest first: ``substantive`` (a seat count, a person, a chamber, a representative),
+``wording`` (the same facts in other words), ``routine`` (the ordinary flow of a site: a news
+item published or withdrawn) and ``minor`` (a link, formatting, order). A site publishes news
+every day; counting each item as substantive would drown the one seat change that matters.
+Each type's home adds its own rules (a delegation's chambers, a member's role); a change takes
+the highest level of its parts and the explanation of the part that decided it.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-LEVELS = ("minor", "wording", "substantive")  # ascending
-MINOR, WORDING, SUBSTANTIVE = LEVELS
+LEVELS = ("minor", "routine", "wording", "substantive")  # ascending
+MINOR, ROUTINE, WORDING, SUBSTANTIVE = LEVELS
 
 
 def rank(level: str) -> int:

@@ -6,6 +6,7 @@ from alembic import context
 
 import store.notifications  # noqa: F401  (registers the notification tables)
 import store.schedules  # noqa: F401  (registers the schedule and lock tables)
+import store.search  # noqa: F401  (registers the news search index table)
 from store.models import Base
 
 connection = context.config.attributes.get("connection")

@@ -204,6 +204,15 @@ def test_an_archive_of_the_previous_release_gets_one_transition_per_change(
     archive.engine.dispose()
 
 
+def _recalibrated(change: list) -> list:
+    """The release's line as reports say it since publishing news became ``routine`` (issue 18):
+    the same change, its level and reason recalibrated, nothing else."""
+    _id, entity, kind, significance, why, *rest = change
+    if "/news/" in entity and kind in ("added", "removed") and significance == "substantive":
+        return [_id, entity, kind, "routine", why + ": the ordinary flow of the site", *rest]
+    return change
+
+
 def test_the_previous_release_archive_reads_as_it_did(release_archive, release_url):
     """The changes list and the report on the upgraded archive say what the release said."""
     rows = _release_rows(release_archive)
@@ -236,11 +245,18 @@ def test_the_previous_release_archive_reads_as_it_did(release_archive, release_u
             [c["id"], c["entity"], c["change"], c["significance"], c["why"], c["statement"],
              c["crawls"], [f["field"] for f in c["fields"]]]
             for c in report["changes"]
-        ] == said[name]  # fmt: skip
+        ] == [_recalibrated(c) for c in said[name]]  # fmt: skip
         flips = [[f["entity"], f["first_step"], f["steps"]] for f in report["flip_flops"]]
         assert flips == said[f"{name}_flip_flops"]
         summary = {k: report["summary"][k] for k in ("changes", "by_significance", "by_category")}
-        assert summary == said[f"{name}_summary"]
+        expected = dict(said[f"{name}_summary"])
+        routine = sum(_recalibrated(c)[3] == "routine" for c in said[name])
+        levels = dict(expected["by_significance"])
+        levels["substantive"] -= routine
+        expected["by_significance"] = {
+            level: levels.get(level, routine) for level in summary["by_significance"]
+        }
+        assert summary == expected
     archive.engine.dispose()
 
 

@@ -11,6 +11,7 @@ import re
 from datetime import UTC, datetime
 
 from crawler.items import ParseOutcome
+from crawler.parsers.kind import kind_by_content
 from crawler.parsers.national import (
     ArticleNotFound,
     MemberListNotFound,
@@ -60,9 +61,13 @@ class NationalSiteSpider(ArchiveSpider):
         fetched_at: datetime | None = None,
     ) -> ParseOutcome:
         """``fetched_at`` resolves relative dates ("вчера"); a reparse passes the capture time."""
-        if role not in ("news", "delegation"):
+        if role not in ("news", "delegation", "page"):
             return ParseOutcome()
         html = decode_html(body, content_type)
+        if role == "page":  # a URL no registry pattern names: its kind by what it says
+            role = kind_by_content(html, url, self.site.date_order).kind
+            if not role:
+                return ParseOutcome()
         if role == "delegation":
             try:
                 members = parse_member_list(

@@ -284,12 +284,13 @@ def _register_commands() -> None:
     from parlwatch.commands_archive import ARCHIVE_COMMANDS, warc_export
     from parlwatch.commands_crawl import crawl
     from parlwatch.commands_crawls import crawls
+    from parlwatch.commands_discover import discover
     from parlwatch.commands_notify import notify
     from parlwatch.commands_replay import replay
     from parlwatch.commands_report import report
     from parlwatch.commands_schedule import schedule, scheduler
 
-    for command in (crawl, report, crawls, schedule, scheduler, notify, replay):
+    for command in (crawl, report, crawls, discover, schedule, scheduler, notify, replay):
         cli.add_command(command)
     for command in ARCHIVE_COMMANDS:
         cli.add_command(command)

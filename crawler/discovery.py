@@ -91,9 +91,7 @@ def path_pattern(path: str) -> str:
     return "/" + "/".join(parts) + ("/?" if slash else "")
 
 
-def _article_pattern(
-    articles: list[str], old: str, avoid: set[str]
-) -> tuple[str, str]:
+def _article_pattern(articles: list[str], old: str, avoid: set[str]) -> tuple[str, str]:
     """The pattern most article paths share; the registry's own when it still fits them."""
     if not articles:
         return old, "no article found: kept"
@@ -106,9 +104,7 @@ def _article_pattern(
     return old, "no pattern sets the articles apart: kept"
 
 
-def _delegation(
-    pages: list[SeenPage], old: str, linked: dict[str, str]
-) -> tuple[str, str]:
+def _delegation(pages: list[SeenPage], old: str, linked: dict[str, str]) -> tuple[str, str]:
     candidates = [
         p for p in pages if p.names_assembly and p.persons >= MIN_PERSONS and not p.article
     ]
@@ -134,9 +130,7 @@ def _news_list(
         return len({target_of(u) for u, _ in p.links if article.fullmatch(target_of(u))})
 
     candidates = [
-        p
-        for p in pages
-        if p.target not in homes and "?" not in p.target and articles_on(p) >= 3
+        p for p in pages if p.target not in homes and "?" not in p.target and articles_on(p) >= 3
     ]
     if not candidates:
         return None, "no page links to several articles"
@@ -172,8 +166,8 @@ def _news_page(listing: SeenPage | None, pattern: str, old: str) -> tuple[str, s
 
 
 def _in_language(target: str, prefix: str) -> bool:
-    return prefix in ("", "/") or target.startswith(prefix) or target.rstrip("/") == prefix.rstrip(
-        "/"
+    return (
+        prefix in ("", "/") or target.startswith(prefix) or target.rstrip("/") == prefix.rstrip("/")
     )
 
 
@@ -181,18 +175,17 @@ def propose(site: SiteConfig, language: str, findings: Findings) -> Proposal:
     """The registry paths of ``site``'s ``language`` that what the crawl saw supports."""
     old = site.languages[language]
     pages = [
-        p
-        for p in findings.pages.values()
-        if p.status == 200 and _in_language(p.target, old.prefix)
+        p for p in findings.pages.values() if p.status == 200 and _in_language(p.target, old.prefix)
     ]
     linked: dict[str, str] = {}
     for p in findings.pages.values():
         for url, text in p.links:
             linked[target_of(url)] = f"{linked.get(target_of(url), '')} {text}"
     feed_links = [
-        e.url for entries in findings.feeds.values() for e in entries if _in_language(
-            target_of(e.url), old.prefix
-        )
+        e.url
+        for entries in findings.feeds.values()
+        for e in entries
+        if _in_language(target_of(e.url), old.prefix)
     ]
     homes = {old.home, "/", old.prefix}
     found = {p.target for p in pages if p.article and p.target not in homes}
@@ -273,14 +266,10 @@ def rewrite_registry(text: str, site_id: str, proposals: list[Proposal]) -> str:
     """``sites.toml``'s text with ``site_id``'s language tables set to the proposed paths
     (comments and every other entry untouched)."""
     lines = text.splitlines()
-    start = next(
-        (i for i, line in enumerate(lines) if line.strip() == f'id = "{site_id}"'), None
-    )
+    start = next((i for i, line in enumerate(lines) if line.strip() == f'id = "{site_id}"'), None)
     if start is None:
         raise KeyError(f"{site_id} is not in the registry file")
-    end = next(
-        (i for i in range(start, len(lines)) if lines[i].strip() == "[[site]]"), len(lines)
-    )
+    end = next((i for i in range(start, len(lines)) if lines[i].strip() == "[[site]]"), len(lines))
     block = lines[start:end]
     for proposal in proposals:
         header = f"[site.languages.{proposal.language}]"

@@ -88,6 +88,7 @@ def crawl(
 
 def _crawl_summary_text(spider: str, summary) -> str:
     from crawler.completeness import describe_failed
+    from crawler.stale import stale_warning
 
     stats = summary.stats
     outcomes = stats.get("pages_by_outcome", {})
@@ -106,6 +107,9 @@ def _crawl_summary_text(spider: str, summary) -> str:
     ]
     for page in stats.get("failed_pages", []):
         lines.append(f"  not whole: {describe_failed(page)}")
+    stale = stale_warning(stats)
+    if stale:
+        lines.append(f"  WARNING: {stale}")
     if summary.status == "partial":
         lines.append("  applied, but the sets of the pages above removed nothing")
     elif summary.status != "finished":

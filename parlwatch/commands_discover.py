@@ -58,8 +58,9 @@ def discover(site: str, base_url: str | None, write: bool, delay: float, max_pag
     for proposal in proposals:
         old = config.languages[proposal.language]
         for key, why in proposal.reasons.items():
-            mark = "=" if getattr(old, key) == getattr(proposal.paths, key) else "*"
-            click.echo(f"# {mark} {proposal.language} {key}: {getattr(proposal.paths, key)!r} ({why})")
+            value = getattr(proposal.paths, key)
+            mark = "=" if getattr(old, key) == value else "*"
+            click.echo(f"# {mark} {proposal.language} {key}: {value!r} ({why})")
     click.echo(entry_toml(config, proposals))
     if write:
         path = Path(str(REGISTRY_FILE))

@@ -78,9 +78,14 @@ def crawl(
             continue
         click.echo(_crawl_summary_text(name, summary))
         failed = failed or summary.status not in APPLIED
+    from crawler.stale import stale_warning
     from parlwatch.notify import notify_crawls
 
-    finished = [s.crawl_id for s in summaries.values() if s is not None and s.status in APPLIED]
+    finished = [
+        s.crawl_id
+        for s in summaries.values()
+        if s is not None and (s.status in APPLIED or stale_warning(s.stats))  # a stale registry
+    ]
     notify_crawls(db_url, finished, echo=lambda line: click.echo(line, err=True))
     if failed:
         sys.exit(1)

@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 from reports.describe import Part
 from reports.model import Item, Report
 from reports.render_common import filters_text, fmt_time, period_text, safe_url, seat_series
+from reports.stale_registry import stale_registry
 from reports.svgchart import seat_chart
 from reports.worddiff import Piece, diff_html
 
@@ -86,6 +87,7 @@ def render_html(report: Report) -> str:
             filters=filters_text(report.options),
             countries=report.countries(),
             failed=report.failed_crawls,
+            stale=stale_registry(report.crawls),  # reports/stale_registry.py
             chart=seat_chart(seat_series(report), _chart_end(report)),
         )
     )

@@ -78,7 +78,7 @@ def stale_signs(
                         "problem": f"linked to no article in {EMPTY_NEWS_CRAWLS} crawls in a row",
                     }
                 )
-    return signs
+    return sorted(signs, key=lambda s: (s["entry"], s["page"]))
 
 
 def stale_warning(stats: dict) -> str | None:

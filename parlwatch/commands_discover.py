@@ -50,6 +50,9 @@ def discover(site: str, base_url: str | None, write: bool, delay: float, max_pag
     process.crawl(crawler, site=config, base_url=base)
     process.start()
     findings = crawler.spider.findings
+    if not any(page.status == 200 for page in findings.pages.values()):
+        click.echo(f"nothing fetched at {base}: is the site up, the base URL right?", err=True)
+        sys.exit(1)
     click.echo(
         f"# {site}: {len(findings.pages)} pages, {len(findings.sitemaps)} sitemap(s), "
         f"{len(findings.feeds)} feed(s), {len(findings.searched)} search(es) read at {base}"

@@ -104,10 +104,15 @@ def _article_pattern(articles: list[str], old: str, avoid: set[str]) -> tuple[st
     return old, "no pattern sets the articles apart: kept"
 
 
-def _delegation(pages: list[SeenPage], old: str, linked: dict[str, str]) -> tuple[str, str]:
-    candidates = [
-        p for p in pages if p.names_assembly and p.persons >= MIN_PERSONS and not p.article
-    ]
+def _lists_delegation(page: SeenPage) -> bool:
+    """Names the CSTO PA and lists several persons (so no article, whatever else it has)."""
+    return page.names_assembly and page.persons >= MIN_PERSONS
+
+
+def _delegation(
+    pages: list[SeenPage], old: str, linked: dict[str, str], article: re.Pattern[str]
+) -> tuple[str, str]:
+    candidates = [p for p in pages if _lists_delegation(p) and not article.fullmatch(p.target)]
     if not candidates:
         return old, "no page lists persons and names the CSTO PA: kept"
 
@@ -188,10 +193,12 @@ def propose(site: SiteConfig, language: str, findings: Findings) -> Proposal:
         if _in_language(target_of(e.url), old.prefix)
     ]
     homes = {old.home, "/", old.prefix}
-    found = {p.target for p in pages if p.article and p.target not in homes}
+    found = {
+        p.target for p in pages if p.article and not _lists_delegation(p) and p.target not in homes
+    }
     articles = sorted(found | set(map(target_of, feed_links)))
-    delegation, why_delegation = _delegation(pages, old.delegation, linked)
-    article, why_article = _article_pattern(articles, old.article, homes | {delegation})
+    article, why_article = _article_pattern(articles, old.article, homes)
+    delegation, why_delegation = _delegation(pages, old.delegation, linked, re.compile(article))
     listing, why_list = _news_list(pages, article, old.news_list, homes, linked)
     news_page, why_page = _news_page(listing, article, old.news_page)
     feed = next(

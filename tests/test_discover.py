@@ -37,6 +37,36 @@ MOVED = {
         "news_page": "/ru/press-centr/novosti/page/{n}/",
         "article": r"/ru/novosti/\d+\.html",
     },
+    "house_by": {
+        "delegation": "/ru/international/pa-odkb/",
+        "news_list": "/ru/press/news/",
+        "news_page": "/ru/press/news/?page={n}",
+        "article": r"/ru/news/view/[\w-]+-\d+/?",
+    },
+    "mazhilis_kz": {
+        "delegation": "/ru/mazhilis/international/pa-odkb",
+        "news_list": "/ru/mazhilis/press/news",
+        "news_page": "/ru/mazhilis/press/news?page={n}",
+        "article": r"/ru/mazhilis/news/details/\d+",
+    },
+    "senate_kz": {
+        "delegation": "/ru/senate/international/pa-odkb",
+        "news_list": "/ru/senate/press/news",
+        "news_page": "/ru/senate/press/news?page={n}",
+        "article": r"/ru/senate/news/details/\d+",
+    },
+    "kenesh_kg": {
+        "delegation": "/ru/international/pa-odkb",
+        "news_list": "/ru/press/news/",
+        "news_page": "/ru/press/news/?page={n}",
+        "article": r"/ru/article/show/\d+/[\w-]+",
+    },
+    "council_ru": {
+        "delegation": "/activity/international/pa-odkb/",
+        "news_list": "/press-center/news/",
+        "news_page": "/press-center/news/?page={n}",
+        "article": r"/events/news/\d+/",
+    },
     "parlament_tj": {
         "delegation": "/ru/mezhdunarodnye-svyazi/pa-odkb",
         "news_list": "/ru/press/news",
@@ -79,6 +109,8 @@ def test_discover_proposes_the_moved_paths(site, registry):
         value = f"'{path}'" if key == "article" else f'"{path}"'
         assert f"\n{key} = {value}\n" in done.stdout, (key, done.stdout)
     assert f'id = "{site}"' in done.stdout
+    if site == "house_by":  # both editions moved
+        assert '\ndelegation = "/en/international/pa-odkb/"\n' in done.stdout
     # the real registry is untouched by a discover without --write
     assert (
         load_registry.__wrapped__(REGISTRY_FILE)[site].languages["ru"].delegation

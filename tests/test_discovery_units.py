@@ -167,3 +167,41 @@ def test_the_national_spider_follows_a_feed_with_its_titles_and_dates_as_evidenc
     sitemap = XmlResponse("http://127.0.0.1:1/sitemap.xml", body=served("/sitemap.xml"))
     from_sitemap = list(spider.follow_links(sitemap, "ru", "sitemap"))
     assert len(from_sitemap) == 10 and all(r.meta["listed"] is None for r in from_sitemap)
+
+
+NATIONAL = Path(__file__).parent / "fixtures" / "national"
+
+
+@pytest.mark.parametrize(
+    ("fixture", "status", "problem"),
+    [
+        ("news_tj.html", 200, "holds no member list"),
+        ("members_tj_table.html", 200, None),
+        ("maintenance.html", 200, None),  # the site is down: no sign of a move
+        ("not_found.html", 404, "answers HTTP 404"),
+    ],
+)
+def test_the_spider_notes_a_delegation_page_that_is_no_longer_one(fixture, status, problem):
+    from scrapy.http import HtmlResponse, Request
+
+    cls = NATIONAL_SPIDERS["parlament_tj"]
+    spider = cls.from_crawler(get_crawler(cls), base_url="http://127.0.0.1:1")
+    url = "http://127.0.0.1:1/ru/odkb"
+    request = Request(url, meta={"language": "ru", "role": "delegation"})
+    response = HtmlResponse(
+        url,
+        status=status,
+        body=(NATIONAL / fixture).read_bytes(),
+        headers={"Content-Type": "text/html; charset=utf-8"},
+        request=request,
+    )
+    list(spider.parse_response(response))
+    signs = spider.registry_watch.signs
+    assert [s["problem"] for s in signs] == ([problem] if problem else [])
+    if problem:
+        assert signs[0] == {
+            "entry": "parlament_tj/ru",
+            "page": "delegation",
+            "path": "/ru/odkb",
+            "problem": problem,
+        }

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import ArticleNotFound, MemberListNotFound
+from .national.article import _UNAVAILABLE as UNAVAILABLE
 from .national.article import parse_article
 from .national.members import parse_member_list
 from .textlines import NATIONAL, flatten, parse_html
@@ -70,6 +71,16 @@ def is_article(html: str, url: str, date_order: str = "DMY") -> bool:
     except ArticleNotFound:
         return False
     return bool(article.published and article.body)
+
+
+def is_unavailable(html: str) -> bool:
+    """A short "technical works" / "temporarily unavailable" / "not found" page: the site is
+    down or the page gone, which says nothing about where its content moved."""
+    root = parse_html(html)
+    if root is None:
+        return True
+    text = " ".join(line.text for line in flatten(root, NATIONAL))
+    return len(text) < 1500 and bool(UNAVAILABLE.search(text))
 
 
 def kind_by_content(html: str, url: str, date_order: str = "DMY") -> Verdict:

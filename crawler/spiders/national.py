@@ -16,7 +16,7 @@ from scrapy.http import Response
 
 from crawler.feeds import read_feed, read_sitemap
 from crawler.items import Listed, PageItem, ParseOutcome
-from crawler.parsers.kind import kind_by_content
+from crawler.parsers.kind import is_unavailable, kind_by_content
 from crawler.parsers.national import (
     ArticleNotFound,
     MemberListNotFound,
@@ -83,7 +83,12 @@ class NationalSiteSpider(ArchiveSpider):
             return
         refused = (meta.get("redirect_refused") or (None,))[0]
         problem = page_problem(response.status, asked, response.url, refused)
-        if problem is None and page.role == "delegation" and "members" in item.reading.missing:
+        if (
+            problem is None
+            and page.role == "delegation"
+            and "members" in item.reading.missing
+            and not is_unavailable(decode_html(response.body, page.content_type))
+        ):
             problem = "holds no member list"
         if problem is None and page.role == "list" and response.status == 200:
             self.registry_watch.lists_read += 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import unquote
 
 import pytest
 from scrapy.http import XmlResponse
@@ -205,3 +206,25 @@ def test_the_spider_notes_a_delegation_page_that_is_no_longer_one(fixture, statu
             "path": "/ru/odkb",
             "problem": problem,
         }
+
+
+def test_discovery_asks_a_declared_site_search_once_and_reads_live_urls_on_its_base():
+    from scrapy.http import HtmlResponse, Request
+
+    from crawler.discovery_spider import SEARCH_WORD, DiscoverySpider
+
+    spider = DiscoverySpider(site_config("parlament_tj"), "http://127.0.0.1:1/")
+    assert spider.on_base("http://parlament.tj/ru/news/1") == "http://127.0.0.1:1/ru/news/1"
+    assert spider.on_base("http://www.parlament.tj/x?a=1") == "http://127.0.0.1:1/x?a=1"
+    assert spider.on_base("https://elsewhere.org/ru/") is None
+    body = (
+        b'<html><body><form action="/ru/search" method="get"><input name="searchword"></form>'
+        b'<form action="/login" method="post"><input name="q"></form></body></html>'
+    )
+    url = "http://127.0.0.1:1/ru/"
+    response = HtmlResponse(url, body=body, request=Request(url, meta={"language": "ru"}))
+    asked = list(spider.search(response, "ru"))
+    assert len(asked) == 1
+    assert asked[0].url.startswith("http://127.0.0.1:1/ru/search?searchword=")
+    assert SEARCH_WORD in unquote(asked[0].url)
+    assert list(spider.search(response, "ru")) == []  # once per form

@@ -110,7 +110,7 @@ def read_page(page: Page, parser: ArchiveSpider) -> PageReading:
     elif status is not None and 200 <= status < 300 and page.body is not None:
         if is_html(page.content_type):
             problem = edition_problem(page.body, page.content_type, page.language)
-            if problem is not None:
+            if problem is not None and page.role != "sitemap":  # a sitemap: URLs, no text
                 reading.problem = f"not the {page.language or '?'} edition's text: {problem}"
                 reading.errors = [f"encoding: {reading.problem}"]
                 reading.outcome = BAD_ENCODING

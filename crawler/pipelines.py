@@ -20,6 +20,7 @@ from scrapy import signals
 
 from crawler.ingest import Ingest, outcome_text, partial_reason
 from crawler.items import OK, SHRUNK, PageItem
+from crawler.stale import registry_stats
 from store.archive import FAILED, FINISHED, INTERRUPTED, PARTIAL, Archive, CrawlSummary
 from store.observations import ObservationBatch
 from store.queries import known_pages
@@ -94,6 +95,7 @@ class ArchivePipeline:
             "complete_sets": sorted(batch.complete_scopes),
             "incomplete_sets": self.ingest.held_back,
             "scrapy": _json_stats(self.crawler.stats.get_stats()),
+            **registry_stats(self.archive, spider, self.crawl_id),  # a stale sites.toml entry
         }
         self.summary = self.archive.finish_crawl(
             self.crawl_id, status, batch, stats, why, parser_version=RELEASE

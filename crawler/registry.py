@@ -8,6 +8,7 @@ a reparse or an import must hold, whole, before a set may count as complete.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -16,7 +17,12 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-REGISTRY_FILE = files("crawler").joinpath("sites.toml")  # also inside an egg (scrapyd)
+# also inside an egg (scrapyd); PARLWATCH_REGISTRY names another file (a copy, in tests)
+REGISTRY_FILE: Path | Traversable = (
+    Path(os.environ["PARLWATCH_REGISTRY"])
+    if os.environ.get("PARLWATCH_REGISTRY")
+    else files("crawler").joinpath("sites.toml")
+)
 
 ASSEMBLY = "assembly"
 NATIONAL = "national"
@@ -66,6 +72,9 @@ class LanguagePaths:
     news_page: str = ""
     article: str = ""
     delegation: str = ""
+    # optional: the RSS/Atom feed and the sitemap of the news, read before the news list
+    feed: str = ""
+    sitemap: str = ""
     # this language's host, when it is not the site's ``base_url`` (paodkb.org for pacsto's ru)
     base_url: str | None = None
 

@@ -196,7 +196,7 @@ def check(db_url: str | None, fmt: str) -> None:
     default="pacsto",
     show_default=True,
     callback=validate_sites,
-    help="Whose parser: pacsto, or a national site id (its page kind follows from the URL).",
+    help="Whose parser: pacsto, or a national site id (page kind: by URL, else by content).",
 )
 def parse(file: Path, url: str, language: str | None, content_type: str | None, site: str) -> None:
     """Run the parsers on a saved page and print its records as a JSON array.
@@ -215,6 +215,8 @@ def parse(file: Path, url: str, language: str | None, content_type: str | None, 
         page = parse_pacsto_page(body, url, language=language, content_type=content_type)
         records, missing, errors = page.records, page.missing, page.errors
     else:
+        from crawler.parsers.kind import page_kind
+        from crawler.parsers.national import decode_html
         from crawler.stored_pages import parse_stored, role_of, site_spider
         from store.archive import utcnow
 
@@ -223,6 +225,9 @@ def parse(file: Path, url: str, language: str | None, content_type: str | None, 
             raise click.BadParameter(f"{site} has no {language} edition", param_hint="--language")
         lang = language or spider.languages[0]
         role = role_of(spider, url, lang)
+        verdict = page_kind(decode_html(body, content_type), url, role, spider.date_order)
+        role = verdict.kind or role
+        click.echo(f"page kind: {verdict.text()}", err=True)
         outcome = parse_stored(spider, body, url, lang, content_type, utcnow(), role=role)
         records, missing, errors = outcome.records, outcome.missing, outcome.errors
         if role not in ("news", "delegation"):
@@ -280,12 +285,13 @@ def _register_commands() -> None:
     from parlwatch.commands_backfill import backfill
     from parlwatch.commands_crawl import crawl
     from parlwatch.commands_crawls import crawls
+    from parlwatch.commands_discover import discover
     from parlwatch.commands_notify import notify
     from parlwatch.commands_replay import replay
     from parlwatch.commands_report import report
     from parlwatch.commands_schedule import schedule, scheduler
 
-    for command in (crawl, report, crawls, schedule, scheduler, notify, replay, backfill):
+    for command in (crawl, report, crawls, discover, schedule, scheduler, notify, replay, backfill):
         cli.add_command(command)
     for command in ARCHIVE_COMMANDS:
         cli.add_command(command)

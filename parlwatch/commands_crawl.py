@@ -78,9 +78,14 @@ def crawl(
             continue
         click.echo(_crawl_summary_text(name, summary))
         failed = failed or summary.status not in APPLIED
+    from crawler.stale import stale_warning
     from parlwatch.notify import notify_crawls
 
-    finished = [s.crawl_id for s in summaries.values() if s is not None and s.status in APPLIED]
+    finished = [
+        s.crawl_id
+        for s in summaries.values()
+        if s is not None and (s.status in APPLIED or stale_warning(s.stats))  # a stale registry
+    ]
     notify_crawls(db_url, finished, echo=lambda line: click.echo(line, err=True))
     if failed:
         sys.exit(1)
@@ -88,6 +93,7 @@ def crawl(
 
 def _crawl_summary_text(spider: str, summary) -> str:
     from crawler.completeness import describe_failed
+    from crawler.stale import stale_warning
 
     stats = summary.stats
     outcomes = stats.get("pages_by_outcome", {})
@@ -106,6 +112,9 @@ def _crawl_summary_text(spider: str, summary) -> str:
     ]
     for page in stats.get("failed_pages", []):
         lines.append(f"  not whole: {describe_failed(page)}")
+    stale = stale_warning(stats)
+    if stale:
+        lines.append(f"  WARNING: {stale}")
     if summary.status == "partial":
         lines.append("  applied, but the sets of the pages above removed nothing")
     elif summary.status != "finished":

@@ -17,6 +17,8 @@ from parlwatch.cli_options import DB_OPTION, FORMAT_OPTION, existing_archive, is
 def crawl_dict(archive: Archive, crawl: CrawlInfo) -> dict:
     """A crawl as ``parlwatch crawls --format json`` shows it."""
     from crawler.monitoring import crawl_drops, drop_warning
+    from crawler.stale import STATS_KEY as STALE_KEY
+    from crawler.stale import stale_warning
 
     stats = crawl.stats
     outcomes = stats.get("pages_by_outcome", {})
@@ -39,6 +41,8 @@ def crawl_dict(archive: Archive, crawl: CrawlInfo) -> dict:
         "incomplete_sets": stats.get("incomplete_sets", {}),
         "warnings": [d.to_dict() for d in crawl_drops(archive, crawl)],
         "warning": drop_warning(archive, crawl),
+        "registry_stale": stats.get(STALE_KEY, []),
+        "registry_warning": stale_warning(stats),
     }
 
 
@@ -85,3 +89,5 @@ def crawls(db_url: str | None, site: str | None, last: int, fmt: str) -> None:
             click.echo(f"{'':7}not whole: {describe_failed(page)}")
         if row["warning"]:
             click.echo(f"{'':7}WARNING {row['warning']}")
+        if row["registry_warning"]:
+            click.echo(f"{'':7}WARNING {row['registry_warning']}")

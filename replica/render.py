@@ -59,6 +59,11 @@ class Renderer:
         )
         self.env.filters["isodate"] = lambda d: d.isoformat()
         self._routes = [(_compile(r.path), r) for r in site.routes]
+        self._version_routes = {
+            name: [(_compile(r.path), r) for r in version.routes]
+            for name, version in site.versions.items()
+            if version.routes is not None
+        }
         self._static = site.root / "static"
 
     # -- entry point -------------------------------------------------------------------------
@@ -98,7 +103,7 @@ class Renderer:
         """First matching route wins. A path parameter named ``lang`` (``/{lang}/news/{slug}``)
         fixes the language for sites whose editions live under path prefixes."""
         query = {k: v[-1] for k, v in parse_qs(urlsplit(raw_path).query).items()}
-        for pattern, route in self._routes:
+        for pattern, route in self._version_routes.get(version.name, self._routes):
             match = pattern.fullmatch(path)
             if not match:
                 continue
@@ -114,6 +119,8 @@ class Renderer:
                     break  # e.g. a news slug this version does not have yet
                 extra["item"] = item
             resp = self._page(route.template, version, page_lang, extra, route.status)
+            if route.content_type != "text/html":
+                resp.headers["Content-Type"] = f"{route.content_type}; charset={self.site.encoding}"
             resp.headers["Content-Language"] = page_lang
             return resp
         data = localize(version.data, lang, self.site.languages)

@@ -35,6 +35,7 @@ class Route:
     template: str
     collection: str | None = None
     status: int = 200
+    content_type: str = "text/html"  # e.g. "application/rss+xml" for a feed
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ class Version:
     last_modified: datetime | None
     robots: str
     special: bool = False
+    # the version's own routes (a redesign that moves pages); None: the site's routes
+    routes: list[Route] | None = None
 
 
 @dataclass
@@ -170,6 +173,7 @@ def load_site(site_id: str, sites_dir: Path = SITES_DIR) -> Site:
             data=data,
             last_modified=_as_utc(entry.get("last_modified")),
             robots=entry.get("robots", robots),
+            routes=[Route(**r) for r in entry["routes"]] if "routes" in entry else None,
         )
     if not site.versions:
         raise ValueError(f"{site_id}: site.toml lists no versions")

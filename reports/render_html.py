@@ -29,6 +29,7 @@ from reports.render_common import (
     seat_series,
     seat_table,
 )
+from reports.stale_registry import stale_registry
 from reports.svgchart import TimeAxis, seat_chart
 from reports.timeline import membership_timelines
 from reports.worddiff import Piece, diff_html
@@ -109,6 +110,7 @@ def render_html(report: Report) -> str:
             filters=filters_text(report.options),
             countries=report.countries(),
             failed=report.failed_crawls,
+            stale=stale_registry(report.crawls),  # reports/stale_registry.py
             chart=seat_chart(series, end, crawls),
             chart_by_crawl=bool(moments) and TimeAxis.make(moments, crawls, end, 0, 1).by_crawl,
             lead=lead_sentence(report),

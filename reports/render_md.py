@@ -22,6 +22,7 @@ from reports.render_common import (
     seat_series,
     seat_table,
 )
+from reports.stale_registry import stale_markdown, stale_registry
 from reports.worddiff import diff_text
 
 
@@ -39,7 +40,10 @@ def render_markdown(report: Report) -> str:
         lines += ["", "</details>", ""]
     if not countries:
         hidden = " at this significance" if report.hidden else ""
-        lines += [f"No changes in this period{hidden}.", ""]
+        stale = " (but registry entries look stale: see the summary)" * bool(
+            stale_registry(report.crawls)
+        )
+        lines += [f"No changes in this period{hidden}{stale}.", ""]
     for _code, name, groups in countries:
         lines += [f"## {md_escape(name)}", ""]
         for _group, title, items in groups:
@@ -89,6 +93,7 @@ def _summary(report: Report) -> list[str]:
             f"  - crawl {crawl.id} ({md_escape(crawl.spider)}) started {fmt_time(crawl.started)}:"
             f" {md_escape(crawl.status)} — {md_escape(crawl.reason or 'no reason recorded')}"
         )
+    out += stale_markdown(report.crawls, md_escape)  # reports/stale_registry.py
     for spider, row in sorted(s["coverage"].items()):
         out.append(
             f"- {md_escape(spider)}: {row['finished']} finished crawl(s),"

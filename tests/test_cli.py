@@ -195,7 +195,7 @@ def test_parse_reads_a_national_delegation_page_with_that_sites_parser():
         ],
     )
     assert result.exit_code == 0, result.output
-    records = json.loads(result.output)
+    records = json.loads(result.stdout)
     assert records and {r["type"] for r in records} == {"member"}
     assert {r["source"] for r in records} == {"sovrep_by"}
 

@@ -9,8 +9,14 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
 
-from crawler.items import ParseOutcome
+from scrapy.http import Response
+
+from crawler.feeds import read_feed, read_sitemap
+from crawler.items import Listed, PageItem, ParseOutcome
+from crawler.parsers.kind import is_unavailable, kind_by_content
 from crawler.parsers.national import (
     ArticleNotFound,
     MemberListNotFound,
@@ -19,7 +25,11 @@ from crawler.parsers.national import (
     parse_member_list,
 )
 from crawler.registry import SiteConfig, national_sites
-from crawler.spiders.base import ArchiveSpider
+from crawler.spiders.base import LISTING_ROLES, ArchiveSpider
+from crawler.stale import RegistryWatch, page_problem
+
+# roles of the pages that list a site's news for machines (crawler/feeds.py)
+FEED, SITEMAP = "feed", "sitemap"
 
 
 def _path_regex(template: str) -> str:
@@ -36,7 +46,85 @@ class NationalSiteSpider(ArchiveSpider):
 
     def start_pages(self, language: str) -> list[tuple[str, str]]:
         paths = self.site.languages[language]
-        return [(paths.home, "root"), (paths.news_list, "list"), (paths.delegation, "delegation")]
+        feeds = [
+            (path, role) for path, role in ((paths.feed, FEED), (paths.sitemap, SITEMAP)) if path
+        ]
+        return [
+            (paths.home, "root"),
+            *feeds,
+            (paths.news_list, "list"),
+            (paths.delegation, "delegation"),
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.registry_watch = RegistryWatch()
+
+    def parse_response(self, response: Response):
+        """``ArchiveSpider.parse_response``, watching the registry's own pages on the way."""
+        for item in super().parse_response(response):
+            if isinstance(item, PageItem):
+                self.watch(item, response)
+            yield item
+
+    def watch(self, item: PageItem, response: Response) -> None:
+        """Note a delegation page or news list that is not where the registry says (4xx, a
+        redirect elsewhere, no member list), and news lists read whole."""
+        page, meta = item.page, response.meta
+        if page.role not in ("delegation", "list", FEED, SITEMAP):
+            return
+        language = meta["language"]
+        paths = self.site.languages[language]
+        asked = meta.get("redirect_urls", [response.url])[0]
+        registry_path = {"delegation": paths.delegation, "list": paths.news_list}.get(page.role)
+        if registry_path is None or urlsplit(asked).path != urlsplit(registry_path).path:
+            if page.role in (FEED, SITEMAP) and response.status == 200:
+                self.registry_watch.lists_read += 1
+            return
+        refused = (meta.get("redirect_refused") or (None,))[0]
+        problem = page_problem(response.status, asked, response.url, refused)
+        if (
+            problem is None
+            and page.role == "delegation"
+            and "members" in item.reading.missing
+            and not is_unavailable(decode_html(response.body, page.content_type))
+        ):
+            problem = "holds no member list"
+        if problem is None and page.role == "list" and response.status == 200:
+            self.registry_watch.lists_read += 1
+        if problem is not None:
+            name = "delegation" if page.role == "delegation" else "news_list"
+            self.registry_watch.sign(f"{self.site.id}/{language}", name, registry_path, problem)
+
+    def follow_links(self, response: Response, language: str, from_role: str = "page"):
+        for request in self.links_of(response, language, from_role):
+            if request.meta["role"] == "news" and from_role in (*LISTING_ROLES, FEED, SITEMAP):
+                self.registry_watch.news_links += 1
+            yield request
+
+    def links_of(self, response: Response, language: str, from_role: str):
+        """A feed's or a sitemap's articles (the feed's titles and dates their evidence), else
+        the page's links (``ArchiveSpider.follow_links``)."""
+        if from_role not in (FEED, SITEMAP):
+            yield from super().follow_links(response, language, from_role)
+            return
+        base = self.base_urls[language]
+        pattern = self.site.languages[language].article_pattern
+        if from_role == FEED:
+            entries = read_feed(response.body, response.url)
+        else:  # newest first, when the sitemap dates its URLs
+            entries = sorted(read_sitemap(response.body)[1], key=lambda e: e.published or "")[::-1]
+        limit = self.settings.getint("PARLWATCH_MAX_FEED_ITEMS", 30)
+        taken = 0
+        for entry in entries:
+            parts = urlsplit(entry.url)
+            target = parts.path + (f"?{parts.query}" if parts.query else "")
+            if taken >= limit or not pattern.fullmatch(target):
+                continue
+            taken += 1
+            # a sitemap's date is the page's last change, no publication date: no evidence
+            listed = Listed(entry.title, entry.published) if from_role == FEED else None
+            yield self.page_request(base + target, language, "news", listed=listed)
 
     def link_patterns(self, language: str) -> list[tuple[str, re.Pattern[str]]]:
         paths = self.site.languages[language]
@@ -60,9 +148,13 @@ class NationalSiteSpider(ArchiveSpider):
         fetched_at: datetime | None = None,
     ) -> ParseOutcome:
         """``fetched_at`` resolves relative dates ("вчера"); a reparse passes the capture time."""
-        if role not in ("news", "delegation"):
+        if role not in ("news", "delegation", "page"):
             return ParseOutcome()
         html = decode_html(body, content_type)
+        if role == "page":  # a URL no registry pattern names: its kind by what it says
+            role = kind_by_content(html, url, self.site.date_order).kind
+            if not role:
+                return ParseOutcome()
         if role == "delegation":
             try:
                 members = parse_member_list(

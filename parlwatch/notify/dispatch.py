@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from crawler.stale import stale_warning
 from parlwatch.notify.filters import select_changes
 from parlwatch.notify.messages import text_message, webhook_payload
 from parlwatch.notify.senders import (
@@ -85,11 +86,12 @@ def notify_crawl(
 
 def _notify(archive: Archive, crawl_id: int, policy: RetryPolicy) -> list[Outcome]:
     crawl = get_crawl(archive, crawl_id)
-    if crawl is None or crawl.status != FINISHED:
+    stale = crawl is not None and stale_warning(crawl.stats)  # said even without changes
+    if crawl is None or (crawl.status != FINISHED and not stale):
         return []
     targets = list_targets(archive, enabled_only=True)
     rows = list_changes(archive, crawl_id=crawl_id) if targets else []
-    if not rows:
+    if not rows and not stale:
         return []
     outcomes = []
     for target in targets:
@@ -98,7 +100,7 @@ def _notify(archive: Archive, crawl_id: int, policy: RetryPolicy) -> list[Outcom
         if delivery is None:
             outcomes.append(Outcome(target.name, crawl_id, "already-claimed", len(chosen)))
             continue
-        if not chosen:
+        if not chosen and not stale:
             finish_delivery(archive, delivery, NOTHING, 0, 0)
             outcomes.append(Outcome(target.name, crawl_id, NOTHING, 0))
             continue

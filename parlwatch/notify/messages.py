@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from crawler.stale import STATS_KEY as STALE_KEY
+from crawler.stale import stale_warning
 from parlwatch import __version__
 from store.crawl_history import CrawlInfo
 from store.queries import ChangeRow
@@ -32,6 +34,7 @@ def webhook_payload(crawl: CrawlInfo, rows: list[ChangeRow], target: str) -> dic
         },
         "count": len(rows),
         "changes": [row.to_dict() for row in rows],
+        "registry_stale": crawl.stats.get(STALE_KEY, []),  # a stale sites.toml entry
     }
 
 
@@ -56,6 +59,10 @@ def text_message(crawl: CrawlInfo, rows: list[ChangeRow]) -> tuple[str, str]:
     """(title, body) for chat and e-mail targets."""
     title = f"parlwatch: {len(rows)} change{'s' * (len(rows) != 1)} on {crawl.site}"
     lines = [f"crawl {crawl.id} of {crawl.site}, finished {_iso(crawl.finished)}"]
+    stale = stale_warning(crawl.stats)
+    if stale:  # never a silent "no changes": the registry's pages have moved
+        title = f"parlwatch: {crawl.site} — registry entry looks stale"
+        lines.append(f"WARNING: {stale}")
     lines += [f"- {describe(row)}" for row in rows[:TEXT_LIMIT]]
     if len(rows) > TEXT_LIMIT:
         lines.append(f"… and {len(rows) - TEXT_LIMIT} more (parlwatch changes --crawl {crawl.id})")

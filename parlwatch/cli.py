@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -11,8 +12,8 @@ import click
 from parlwatch import __version__
 from parlwatch.cli_options import (
     DB_OPTION,
+    date_option,
     existing_archive,
-    parse_when,
     validate_countries,
     validate_sites,
 )
@@ -28,7 +29,7 @@ def cli() -> None:
 
 @cli.command()
 @DB_OPTION
-@click.option("--since", help='Only changes detected since this date ("2026-01-01", "7 days ago").')
+@date_option("--since", end=False, help="Only changes detected since this date.")
 @click.option("--crawl", "crawl_id", type=int, help="Only changes detected by this crawl.")
 @click.option(
     "--site",
@@ -43,7 +44,7 @@ def cli() -> None:
 )
 def changes(
     db_url: str | None,
-    since: str | None,
+    since: datetime | None,
     crawl_id: int | None,
     sites: tuple[str, ...],
     about_assembly: bool,
@@ -59,9 +60,8 @@ def changes(
     from reports.changes import changes_json, changes_text
     from store.queries import assembly_news_keys, list_changes
 
-    since_at = parse_when(since)  # a bad date is reported before the archive is opened
     archive = existing_archive(db_url)
-    rows = list_changes(archive, since=since_at, crawl_id=crawl_id)
+    rows = list_changes(archive, since=since, crawl_id=crawl_id)
     if sites:
         rows = [row for row in rows if row.entity.split("/", 1)[0] in sites]
     if about_assembly:
@@ -105,7 +105,7 @@ def sites(fmt: str) -> None:
 @cli.command()
 @DB_OPTION
 @click.option("--country", callback=validate_countries, help="ISO code, e.g. RU.")
-@click.option("--at", "at", help="Who was in the delegation at this date (default: now).")
+@date_option("--at", "at", end=True, help="Who was in the delegation at this date (default: now).")
 @click.option(
     "--source",
     callback=validate_sites,
@@ -115,7 +115,7 @@ def sites(fmt: str) -> None:
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 def members(
-    db_url: str | None, country: str | None, at: str | None, source: str | None, fmt: str
+    db_url: str | None, country: str | None, at: datetime | None, source: str | None, fmt: str
 ) -> None:
     """Who was in each delegation at a date, with tenure starts.
 
@@ -126,7 +126,7 @@ def members(
     from store.archive import utcnow
     from store.tenures import members_at
 
-    when = parse_when(at) or utcnow()
+    when = at or utcnow()
     site = None if source in (None, "national") else source
     rows = members_at(existing_archive(db_url), when, country=country, source=site)
     if source == "national":

@@ -11,18 +11,7 @@ from datetime import datetime
 
 import click
 
-from parlwatch.cli_options import DB_OPTION, existing_archive, parse_when
-
-
-def parse_moment(value: str, upper: bool = False) -> datetime:
-    """A CDX timestamp or ISO date (padded down, or up to the end of the period with ``upper``),
-    else anything dateparser reads ("3 days ago") -> naive UTC."""
-    from archive.capture_index import parse_timestamp
-
-    parsed = parse_timestamp(value, upper=upper)
-    if parsed is not None:
-        return parsed
-    return parse_when(value)
+from parlwatch.cli_options import DB_OPTION, date_option, existing_archive
 
 
 def echo_json(data: object) -> None:
@@ -34,7 +23,7 @@ def echo_json(data: object) -> None:
 @DB_OPTION
 @click.option("--lang", "language", help="Only items in this language (en, ru).")
 @click.option("--site", help="Only items of this site.")
-@click.option("--since", help="Only items published (else first seen) since this date.")
+@date_option("--since", end=False, help="Only items published (else first seen) since this date.")
 @click.option("--limit", type=int, default=20, show_default=True)
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -44,7 +33,7 @@ def search(
     db_url: str | None,
     language: str | None,
     site: str | None,
-    since: str | None,
+    since: datetime | None,
     limit: int,
     fmt: str,
 ) -> None:
@@ -60,7 +49,7 @@ def search(
         text,
         language=language,
         site=site,
-        since=parse_moment(since) if since else None,
+        since=since,
         limit=limit,
     )
     if fmt == "json":
@@ -79,8 +68,10 @@ def search(
 @click.command()
 @DB_OPTION
 @click.option("--site", "sites", multiple=True, help="Only this site (repeatable; default: all).")
-@click.option("--since", help="Only entities whose latest capture was fetched since this date.")
-def reparse(db_url: str | None, sites: tuple[str, ...], since: str | None) -> None:
+@date_option(
+    "--since", end=False, help="Only entities whose latest capture was fetched since this date."
+)
+def reparse(db_url: str | None, sites: tuple[str, ...], since: datetime | None) -> None:
     """Re-read stored captures with the current parsers; record what they now read differently.
 
     New versions are written by a crawl named reparse:SITE, so they show as parser changes
@@ -91,9 +82,8 @@ def reparse(db_url: str | None, sites: tuple[str, ...], since: str | None) -> No
 
     archive = existing_archive(db_url)
     chosen = list(sites) or sites_with_history(archive)
-    moment = parse_moment(since) if since else None
     for site in chosen:
-        result = reparse_site(archive, site, since=moment)
+        result = reparse_site(archive, site, since=since)
         line = f"{site}: {result.captures} captures re-read with parser {result.parser_version}"
         if not result.changed_anything:
             click.echo(f"{line} — no change: the parser reads them as the archive holds them")

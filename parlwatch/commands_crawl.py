@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from parlwatch.cli_options import DB_OPTION, base_url_map, check_languages
+from parlwatch.cli_options import DB_OPTION, archive_at, base_url_map, check_languages
 
 
 @click.command()
@@ -65,6 +65,7 @@ def crawl(
     urls = base_url_map(base_urls, chosen)
     if languages:
         check_languages(chosen, languages)
+    archive_at(db_url)  # an unusable --db is one line here, not a failure inside Scrapy
     # the summary below reports every failure with its reason; -v shows Scrapy's own log
     overrides = {"LOG_LEVEL": "INFO" if verbose else "CRITICAL", "PARLWATCH_PROGRESS": not verbose}
     extra = {"languages": languages} if languages else {}

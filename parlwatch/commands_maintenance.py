@@ -102,7 +102,8 @@ def reparse(db_url: str | None, sites: tuple[str, ...], since: datetime | None) 
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 def verify(db_url: str | None, fmt: str) -> None:
-    """Recompute every stored body's SHA-256; report mismatches and missing bodies (exit 1)."""
+    """The database's own integrity check (damaged pages), then every stored body's SHA-256:
+    reports damage, mismatches and missing bodies (exit 1)."""
     from store.verify import verify_archive
 
     report = verify_archive(existing_archive(db_url))
@@ -121,6 +122,9 @@ def verify(db_url: str | None, fmt: str) -> None:
             click.echo(f"  UNREADABLE {row['digest']}: {row['error']}")
         for row in report.missing:
             click.echo(f"  MISSING capture {row['capture']} {row['url']}: {row['reason']}")
+        click.echo(f"database check ({report.database_check}): {len(report.database)} problem(s)")
+        for line in report.database:
+            click.echo(f"  DATABASE {line}")
     if report.problems:
         sys.exit(1)
 
@@ -130,17 +134,23 @@ def verify(db_url: str | None, fmt: str) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8001, show_default=True)
 def serve(db_url: str | None, host: str, port: int) -> None:
-    """Browse the archive read-only in Datasette, with canned queries (SQLite archives)."""
-    from parlwatch.datasette_app import datasette_command
+    """Browse the archive read-only in Datasette, with canned queries (SQLite archives).
 
+    Notification targets' URLs (their tokens) read as empty in every view. SIGTERM or Ctrl-C
+    stops Datasette too and leaves no temporary file; a busy port is said before anything starts.
+    """
+    from parlwatch.datasette_app import PortBusy, serve_archive
+    from store.db import DatabaseUnsupported, resolve_db_url
+
+    url = resolve_db_url(db_url)
+    if not url.startswith("sqlite:///"):
+        raise DatabaseUnsupported(url, "parlwatch serve needs a SQLite archive (Datasette)")
+    existing_archive(db_url)  # a missing, damaged or newer archive is one line, as elsewhere
     try:
-        command = datasette_command(db_url, host, port)
-    except ValueError as exc:
+        code = serve_archive(db_url, host, port, echo=lambda line: click.echo(line, err=True))
+    except (ValueError, PortBusy) as exc:
         raise click.ClickException(str(exc)) from exc
-    import subprocess
-
-    click.echo(f"serving on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-    sys.exit(subprocess.call(command))
+    sys.exit(code)
 
 
 MAINTENANCE_COMMANDS = [search, reparse, verify, serve]

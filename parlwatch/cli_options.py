@@ -119,6 +119,7 @@ _END_HELP = "A period counts to its end (2026: to 31 December 2026, 23:59:59)."
 _DAY_FIRST = re.compile(
     r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$"
 )
+_ISO_ZONED = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?[+-]\d{2}:?\d{2}$")
 _MONTH_YEAR = re.compile(r"^(\d{1,2})[./](\d{4})$")
 _AGO = re.compile(r"^(\d+)\s*(second|minute|hour|day|week|month|year)s?\s+ago$", re.IGNORECASE)
 _DAYS_BACK = {"today": 0, "yesterday": 1, "сегодня": 0, "вчера": 1}
@@ -159,6 +160,10 @@ def parse_period(text: str, now: datetime | None = None) -> Period | None:
         start = parse_timestamp(value)
         if start is not None:
             return Period(start, parse_timestamp(value, upper=True))
+        if _ISO_ZONED.match(value):  # 2026-01-31T12:00+03:00: a moment, in UTC
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            moment = moment.astimezone(UTC).replace(tzinfo=None)
+            return Period(moment, moment)
         if lowered == "now":
             return Period(now, now)
         if lowered in _DAYS_BACK:
@@ -173,11 +178,10 @@ def parse_period(text: str, now: datetime | None = None) -> Period | None:
                 return _period_after(start, "day")
             if second is None:
                 return _period_after(start, "minute")
-            start = start.replace(second=int(second))
-            return Period(start, start)
+            return _period_after(start.replace(second=int(second)), "second")
         if match := _MONTH_YEAR.match(value):
             return _period_after(datetime(int(match[2]), int(match[1]), 1), "month")
-    except ValueError:  # 2026-13-01, 31.02.2026: digits in the right places, no such day
+    except (ValueError, OverflowError):  # 2026-13-01, 31.02.2026, "10**9 days ago": no such day
         return None
     return _named_date(value)
 

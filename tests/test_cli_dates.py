@@ -123,6 +123,7 @@ def test_an_unreadable_date_is_an_error_naming_the_option(path, command, option,
         ("yesterday", datetime(2026, 12, 2), datetime(2026, 12, 2, 23, 59, 59, 999999)),
         ("3 days ago", datetime(2026, 11, 30, 14, 25), datetime(2026, 11, 30, 14, 25)),
         ("now", NOW, NOW),
+        ("2026-04-03T10:30+03:00", datetime(2026, 4, 3, 7, 30), datetime(2026, 4, 3, 7, 30)),
     ],
 )
 def test_the_grammar(text, start, end):
@@ -130,7 +131,19 @@ def test_the_grammar(text, start, end):
     assert period is not None and (period.start, period.end) == (start, end)
 
 
-@pytest.mark.parametrize("text", ["next tuesday", "tuesday", "a", "x 2026", "31.02.2026", ""])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "next tuesday",
+        "tuesday",
+        "a",
+        "x 2026",
+        "31.02.2026",
+        "",
+        "999999999 days ago",
+        "9999 years ago",
+    ],
+)
 def test_what_the_grammar_refuses(text):
     assert parse_period(text, now=NOW) is None
     with pytest.raises(click.BadParameter, match="not a date"):

@@ -80,7 +80,7 @@ def datasette_app(db_url: str | None):
 
 
 class PortBusy(OSError):
-    """Something already listens on the port asked for."""
+    """Something already listens on the port asked for (or the host is no address here)."""
 
 
 def free_port(host: str, port: int) -> int:
@@ -89,6 +89,8 @@ def free_port(host: str, port: int) -> int:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
+        except socket.gaierror as exc:
+            raise PortBusy(f"cannot listen on {host!r}: {exc.strerror}") from exc
         except OSError as exc:
             raise PortBusy(f"port {port} on {host} is busy ({exc.strerror})") from exc
         return probe.getsockname()[1]

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.exc import NoSuchModuleError
 
 from store.models import Base
+from store.release import RELEASE
 
 DB_ENV_VAR = "PARLWATCH_DB"
 DEFAULT_DB_FILE = "parlwatch.db"
@@ -53,7 +54,7 @@ class SchemaTooNew(Exception):
         by = f"parlwatch {written_by}" if written_by else "a newer parlwatch"
         super().__init__(
             f"this archive was written by {by} (schema revision {revision}); this parlwatch "
-            f"knows schema revisions up to {head}: upgrade parlwatch to open it"
+            f"({RELEASE}) knows schema revisions up to {head}: upgrade parlwatch to open it"
         )
         self.revision = revision
         self.head = head
@@ -166,13 +167,22 @@ def _refuse_newer_schema(connection: Connection, config: Config, current: str | 
 
 
 def _last_writer(connection: Connection) -> str | None:
-    """The release that last wrote versions into the archive (best effort: None if unknown)."""
+    """The release that wrote the archive's last crawl, else its last version (best effort:
+    None when neither says)."""
+    import json
+
     try:
+        params = connection.exec_driver_sql(
+            "SELECT params FROM crawl ORDER BY id DESC LIMIT 1"
+        ).scalar()
+        params = json.loads(params) if isinstance(params, str) else params
+        if isinstance(params, dict) and params.get("parlwatch"):
+            return str(params["parlwatch"])
         return connection.exec_driver_sql(
             "SELECT parser_version FROM version WHERE parser_version IS NOT NULL "
             "ORDER BY id DESC LIMIT 1"
         ).scalar()
-    except Exception:  # a newer schema may have moved it: the revision alone is still said
+    except Exception:  # a newer schema may have moved them: the revision alone is still said
         return None
 
 

@@ -204,21 +204,31 @@ def test_crawl_on_a_bad_archive_stops_before_scrapy_starts(places):
 
 
 def test_a_newer_archive_says_which_revision_and_release_wrote_it(tmp_path, capfd):
+    from store.release import RELEASE
+
     path = tmp_path / "newer.db"
     Archive(str(path)).engine.dispose()
     with sqlite3.connect(path) as connection:
         connection.execute(
             "INSERT INTO crawl (spider, started, status, params, stats) "
-            "VALUES ('pacsto', '2026-01-01', 'finished', '{}', '{}')"
-        )
-        connection.execute(
-            "INSERT INTO entity (site, scope, key, type, state, first_seen, last_seen) "
-            "VALUES ('pacsto', 'x', 'x', 'news', 'present', '2026-01-01', '2026-01-01')"
+            "VALUES ('pacsto', '2027-01-01', 'finished', '{\"parlwatch\": \"9.9.0\"}', '{}')"
         )
         connection.execute("UPDATE alembic_version SET version_num = '0999'")
     code, err = run_main(["changes", "--db", str(path)], capfd)
     assert code == 6
-    assert "schema revision 0999" in err and "upgrade parlwatch" in err
+    from alembic.script import ScriptDirectory
+
+    from store.db import MIGRATIONS
+
+    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    assert err == (
+        "error: this archive was written by parlwatch 9.9.0 (schema revision 0999); this "
+        f"parlwatch ({RELEASE}) knows schema revisions up to {head}: upgrade parlwatch to open it\n"
+    )
+    with sqlite3.connect(path) as connection:  # nothing was touched
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchall() == [
+            ("0999",)
+        ]
 
 
 def test_schedule_add_with_a_cron_that_never_fires_is_one_line(tmp_path, capfd):

@@ -19,7 +19,9 @@ END_OPTIONS = {"--until", "--to", "--at"}
 
 
 def _commands(group: click.Group = cli, path: tuple[str, ...] = ()):
-    for name, command in sorted(group.commands.items()):
+    ctx = click.Context(group)  # list_commands/get_command: lazily loaded commands too
+    for name in sorted(group.list_commands(ctx)):
+        command = group.get_command(ctx, name)
         if isinstance(command, click.Group):
             yield from _commands(command, (*path, name))
         else:

@@ -28,7 +28,9 @@ class Hung(BaseException):
 
 
 def leaf_commands(group: click.Group = cli, path: tuple[str, ...] = ()):
-    for name, command in sorted(group.commands.items()):
+    ctx = click.Context(group)  # list_commands/get_command: lazily loaded commands too
+    for name in sorted(group.list_commands(ctx)):
+        command = group.get_command(ctx, name)
         if isinstance(command, click.Group):
             yield from leaf_commands(command, (*path, name))
         else:

@@ -12,6 +12,7 @@ every later real observation look stale), raises ``WarcUnreadable`` and stores n
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -85,11 +86,31 @@ def _status(record) -> int | None:
         return None
 
 
+_WARC_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?Z$")
+
+
+def _warc_date(date: str, record, path: Path, offset: int) -> datetime:
+    """A capture record's WARC-Date as naive UTC; ``WarcUnreadable`` naming the record when it is
+    missing or no W3C-ISO8601 UTC time (WARC 1.1, section 5.4)."""
+    from warcio.timeutils import iso_date_to_datetime
+
+    try:
+        if _WARC_DATE.match(date):
+            return iso_date_to_datetime(date)
+    except ValueError:
+        pass
+    uri = record.rec_headers.get_header("WARC-Target-URI")
+    raise WarcUnreadable(
+        f"{path.name}: the {record.rec_type} record of {uri} at byte {offset} has "
+        f"{'no WARC-Date' if not date else f'a bad WARC-Date {date!r}'} "
+        "(a UTC time such as 2026-01-31T12:00:00Z is needed)"
+    )
+
+
 def whole_records(path: Path, now: datetime | None = None) -> Iterator[tuple[Any, bytes]]:
     """Each record of the WARC with its content, checked as it is read; ``WarcUnreadable``
     as soon as the file turns out cut short, unreadable or dated in the future."""
     from warcio.archiveiterator import ArchiveIterator
-    from warcio.timeutils import iso_date_to_datetime
 
     latest = (now or utcnow()) + FUTURE_SKEW
     path = Path(path)
@@ -109,8 +130,8 @@ def whole_records(path: Path, now: datetime | None = None) -> Iterator[tuple[Any
                         f"lacks {missing} bytes"
                     )
                 date = record.rec_headers.get_header("WARC-Date") or ""
-                if record.rec_type in CAPTURE_RECORDS and date:
-                    when = iso_date_to_datetime(date)
+                if record.rec_type in CAPTURE_RECORDS:
+                    when = _warc_date(date, record, path, offset)
                     if when > latest:
                         uri = record.rec_headers.get_header("WARC-Target-URI")
                         raise WarcUnreadable(

@@ -1,7 +1,21 @@
 """Scrapy settings for parlwatch: polite defaults for real parliament sites.
 
-Replicas on loopback get no delay (see ``crawler.runner.crawl_settings``).
+Replicas on loopback get no delay (see ``crawler.runner.crawl_settings``). The environment
+variables ``PARLWATCH_CONTACT`` and ``PARLWATCH_MAX_LIST_PAGES`` override their settings here;
+``parlwatch crawl -s KEY=VALUE`` (as ``scrapy crawl -s``) overrides any setting.
 """
+
+import os
+
+
+def _list_pages_from_env() -> int:
+    value = os.environ.get("PARLWATCH_MAX_LIST_PAGES", "3").strip()
+    if not value.isdigit():
+        raise ValueError(
+            f"PARLWATCH_MAX_LIST_PAGES must be a number of news-list pages (0: all), not {value!r}"
+        )
+    return int(value)
+
 
 BOT_NAME = "parlwatch"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -9,7 +23,7 @@ NEWSPIDER_MODULE = "crawler.spiders"
 
 # Polite defaults (the library's own fallbacks are not polite).
 ROBOTSTXT_OBEY = True
-PARLWATCH_CONTACT = "https://github.com/parlwatch/parlwatch"
+PARLWATCH_CONTACT = os.environ.get("PARLWATCH_CONTACT") or "https://github.com/parlwatch/parlwatch"
 USER_AGENT = f"parlwatch/0.1 (research archiver; +{PARLWATCH_CONTACT})"
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
@@ -40,8 +54,8 @@ PARLWATCH_PROGRESS = True
 
 # The archive: any SQLAlchemy URL; None means $PARLWATCH_DB or ./parlwatch.db.
 PARLWATCH_DB = None
-# How many pages of a paginated news list to follow.
-PARLWATCH_MAX_LIST_PAGES = 3
+# How many pages of a paginated news list to follow (0: every page, for a full first crawl).
+PARLWATCH_MAX_LIST_PAGES = _list_pages_from_env()
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

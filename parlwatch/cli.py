@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -11,8 +12,8 @@ import click
 from parlwatch import __version__
 from parlwatch.cli_options import (
     DB_OPTION,
+    date_option,
     existing_archive,
-    parse_when,
     validate_countries,
     validate_sites,
 )
@@ -28,7 +29,7 @@ def cli() -> None:
 
 @cli.command()
 @DB_OPTION
-@click.option("--since", help='Only changes detected since this date ("2026-01-01", "7 days ago").')
+@date_option("--since", end=False, help="Only changes detected since this date.")
 @click.option("--crawl", "crawl_id", type=int, help="Only changes detected by this crawl.")
 @click.option(
     "--site",
@@ -43,7 +44,7 @@ def cli() -> None:
 )
 def changes(
     db_url: str | None,
-    since: str | None,
+    since: datetime | None,
     crawl_id: int | None,
     sites: tuple[str, ...],
     about_assembly: bool,
@@ -59,9 +60,8 @@ def changes(
     from reports.changes import changes_json, changes_text
     from store.queries import assembly_news_keys, list_changes
 
-    since_at = parse_when(since)  # a bad date is reported before the archive is opened
     archive = existing_archive(db_url)
-    rows = list_changes(archive, since=since_at, crawl_id=crawl_id)
+    rows = list_changes(archive, since=since, crawl_id=crawl_id)
     if sites:
         rows = [row for row in rows if row.entity.split("/", 1)[0] in sites]
     if about_assembly:
@@ -105,7 +105,7 @@ def sites(fmt: str) -> None:
 @cli.command()
 @DB_OPTION
 @click.option("--country", callback=validate_countries, help="ISO code, e.g. RU.")
-@click.option("--at", "at", help="Who was in the delegation at this date (default: now).")
+@date_option("--at", "at", end=True, help="Who was in the delegation at this date (default: now).")
 @click.option(
     "--source",
     callback=validate_sites,
@@ -115,7 +115,7 @@ def sites(fmt: str) -> None:
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 def members(
-    db_url: str | None, country: str | None, at: str | None, source: str | None, fmt: str
+    db_url: str | None, country: str | None, at: datetime | None, source: str | None, fmt: str
 ) -> None:
     """Who was in each delegation at a date, with tenure starts.
 
@@ -126,7 +126,7 @@ def members(
     from store.archive import utcnow
     from store.tenures import members_at
 
-    when = parse_when(at) or utcnow()
+    when = at or utcnow()
     site = None if source in (None, "national") else source
     rows = members_at(existing_archive(db_url), when, country=country, source=site)
     if source == "national":
@@ -250,8 +250,11 @@ def parse(file: Path, url: str, language: str | None, content_type: str | None, 
 def demo(db_path: Path | None) -> None:
     """Offline demo: serve replicas of every site, crawl them as in 2025, 2026 and mid-2026, and
     print the changes. The archive it leaves is ready for members, check and report."""
+    from parlwatch.cli_options import archive_at
     from parlwatch.demo import run_demo
 
+    if db_path is not None:
+        archive_at(str(db_path))  # an unusable place is one line before any replica starts
     sys.exit(run_demo(db_path, echo=click.echo))
 
 
@@ -301,34 +304,66 @@ def _register_commands() -> None:
 _register_commands()
 
 
-def main() -> None:
-    """The console entry point: bad input becomes one clear line, not a traceback.
+# Exit codes (README "Exit codes"): each kind of trouble has its own, for scripts and schedulers.
+EXIT_FAILED = 1  # the command ran and found trouble: a crawl failed, verify found damage, ...
+EXIT_USAGE = 2  # a bad option or argument (click's own code)
+EXIT_NO_ARCHIVE = 3  # no archive at --db: a missing file or folder, or a directory
+EXIT_DATABASE = 4  # the archive cannot be read: not a database, damaged, server unreachable
+EXIT_UNSUPPORTED = 5  # --db names a database this installation has no driver for
+EXIT_NEWER_ARCHIVE = 6  # the archive was written by a newer parlwatch
+EXIT_BAD_INPUT = 7  # a file or value given could not be read or used
+EXIT_INTERNAL = 8  # anything else: a bug (PARLWATCH_DEBUG=1 shows the traceback)
 
-    ``PARLWATCH_DEBUG=1`` lets the traceback through, for bug reports.
-    """
-    import os
 
-    from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _error_exit(exc: BaseException) -> tuple[str, int]:
+    """The one line and the exit code for an error that reached the top."""
+    from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
     from warcio.exceptions import ArchiveLoadFailed
 
     from archive.snapshots import IntegrityError
-    from store.db import ArchiveNotFound
+    from store.db import ArchiveNotFound, ArchiveUnusable, DatabaseUnsupported, SchemaTooNew
+
+    if isinstance(exc, ArchiveNotFound):
+        hint = "check --db / $PARLWATCH_DB, or crawl first"
+        return f"no archive at {exc.path} ({hint})", EXIT_NO_ARCHIVE
+    if isinstance(exc, ArchiveUnusable):
+        return str(exc), EXIT_NO_ARCHIVE
+    if isinstance(exc, SchemaTooNew):
+        return str(exc), EXIT_NEWER_ARCHIVE
+    if isinstance(exc, DatabaseUnsupported):
+        return str(exc), EXIT_UNSUPPORTED
+    if isinstance(exc, ArgumentError | NoSuchModuleError):
+        return f"cannot use the archive database: {_first_line(exc)}", EXIT_UNSUPPORTED
+    if isinstance(exc, DatabaseError | OperationalError):
+        return f"cannot use the archive database: {_first_line(exc)}", EXIT_DATABASE
+    if isinstance(exc, OSError | ValueError | LookupError | IntegrityError | ArchiveLoadFailed):
+        return _first_line(exc), EXIT_BAD_INPUT
+    return (
+        f"unexpected {type(exc).__name__}: {_first_line(exc)} "
+        "(a bug: rerun with PARLWATCH_DEBUG=1 and report the traceback)",
+        EXIT_INTERNAL,
+    )
+
+
+def main() -> None:
+    """The console entry point: bad input becomes one clear line and its exit code (see
+    ``EXIT_*``), never a traceback. ``PARLWATCH_DEBUG=1`` lets the traceback through."""
+    import os
 
     if os.environ.get("PARLWATCH_DEBUG"):
         cli(prog_name="parlwatch")
         return
     try:
         cli(prog_name="parlwatch")
-    except (DatabaseError, ArgumentError, NoSuchModuleError) as exc:
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        click.echo(f"error: cannot use the archive database: {reason}", err=True)
-        sys.exit(2)
-    except ArchiveNotFound as exc:
-        click.echo(
-            f"error: no archive at {exc.path} (check --db / $PARLWATCH_DB, or crawl first)",
-            err=True,
-        )
-        sys.exit(1)
-    except (OSError, ValueError, LookupError, IntegrityError, ArchiveLoadFailed) as exc:
-        click.echo(f"error: {str(exc).strip() or type(exc).__name__}", err=True)
-        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:
+        line, code = _error_exit(exc)
+        click.echo(f"error: {line}", err=True)
+        sys.exit(code)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 import click
@@ -108,15 +110,161 @@ def base_url_map(values: tuple[str, ...], sites: list[str]) -> dict[str, str]:
     return urls
 
 
-def parse_when(value: str | None) -> datetime | None:
-    """A date or time as people write it ("2026-01-01", "3 days ago") -> naive UTC."""
-    if value is None:
-        return None
-    import dateparser
+DATES_HELP = (
+    "Dates: 2026 (the year), 2026-01 (the month), 2026-01-31, 31.01.2026 or 31/01/2026 (day "
+    'first), 2026-01-31T12:00, 20260131 (CDX), 3 April 2026, today, yesterday, now, "3 days ago".'
+)
+_START_HELP = "A period counts from its start (2026: from 1 January 2026)."
+_END_HELP = "A period counts to its end (2026: to 31 December 2026, 23:59:59)."
+_DAY_FIRST = re.compile(
+    r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$"
+)
+_ISO_ZONED = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?[+-]\d{2}:?\d{2}$")
+_MONTH_YEAR = re.compile(r"^(\d{1,2})[./](\d{4})$")
+_AGO = re.compile(r"^(\d+)\s*(second|minute|hour|day|week|month|year)s?\s+ago$", re.IGNORECASE)
+_DAYS_BACK = {"today": 0, "yesterday": 1, "сегодня": 0, "вчера": 1}
+_UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 7 * 86400}
 
-    parsed = dateparser.parse(
-        value, settings={"TO_TIMEZONE": "UTC", "RETURN_AS_TIMEZONE_AWARE": False}
+
+@dataclass(frozen=True)
+class Period:
+    """What a written date means: from ``start`` to ``end`` (inclusive, the last microsecond)."""
+
+    start: datetime
+    end: datetime
+
+
+def _period_after(start: datetime, unit: str) -> Period:
+    if unit == "year":
+        after = start.replace(year=start.year + 1)
+    elif unit == "month":
+        after = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    elif unit == "day":
+        after = start + timedelta(days=1)
+    elif unit == "minute":
+        after = start + timedelta(minutes=1)
+    else:
+        after = start + timedelta(seconds=1)
+    return Period(start, after - timedelta(microseconds=1))
+
+
+def parse_period(text: str, now: datetime | None = None) -> Period | None:
+    """The period ``text`` names (see ``DATES_HELP``), or None when it is no date this grammar
+    reads. Numeric dates are day-first unless ISO (the sites write 31.01.2026)."""
+    from archive.capture_index import parse_timestamp
+
+    value = " ".join(text.strip().split())
+    now = now or datetime.now(UTC).replace(tzinfo=None)
+    lowered = value.lower()
+    try:
+        start = parse_timestamp(value)
+        if start is not None:
+            return Period(start, parse_timestamp(value, upper=True))
+        if _ISO_ZONED.match(value):  # 2026-01-31T12:00+03:00: a moment, in UTC
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            moment = moment.astimezone(UTC).replace(tzinfo=None)
+            return Period(moment, moment)
+        if lowered == "now":
+            return Period(now, now)
+        if lowered in _DAYS_BACK:
+            day = datetime.combine(now.date(), time()) - timedelta(days=_DAYS_BACK[lowered])
+            return _period_after(day, "day")
+        if match := _AGO.match(value):
+            return _ago(int(match[1]), match[2].lower(), now)
+        if match := _DAY_FIRST.match(value):
+            day, month, year, hour, minute, second = match.groups()
+            start = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0))
+            if hour is None:
+                return _period_after(start, "day")
+            if second is None:
+                return _period_after(start, "minute")
+            return _period_after(start.replace(second=int(second)), "second")
+        if match := _MONTH_YEAR.match(value):
+            return _period_after(datetime(int(match[2]), int(match[1]), 1), "month")
+    except (ValueError, OverflowError):  # 2026-13-01, 31.02.2026, "10**9 days ago": no such day
+        return None
+    return _named_date(value)
+
+
+def _ago(count: int, unit: str, now: datetime) -> Period:
+    if unit in _UNITS:
+        moment = now - timedelta(seconds=count * _UNITS[unit])
+    else:
+        months = count * (12 if unit == "year" else 1)
+        year, month = divmod(now.year * 12 + now.month - 1 - months, 12)
+        moment = now.replace(year=year, month=month + 1, day=min(now.day, 28))
+    return Period(moment, moment)
+
+
+def _named_date(value: str) -> Period | None:
+    """Dates with a month's name and a year, in English or Russian: "3 April 2026", "марта 2026"."""
+    if not re.search(r"[^\W\d_]", value) or not re.search(r"\b\d{4}\b", value):
+        return None
+    from dateparser.date import DateDataParser
+
+    parser = DateDataParser(
+        languages=["en", "ru"],
+        settings={"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first", "STRICT_PARSING": False},
     )
-    if parsed is None:
-        raise click.BadParameter(f"not a date or time: {value!r}")
-    return parsed
+    data = parser.get_date_data(value)
+    if data.date_obj is None or data.period not in ("year", "month", "day"):
+        return None
+    start = data.date_obj.replace(tzinfo=None)
+    start = datetime.combine(start.date(), time())
+    if data.period == "month":
+        start = start.replace(day=1)
+    elif data.period == "year":
+        start = start.replace(month=1, day=1)
+    return _period_after(start, data.period)
+
+
+def parse_when(
+    value: str | datetime | None, *, end: bool = False, option: str | None = None
+) -> datetime | None:
+    """A date as people write it -> naive UTC: the start of the period it names, or its end with
+    ``end`` (``--until 2026`` is the last moment of 2026). Raises ``click.BadParameter`` naming
+    ``option`` for anything else. A datetime (what a ``DateOption`` already read) is kept."""
+    if value is None or isinstance(value, datetime):
+        return value
+    period = parse_period(value)
+    if period is None:
+        raise click.BadParameter(
+            f"not a date: {value!r} (write e.g. 2026-01-31, 31.01.2026, 2026-01, 2026, today, "
+            'yesterday or "3 days ago")',
+            param_hint=option,
+        )
+    return period.end if end else period.start
+
+
+class DateOption(click.ParamType):
+    """A click type for dates (``DATES_HELP``): the start of the period, or its end."""
+
+    name = "date"
+
+    def __init__(self, end: bool) -> None:
+        self.end = end
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, datetime):
+            return value
+        period = parse_period(str(value))
+        if period is None:
+            self.fail(
+                f"not a date: {value!r} (write e.g. 2026-01-31, 31.01.2026, 2026-01, 2026, "
+                'today, yesterday or "3 days ago")',
+                param,
+                ctx,
+            )
+        return period.end if self.end else period.start
+
+
+def date_option(*names: str, end: bool, help: str, **kwargs):
+    """A date option: ``end`` False for --since/--from (a period's start), True for
+    --until/--to/--at (its end); ``--help`` gives the grammar."""
+    return click.option(
+        *names,
+        type=DateOption(end),
+        metavar="DATE",
+        help=f"{help} {_END_HELP if end else _START_HELP} {DATES_HELP}",
+        **kwargs,
+    )

@@ -13,16 +13,16 @@ This module never imports ``parlwatch.cli`` (so ``cli.py`` may import it at the 
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
 
-from parlwatch.cli_options import existing_archive
+from parlwatch.cli_options import date_option, existing_archive
 from parlwatch.commands_maintenance import (
     DB_OPTION,
     MAINTENANCE_COMMANDS,
     echo_json,
-    parse_moment,
 )
 from parlwatch.commands_warc import import_, warc_export
 
@@ -41,8 +41,8 @@ FORMAT_OPTION = click.option(
     show_default=True,
     help="Which URLs: this one, all under it, all on its host, or host and subdomains.",
 )
-@click.option("--from", "since", help="From this time: 1-14 digit timestamp or date.")
-@click.option("--to", "until", help="Up to this time (inclusive; 2025 = to the end of 2025).")
+@date_option("--from", "since", end=False, help="From this time (inclusive).")
+@date_option("--to", "until", end=True, help="Up to this time (inclusive).")
 @click.option("--collapse", type=click.Choice(["digest"]), help="Drop repeats of the same content.")
 @click.option("--status", help="Only this HTTP status (none: fetches that got no response).")
 @click.option("--language", help="Only captures made asking for this language.")
@@ -58,8 +58,8 @@ def captures(
     url: str,
     db_url: str | None,
     match: str,
-    since: str | None,
-    until: str | None,
+    since: datetime | None,
+    until: datetime | None,
     collapse: str | None,
     status: str | None,
     language: str | None,
@@ -83,8 +83,8 @@ def captures(
         existing_archive(db_url),
         url,
         match=match,
-        since=parse_moment(since) if since else None,
-        until=parse_moment(until, upper=True) if until else None,
+        since=since,
+        until=until,
         collapse=collapse,
         status=status,
         language=language,
@@ -110,7 +110,7 @@ def captures(
 
 @click.command()
 @click.argument("url")
-@click.option("--at", "at", required=True, help="Date or time; a date alone means its end.")
+@date_option("--at", "at", end=True, required=True, help="Date or time.")
 @DB_OPTION
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the body here.")
 @click.option("--headers", is_flag=True, help="Print provenance and response headers first.")
@@ -118,7 +118,7 @@ def captures(
 @click.option("--any-status", is_flag=True, help="Also error pages (4xx/5xx), not only 2xx.")
 def snapshot(
     url: str,
-    at: str,
+    at: datetime,
     db_url: str | None,
     output: str | None,
     headers: bool,
@@ -137,9 +137,8 @@ def snapshot(
     """
     from archive.snapshots import SnapshotError, find_snapshot
 
-    moment = parse_moment(at, upper=True)
     try:
-        snap = find_snapshot(existing_archive(db_url), url, moment, language, any_status)
+        snap = find_snapshot(existing_archive(db_url), url, at, language, any_status)
     except SnapshotError as exc:
         raise click.ClickException(str(exc)) from exc
     lines = _provenance(snap)
@@ -289,17 +288,17 @@ def _history(archive, entity: str):
 
 @click.command()
 @click.argument("entity")
-@click.option("--at", "at", required=True, help="Date or time (a date alone means its end).")
+@date_option("--at", "at", end=True, required=True, help="Date or time.")
 @DB_OPTION
 @FORMAT_OPTION
-def show(entity: str, at: str, db_url: str | None, fmt: str) -> None:
+def show(entity: str, at: datetime, db_url: str | None, fmt: str) -> None:
     """ENTITY as it stood at --at: the version then in force, with where it was seen."""
     from parlwatch.archive_text import entity_at_text
     from store.entity_history import entity_at
 
     archive = existing_archive(db_url)
     _history(archive, entity)
-    state = entity_at(archive, entity, parse_moment(at, upper=True))
+    state = entity_at(archive, entity, at)
     if fmt == "json":
         echo_json(
             {

@@ -6,10 +6,11 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 
 import click
 
-from parlwatch.cli_options import DB_OPTION, archive_at
+from parlwatch.cli_options import DB_OPTION, archive_at, date_option
 
 
 def replay_prefix_for(cdx: str) -> str | None:
@@ -24,16 +25,9 @@ def replay_prefix_for(cdx: str) -> str | None:
     return None
 
 
-def cdx_moment(value: str | None, upper: bool = False) -> str | None:
-    """--since/--until (a date, a CDX timestamp, "2 years ago") as a 14-digit CDX timestamp."""
-    from parlwatch.commands_maintenance import parse_moment
-
-    if value is None:
-        return None
-    try:
-        return parse_moment(value, upper=upper).strftime("%Y%m%d%H%M%S")
-    except ValueError as exc:
-        raise click.BadParameter(f"not a date: {value!r}") from exc
+def cdx_moment(value: datetime | None) -> str | None:
+    """A date read by ``date_option`` as a 14-digit CDX timestamp."""
+    return value.strftime("%Y%m%d%H%M%S") if value is not None else None
 
 
 @contextmanager
@@ -65,8 +59,8 @@ def progress_line(site: str) -> Iterator:
 @click.command()
 @click.argument("site")
 @DB_OPTION
-@click.option("--since", help="Only captures from this date on (2019, 2019-06-01, …).")
-@click.option("--until", help="Only captures up to this date (inclusive: 2021 is all of 2021).")
+@date_option("--since", end=False, help="Only captures from this date on.")
+@date_option("--until", end=True, help="Only captures up to this date (inclusive).")
 @click.option(
     "--cdx",
     default="https://web.archive.org/cdx/search/cdx",
@@ -102,8 +96,8 @@ def progress_line(site: str) -> Iterator:
 def backfill(
     site: str,
     db_url: str | None,
-    since: str | None,
-    until: str | None,
+    since: datetime | None,
+    until: datetime | None,
     cdx: str,
     replay: str | None,
     limit: int | None,
@@ -124,7 +118,7 @@ def backfill(
     if replay is None:
         raise click.BadParameter("give --replay: the archive's replay prefix (…/web/)")
     client = CdxClient(cdx.rstrip("/"), replay, Politeness(delay, retries, backoff))
-    window = cdx_moment(since), cdx_moment(until, upper=True)
+    window = cdx_moment(since), cdx_moment(until)
     with progress_line(site) as progress:
         result = run_backfill(archive_at(db_url), site, client, *window, limit, progress)
     if result.stopped and not result.listed:

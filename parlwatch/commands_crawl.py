@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from parlwatch.cli_options import DB_OPTION, base_url_map, check_languages
+from parlwatch.cli_options import DB_OPTION, archive_at, base_url_map, check_languages
 
 
 @click.command()
@@ -27,6 +27,24 @@ from parlwatch.cli_options import DB_OPTION, base_url_map, check_languages
 @DB_OPTION
 @click.option("--language", "languages", help="Comma-separated languages to crawl (default: all).")
 @click.option(
+    "--max-list-pages",
+    type=click.IntRange(min=1),
+    help="Follow this many pages of each news list (default 3, or $PARLWATCH_MAX_LIST_PAGES).",
+)
+@click.option(
+    "--all-news",
+    is_flag=True,
+    help="Follow every page of each news list: a full first crawl of the years a site holds.",
+)
+@click.option(
+    "-s",
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A Scrapy or parlwatch setting, as scrapy crawl -s (repeatable): -s DOWNLOAD_DELAY=2.",
+)
+@click.option(
     "-v", "--verbose", is_flag=True, help="Show Scrapy's log (INFO) instead of warnings only."
 )
 def crawl(
@@ -35,6 +53,9 @@ def crawl(
     base_urls: tuple[str, ...],
     db_url: str | None,
     languages: str | None,
+    max_list_pages: int | None,
+    all_news: bool,
+    settings: tuple[str, ...],
     verbose: bool,
 ) -> None:
     """Crawl SITES (e.g. pacsto, duma_ru) and record captures, versions and changes.
@@ -50,6 +71,8 @@ def crawl(
       parlwatch crawl duma_ru council_ru --base-url duma_ru=http://127.0.0.1:8001 \\
                                          --base-url council_ru=http://127.0.0.1:8002
       parlwatch crawl --all
+      parlwatch crawl pacsto --all-news                  # every news-list page: a full first crawl
+      parlwatch crawl duma_ru -s DOWNLOAD_DELAY=5 -s CONCURRENT_REQUESTS_PER_DOMAIN=1
     """
     from crawler.registry import site_ids
     from crawler.runner import run_crawls
@@ -65,8 +88,14 @@ def crawl(
     urls = base_url_map(base_urls, chosen)
     if languages:
         check_languages(chosen, languages)
+    archive_at(db_url)  # an unusable --db is one line here, not a failure inside Scrapy
     # the summary below reports every failure with its reason; -v shows Scrapy's own log
     overrides = {"LOG_LEVEL": "INFO" if verbose else "CRITICAL", "PARLWATCH_PROGRESS": not verbose}
+    overrides.update(setting_overrides(settings))
+    if max_list_pages and all_news:
+        raise click.UsageError("give --max-list-pages N or --all-news, not both")
+    if max_list_pages or all_news:
+        overrides["PARLWATCH_MAX_LIST_PAGES"] = 0 if all_news else max_list_pages
     extra = {"languages": languages} if languages else {}
     summaries = run_crawls(chosen, urls, db_url=db_url, overrides=overrides, **extra)
     failed = False
@@ -89,6 +118,22 @@ def crawl(
     notify_crawls(db_url, finished, echo=lambda line: click.echo(line, err=True))
     if failed:
         sys.exit(1)
+
+
+def setting_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
+    """``-s KEY=VALUE`` pairs -> settings; Scrapy converts the strings where it reads them."""
+    overrides: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        key = key.strip()
+        if not sep or not key or not key.replace("_", "").isalnum() or not key.isupper():
+            raise click.BadParameter(
+                f"{pair!r}: write KEY=VALUE, e.g. DOWNLOAD_DELAY=2", param_hint="-s"
+            )
+        if key == "PARLWATCH_MAX_LIST_PAGES" and not value.strip().isdigit():
+            raise click.BadParameter(f"{pair!r}: a number of pages (0: all)", param_hint="-s")
+        overrides[key] = value
+    return overrides
 
 
 def _crawl_summary_text(spider: str, summary) -> str:

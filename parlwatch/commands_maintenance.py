@@ -11,18 +11,7 @@ from datetime import datetime
 
 import click
 
-from parlwatch.cli_options import DB_OPTION, existing_archive, parse_when
-
-
-def parse_moment(value: str, upper: bool = False) -> datetime:
-    """A CDX timestamp or ISO date (padded down, or up to the end of the period with ``upper``),
-    else anything dateparser reads ("3 days ago") -> naive UTC."""
-    from archive.capture_index import parse_timestamp
-
-    parsed = parse_timestamp(value, upper=upper)
-    if parsed is not None:
-        return parsed
-    return parse_when(value)
+from parlwatch.cli_options import DB_OPTION, date_option, existing_archive
 
 
 def echo_json(data: object) -> None:
@@ -34,7 +23,7 @@ def echo_json(data: object) -> None:
 @DB_OPTION
 @click.option("--lang", "language", help="Only items in this language (en, ru).")
 @click.option("--site", help="Only items of this site.")
-@click.option("--since", help="Only items published (else first seen) since this date.")
+@date_option("--since", end=False, help="Only items published (else first seen) since this date.")
 @click.option("--limit", type=int, default=20, show_default=True)
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -44,7 +33,7 @@ def search(
     db_url: str | None,
     language: str | None,
     site: str | None,
-    since: str | None,
+    since: datetime | None,
     limit: int,
     fmt: str,
 ) -> None:
@@ -61,7 +50,7 @@ def search(
         text,
         language=language,
         site=site,
-        since=parse_moment(since) if since else None,
+        since=since,
         limit=limit,
     )
     if fmt == "json":
@@ -80,8 +69,10 @@ def search(
 @click.command()
 @DB_OPTION
 @click.option("--site", "sites", multiple=True, help="Only this site (repeatable; default: all).")
-@click.option("--since", help="Only entities whose latest capture was fetched since this date.")
-def reparse(db_url: str | None, sites: tuple[str, ...], since: str | None) -> None:
+@date_option(
+    "--since", end=False, help="Only entities whose latest capture was fetched since this date."
+)
+def reparse(db_url: str | None, sites: tuple[str, ...], since: datetime | None) -> None:
     """Re-read stored captures with the current parsers; record what they now read differently.
 
     New versions are written by a crawl named reparse:SITE, so they show as parser changes
@@ -92,9 +83,8 @@ def reparse(db_url: str | None, sites: tuple[str, ...], since: str | None) -> No
 
     archive = existing_archive(db_url)
     chosen = list(sites) or sites_with_history(archive)
-    moment = parse_moment(since) if since else None
     for site in chosen:
-        result = reparse_site(archive, site, since=moment)
+        result = reparse_site(archive, site, since=since)
         line = f"{site}: {result.captures} captures re-read with parser {result.parser_version}"
         if not result.changed_anything:
             click.echo(f"{line} — no change: the parser reads them as the archive holds them")
@@ -113,7 +103,8 @@ def reparse(db_url: str | None, sites: tuple[str, ...], since: str | None) -> No
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 def verify(db_url: str | None, fmt: str) -> None:
-    """Recompute every stored body's SHA-256; report mismatches and missing bodies (exit 1)."""
+    """The database's own integrity check (damaged pages), then every stored body's SHA-256:
+    reports damage, mismatches and missing bodies (exit 1)."""
     from store.verify import verify_archive
 
     report = verify_archive(existing_archive(db_url))
@@ -132,6 +123,9 @@ def verify(db_url: str | None, fmt: str) -> None:
             click.echo(f"  UNREADABLE {row['digest']}: {row['error']}")
         for row in report.missing:
             click.echo(f"  MISSING capture {row['capture']} {row['url']}: {row['reason']}")
+        click.echo(f"database check ({report.database_check}): {len(report.database)} problem(s)")
+        for line in report.database:
+            click.echo(f"  DATABASE {line}")
     if report.problems:
         sys.exit(1)
 
@@ -141,17 +135,23 @@ def verify(db_url: str | None, fmt: str) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8001, show_default=True)
 def serve(db_url: str | None, host: str, port: int) -> None:
-    """Browse the archive read-only in Datasette, with canned queries (SQLite archives)."""
-    from parlwatch.datasette_app import datasette_command
+    """Browse the archive read-only in Datasette, with canned queries (SQLite archives).
 
+    Notification targets' URLs (their tokens) read as empty in every view. SIGTERM or Ctrl-C
+    stops Datasette too and leaves no temporary file; a busy port is said before anything starts.
+    """
+    from parlwatch.datasette_app import PortBusy, serve_archive
+    from store.db import DatabaseUnsupported, resolve_db_url
+
+    url = resolve_db_url(db_url)
+    if not url.startswith("sqlite:///"):
+        raise DatabaseUnsupported(url, "parlwatch serve needs a SQLite archive (Datasette)")
+    existing_archive(db_url)  # a missing, damaged or newer archive is one line, as elsewhere
     try:
-        command = datasette_command(db_url, host, port)
-    except ValueError as exc:
+        code = serve_archive(db_url, host, port, echo=lambda line: click.echo(line, err=True))
+    except (ValueError, PortBusy) as exc:
         raise click.ClickException(str(exc)) from exc
-    import subprocess
-
-    click.echo(f"serving on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-    sys.exit(subprocess.call(command))
+    sys.exit(code)
 
 
 MAINTENANCE_COMMANDS = [search, reparse, verify, serve]

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import click
 
-from parlwatch.cli_options import existing_archive, validate_countries, validate_sites
+from parlwatch.cli_options import (
+    date_option,
+    existing_archive,
+    validate_countries,
+    validate_sites,
+)
 from store.entities import TYPES
 
 FORMATS = ["md", "html", "csv", "json", "atom"]
@@ -17,8 +22,8 @@ FORMATS = ["md", "html", "csv", "json", "atom"]
     envvar="PARLWATCH_DB",
     help="Archive: SQLAlchemy URL or SQLite file [env PARLWATCH_DB; default ./parlwatch.db].",
 )
-@click.option("--since", help='Changes detected since this date ("2026-01-01", "30 days ago").')
-@click.option("--until", help="Changes detected before this date (default: now).")
+@date_option("--since", end=False, help="Changes detected since this date.")
+@date_option("--until", end=True, help="Changes detected up to this date (default: now).")
 @click.option(
     "--country",
     "countries",

@@ -54,6 +54,11 @@ def schedule() -> None:
     help="Crawl a replica or mirror: SITE=URL (repeatable), or URL with one site.",
 )
 @click.option("--language", "languages", help="Comma-separated languages (default: all).")
+@click.option(
+    "--allow-frequent",
+    is_flag=True,
+    help="Allow runs less than 1h apart on live (non-loopback) sites.",
+)
 @DB_OPTION
 def schedule_add(
     sites: tuple[str, ...],
@@ -65,6 +70,7 @@ def schedule_add(
     jitter: str,
     base_urls: tuple[str, ...],
     languages: str | None,
+    allow_frequent: bool,
     db_url: str | None,
 ) -> None:
     """Crawl SITES on a schedule: --every INTERVAL or --cron EXPR.
@@ -103,6 +109,8 @@ def schedule_add(
         )
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
+    urls = base_url_map(base_urls, chosen)
+    _check_frequency(rule, chosen, urls, allow_frequent)
     first = rule.first_run(created.replace(tzinfo=UTC)).astimezone(UTC).replace(tzinfo=None)
     row = add_schedule(
         archive_at(db_url),
@@ -112,7 +120,7 @@ def schedule_add(
         timezone=tz,
         window=str(rule.window) if rule.window else None,
         jitter_seconds=rule.jitter,
-        base_urls=base_url_map(base_urls, chosen),
+        base_urls=urls,
         languages=languages,
         enabled=True,
         created_at=created,
@@ -121,6 +129,22 @@ def schedule_add(
     click.echo(
         f"schedule {row.id}: {' '.join(chosen)}, {rule.describe()}; first run {stamp(first)}"
     )
+
+
+def _check_frequency(rule, sites: list[str], urls: dict[str, str], allow_frequent: bool) -> None:
+    """Refuse runs closer than ``MIN_LIVE_INTERVAL`` on a live site unless allowed."""
+    from crawler.urls import is_loopback
+    from parlwatch.scheduling import format_duration
+    from parlwatch.scheduling.rules import MIN_LIVE_INTERVAL
+
+    live = [site for site in sites if not (site in urls and is_loopback(urls[site]))]
+    gap = rule.shortest_gap()
+    if live and gap < MIN_LIVE_INTERVAL and not allow_frequent:
+        raise click.UsageError(
+            f"runs {format_duration(gap)} apart are too frequent for the live site(s) "
+            f"{', '.join(live)} (at least {format_duration(MIN_LIVE_INTERVAL)}); "
+            "add --allow-frequent if you mean it"
+        )
 
 
 def _schedule_dict(row: Schedule) -> dict:

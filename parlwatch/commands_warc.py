@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
 
-from parlwatch.cli_options import existing_archive, validate_sites
-from parlwatch.commands_maintenance import DB_OPTION, parse_moment
+from parlwatch.cli_options import DB_OPTION, date_option, existing_archive, validate_sites
 
 
 @click.command("warc")
 @DB_OPTION
-@click.option("--since", help="Only captures fetched since this date.")
+@date_option("--since", end=False, help="Only captures fetched since this date.")
 @click.option("--site", callback=validate_sites, help="Only captures of this site (e.g. pacsto).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="FILE.warc.gz")
 @click.option("--no-index", is_flag=True, help="Do not write the CDXJ index beside the WARC.")
 def warc_export(
-    db_url: str | None, since: str | None, site: str | None, output: str, no_index: bool
+    db_url: str | None, since: datetime | None, site: str | None, output: str, no_index: bool
 ) -> None:
     """Captures as WARC 1.1 (warcinfo, request, response, revisit, and metadata records for
     failed fetches) plus a CDXJ index beside it.
@@ -31,7 +31,7 @@ def warc_export(
     result = export_warc(
         existing_archive(db_url),
         Path(output),
-        since=parse_moment(since) if since else None,
+        since=since,
         site=site,
         write_index=not no_index,
     )

@@ -40,6 +40,25 @@ class CrawlInfo:
         return tuple(self.params.get("languages") or ())
 
 
+def this_process() -> dict[str, object]:
+    """Which process runs a crawl (recorded in its params): the scheduler tells its own
+    children's crawls from crawls someone started by hand beside it."""
+    import os
+    import socket
+
+    return {"pid": os.getpid(), "host": socket.gethostname()}
+
+
+def ran_in(crawl: CrawlInfo, pid: int) -> bool:
+    """Whether ``crawl`` ran in process ``pid`` of this host (True for crawls from before the
+    process was recorded: they can only be told apart by time)."""
+    import socket
+
+    if "pid" not in crawl.params:
+        return True
+    return crawl.params["pid"] == pid and crawl.params.get("host") == socket.gethostname()
+
+
 def _info(crawl: Crawl) -> CrawlInfo:
     return CrawlInfo(
         crawl.id,

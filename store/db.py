@@ -9,8 +9,10 @@ from alembic import command
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy.exc import NoSuchModuleError
 
 from store.models import Base
+from store.release import RELEASE
 
 DB_ENV_VAR = "PARLWATCH_DB"
 DEFAULT_DB_FILE = "parlwatch.db"
@@ -25,6 +27,38 @@ class ArchiveNotFound(FileNotFoundError):
     def __init__(self, path: str) -> None:
         super().__init__(f"no archive at {path}")
         self.path = path
+
+
+class ArchiveUnusable(Exception):
+    """The archive's place cannot hold a database: a folder that does not exist, a directory."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"cannot use {path} as an archive: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class DatabaseUnsupported(Exception):
+    """The URL names a database this installation cannot talk to (no such dialect or driver)."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"cannot use a {url.split('://', 1)[0]}:// archive: {reason}")
+        self.reason = reason
+
+
+class SchemaTooNew(Exception):
+    """The archive's schema was written by a newer parlwatch than this one (a revision the
+    migrations here do not know): opening it could damage it, so nothing is done."""
+
+    def __init__(self, revision: str, head: str, written_by: str | None) -> None:
+        by = f"parlwatch {written_by}" if written_by else "a newer parlwatch"
+        super().__init__(
+            f"this archive was written by {by} (schema revision {revision}); this parlwatch "
+            f"({RELEASE}) knows schema revisions up to {head}: upgrade parlwatch to open it"
+        )
+        self.revision = revision
+        self.head = head
+        self.written_by = written_by
 
 
 def resolve_db_url(url: str | None = None) -> str:
@@ -48,7 +82,12 @@ def make_engine(
     ``ArchiveNotFound`` is raised instead, so a mistyped path never reads as an empty history.
     """
     resolved = resolve_db_url(url)
-    engine = create_engine(resolved)
+    try:
+        engine = create_engine(resolved)
+    except ModuleNotFoundError as exc:  # mysql:// without its driver, say
+        raise DatabaseUnsupported(resolved, f"its driver ({exc.name}) is not installed") from exc
+    except NoSuchModuleError as exc:
+        raise DatabaseUnsupported(resolved, "SQLAlchemy knows no such database") from exc
     database = engine.url.database
     if (
         engine.dialect.name == "sqlite"
@@ -57,11 +96,20 @@ def make_engine(
         and not Path(database).exists()
     ):
         raise ArchiveNotFound(database)
+    if engine.dialect.name == "sqlite" and database not in (None, "", ":memory:"):
+        _check_sqlite_place(Path(database))
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     if create:
         upgrade_schema(engine)
     return engine
+
+
+def _check_sqlite_place(path: Path) -> None:
+    if path.is_dir():
+        raise ArchiveUnusable(str(path), "it is a directory (name a file in it)")
+    if not path.parent.is_dir():
+        raise ArchiveUnusable(str(path), f"there is no folder {path.parent}")
 
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -102,10 +150,41 @@ def upgrade_schema(engine: Engine) -> None:
             Base.metadata.create_all(connection)
             command.stamp(config, "head")
             return
+        _refuse_newer_schema(connection, config, current)
         if current is None:
             _add_lazy_baseline_tables(connection)
             command.stamp(config, BASELINE_REVISION)
         command.upgrade(config, "head")
+
+
+def _refuse_newer_schema(connection: Connection, config: Config, current: str | None) -> None:
+    """Raise ``SchemaTooNew`` when ``current`` is a revision these migrations do not know."""
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(config)
+    if current is None or current in {script.revision for script in scripts.walk_revisions()}:
+        return
+    raise SchemaTooNew(current, scripts.get_current_head() or "?", _last_writer(connection))
+
+
+def _last_writer(connection: Connection) -> str | None:
+    """The release that wrote the archive's last crawl, else its last version (best effort:
+    None when neither says)."""
+    import json
+
+    try:
+        params = connection.exec_driver_sql(
+            "SELECT params FROM crawl ORDER BY id DESC LIMIT 1"
+        ).scalar()
+        params = json.loads(params) if isinstance(params, str) else params
+        if isinstance(params, dict) and params.get("parlwatch"):
+            return str(params["parlwatch"])
+        return connection.exec_driver_sql(
+            "SELECT parser_version FROM version WHERE parser_version IS NOT NULL "
+            "ORDER BY id DESC LIMIT 1"
+        ).scalar()
+    except Exception:  # a newer schema may have moved them: the revision alone is still said
+        return None
 
 
 def _add_lazy_baseline_tables(connection: Connection) -> None:

@@ -1,4 +1,5 @@
-"""Fixity check: recompute every stored body's SHA-256 and find captures whose body is missing.
+"""Fixity check: the database's own integrity check, then every stored body's SHA-256 and the
+captures whose body is missing.
 
 A blob's key *is* its digest, so a body that no longer hashes to its key has been damaged (disk,
 a bad restore, a hand edit). A capture that got an HTTP response other than 304 should point to
@@ -12,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import DatabaseError
 
 from store.archive import Archive
 from store.captures import body_digest, read_body
@@ -27,6 +29,9 @@ class VerifyReport:
     unreadable: list[dict] = field(default_factory=list)  # digest, error
     size_mismatched: list[dict] = field(default_factory=list)  # digest, size, actual
     missing: list[dict] = field(default_factory=list)  # capture, url, digest, reason
+    # what the database itself says of its pages (SQLite's integrity_check, PostgreSQL's amcheck)
+    database: list[str] = field(default_factory=list)
+    database_check: str = "not run"
 
     @property
     def problems(self) -> int:
@@ -35,6 +40,7 @@ class VerifyReport:
             + len(self.unreadable)
             + len(self.size_mismatched)
             + len(self.missing)
+            + len(self.database)
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -44,6 +50,64 @@ class VerifyReport:
 def verify_archive(archive: Archive, batch: int = 200) -> VerifyReport:
     """Check every blob and every capture's link to its body; reads blobs ``batch`` at a time."""
     report = VerifyReport()
+    check_database(archive, report)
+    try:
+        _check_bodies(archive, report, batch)
+    except DatabaseError as exc:  # damaged pages can make the reads themselves fail
+        report.database.append(f"reading the archive failed: {_first_line(exc)}")
+    return report
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def check_database(archive: Archive, report: VerifyReport, limit: int = 100) -> None:
+    """The database's own check of its pages and indexes: ``PRAGMA integrity_check`` on SQLite;
+    on PostgreSQL ``bt_index_check`` of every index when the amcheck extension is installed
+    (best effort: its absence is said, not counted as a problem)."""
+    try:
+        with archive.engine.connect() as connection:
+            if archive.engine.dialect.name == "sqlite":
+                rows = connection.exec_driver_sql(f"PRAGMA integrity_check({limit})").scalars()
+                found = [row for row in rows if row != "ok"]
+                report.database_check = "SQLite integrity_check"
+            elif archive.engine.dialect.name == "postgresql":
+                found = _postgres_index_check(connection, report)
+            else:
+                report.database_check = f"skipped: no check for {archive.engine.dialect.name}"
+                found = []
+    except DatabaseError as exc:
+        report.database_check = "failed"
+        found = [f"the database check itself failed: {_first_line(exc)}"]
+    report.database.extend(found)
+
+
+def _postgres_index_check(connection, report: VerifyReport) -> list[str]:
+    installed = connection.exec_driver_sql(
+        "SELECT 1 FROM pg_extension WHERE extname = 'amcheck'"
+    ).scalar()
+    if not installed:
+        report.database_check = "skipped: PostgreSQL's amcheck extension is not installed"
+        return []
+    report.database_check = "PostgreSQL amcheck (bt_index_check)"
+    indexes = connection.exec_driver_sql(
+        "SELECT c.oid, c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+        "JOIN pg_am a ON a.oid = c.relam JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE a.amname = 'btree' AND n.nspname = current_schema()"
+    ).all()
+    found = []
+    for oid, name in indexes:
+        try:
+            with connection.begin_nested():
+                connection.exec_driver_sql(f"SELECT bt_index_check({int(oid)})")
+        except DatabaseError as exc:
+            found.append(f"index {name}: {_first_line(exc)}")
+    return found
+
+
+def _check_bodies(archive: Archive, report: VerifyReport, batch: int) -> None:
     with archive.session() as session:
         digests = list(session.scalars(select(Blob.digest).order_by(Blob.digest)))
         for start in range(0, len(digests), batch):
@@ -79,7 +143,6 @@ def verify_archive(archive: Archive, batch: int = 200) -> VerifyReport:
                 row["captures"] = list(
                     session.scalars(select(Capture.id).where(Capture.digest == row["digest"]))
                 )
-    return report
 
 
 def _check_blob(blob: Blob, report: VerifyReport) -> None:

@@ -92,7 +92,7 @@ def test_canned_queries_answer_as_json(history):
     }
 
 
-def test_serve_starts_datasette_on_the_archive(history):
+def test_serve_starts_datasette_on_the_archive(history, tmp_path):
     pytest.importorskip("datasette", reason="datasette is not installed (pip install datasette)")
     from parlwatch.datasette_app import datasette_command
 
@@ -100,7 +100,7 @@ def test_serve_starts_datasette_on_the_archive(history):
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     process = subprocess.Popen(
-        datasette_command(history.url, "127.0.0.1", port),
+        datasette_command(history.url, "127.0.0.1", port, tmp_path),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -123,4 +123,4 @@ def test_serve_starts_datasette_on_the_archive(history):
 
 def test_serve_refuses_a_postgresql_archive():
     result = CliRunner().invoke(archive_cli(), ["serve", "--db", "postgresql://x@localhost/db"])
-    assert result.exit_code == 1 and "SQLite" in result.output
+    assert "needs a SQLite archive" in str(result.exception)

@@ -228,3 +228,89 @@ def test_locks_claims_and_deliveries_are_atomic_on_every_backend(archive):
     target = add_target(archive, "t", "http://127.0.0.1:9/")
     assert claim_delivery(archive, target.id, crawl_id) is not None
     assert claim_delivery(archive, target.id, crawl_id) is None
+
+
+def test_a_manual_crawl_beside_the_scheduler_is_never_relabelled(make_scheduler, launched):
+    """A crawl started by hand (its own live process) while a scheduled child runs and dies, or
+    while the scheduler takes over an expired lock, stays running: it is not the child's."""
+    import os
+
+    from store.crawl_history import this_process
+
+    scheduler = make_scheduler()
+    archive = scheduler.archive
+    add(archive, ["pacsto"])
+    scheduler.tick()
+    manual = archive.start_crawl("pacsto", {"languages": ["en"], **this_process()})
+    assert this_process()["pid"] == os.getpid()
+    launched[0].code = -9
+    scheduler.tick()
+    assert get_crawl(archive, launched[0].crawl_id).status == "interrupted"
+    assert get_crawl(archive, manual).status == "running"
+    # a lock left by a dead scheduler is taken over: its orphan goes, the manual crawl stays
+    orphan = archive.start_crawl("duma_ru", {"pid": 2**22 + 7, "host": this_process()["host"]})
+    beside = archive.start_crawl("duma_ru", this_process())
+    assert store.acquire_lock(archive, "duma_ru", "dead-host:1:x", ttl=-1)
+    add(archive, ["duma_ru"], due_in=timedelta(seconds=-1))
+    scheduler.tick()
+    assert get_crawl(archive, orphan).status == "interrupted"
+    assert get_crawl(archive, beside).status == "running"
+
+
+def test_the_scheduler_log_gives_the_crawls_own_duration(make_scheduler, launched, caplog):
+    from parlwatch.commands_crawls import crawls as crawls_command
+
+    scheduler = make_scheduler()
+    add(scheduler.archive, ["pacsto"])
+    scheduler.tick()
+    from store.models import Crawl
+
+    with scheduler.archive.sessions.begin() as session:  # the crawl itself began 42s before
+        row = session.get(Crawl, launched[0].crawl_id)
+        row.started -= timedelta(seconds=42)
+    launched[0].finish()
+    with caplog.at_level(logging.INFO, "parlwatch.scheduler"):
+        scheduler.tick()
+    listed = CliRunner().invoke(crawls_command, ["--db", str(scheduler.db_url), "--format", "json"])
+    seconds = json.loads(listed.output)[0]["duration_seconds"]
+    crawl = get_crawl(scheduler.archive, launched[0].crawl_id)
+    assert f"finished in {crawl.duration:.1f}s" in caplog.text
+    assert round(crawl.duration, 1) == seconds and seconds >= 42
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["pacsto", "--every", "1s"], "too frequent for the live site(s) pacsto"),
+        (["pacsto", "--cron", "* * * * *"], "runs 1m apart are too frequent"),
+        (["pacsto", "--cron", "0 6 30 2 *"], 'cron "0 6 30 2 *" never fires'),
+        (
+            ["pacsto", "--cron", "0 6 * * *", "--window", "02:00-05:00"],
+            "never fires inside the window 02:00-05:00",
+        ),
+        (
+            ["pacsto", "--cron", "* 6 * * *", "--window", "02:00-05:00", "--allow-frequent"],
+            "never fires inside the window 02:00-05:00",
+        ),
+    ],
+)
+def test_schedules_that_would_hammer_a_site_or_never_run_are_refused(sqlite_url, args, message):
+    result = CliRunner().invoke(schedule, ["add", *args, "--db", sqlite_url])
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert store.list_schedules(Archive(sqlite_url)) == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["pacsto", "--every", "1s", "--allow-frequent"],
+        ["pacsto", "--every", "1s", "--base-url", "http://127.0.0.1:8000"],
+        ["pacsto", "--cron", "0 3 * * *", "--window", "02:00-05:00"],
+        ["pacsto", "--every", "1h"],
+    ],
+)
+def test_frequent_runs_on_loopback_or_when_allowed_are_accepted(sqlite_url, args):
+    result = CliRunner().invoke(schedule, ["add", *args, "--db", sqlite_url])
+    assert result.exit_code == 0, result.output
+    assert len(store.list_schedules(Archive(sqlite_url))) == 1

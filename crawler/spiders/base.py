@@ -231,7 +231,7 @@ class ArchiveSpider(scrapy.Spider):
                 if match is None:
                     continue
                 page = match.groupdict().get("page")
-                if page is None or int(page) <= max_pages:
+                if page is None or max_pages <= 0 or int(page) <= max_pages:
                     evidence = listed.get(canonical_url(url)) if role == "news" else None
                     yield self.page_request(url, language, role, listed=evidence)
                 break

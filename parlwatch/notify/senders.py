@@ -11,6 +11,7 @@ get better. Nothing here raises to the caller; the outcome says what happened.
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import os
@@ -80,13 +81,31 @@ def apprise_accepts(url: str) -> bool:
     return apprise.Apprise().add(url)
 
 
+EMAIL_SCHEMES = ("mailto", "mailtos")
+
+
+def text_as_html(body: str) -> str:
+    """The text message as HTML: every line escaped whole (scraped titles may hold markup, which
+    must arrive as text), joined by ``<br>``; no element spans a line, so none is left open."""
+    lines = "<br>\n".join(html.escape(line, quote=False) for line in body.splitlines())
+    return f"<html><body><p>{lines}</p></body></html>"
+
+
 def send_apprise(url: str, title: str, body: str) -> None:
+    """Send the text message; e-mail gets an HTML part built by ``text_as_html``, every other
+    service the text marked as text, so Apprise escapes it wherever it makes HTML of it."""
     import apprise
 
     notifier = apprise.Apprise()
     if not notifier.add(url):
         raise SendError("Apprise does not understand this URL", retry=False)
-    if not notifier.notify(title=title, body=body):
+    if url.split(":", 1)[0].lower() in EMAIL_SCHEMES:
+        sent = notifier.notify(
+            title=title, body=text_as_html(body), body_format=apprise.NotifyFormat.HTML
+        )
+    else:
+        sent = notifier.notify(title=title, body=body, body_format=apprise.NotifyFormat.TEXT)
+    if not sent:
         raise SendError("Apprise could not deliver (see its log above)")
 
 

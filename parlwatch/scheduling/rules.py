@@ -20,6 +20,10 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _DURATION = re.compile(r"(\d+)\s*([smhdw])")
+# Live sites are crawled at most this often unless the user says otherwise (--allow-frequent):
+# a parliament's site is not a load test. Replicas on loopback may be crawled as often as wanted.
+MIN_LIVE_INTERVAL = 3600
+_CRON_SEARCH = 4_000  # window openings looked through for a fire inside (8 years of days)
 
 
 def parse_duration(text: str) -> int:
@@ -101,7 +105,46 @@ class Rule:
             raise ValueError("give exactly one of an interval (--every) and --cron")
         if self.every_seconds is not None and self.every_seconds <= 0:
             raise ValueError("the interval must be positive")
-        self.trigger(jitter=False)  # validates the cron expression and the timezone
+        trigger = self.trigger(jitter=False)  # validates the cron expression and the timezone
+        if self.cron is not None:
+            self._check_cron_fires(trigger)
+
+    def _check_cron_fires(self, trigger: BaseTrigger) -> None:
+        """Refuse a cron that never fires ("0 6 30 2 *"), or never inside the window."""
+        fire = trigger.get_next_fire_time(None, datetime.now(UTC))
+        if fire is None:
+            raise ValueError(f'cron "{self.cron}" never fires (no such date)')
+        if self.window is None:
+            return
+        horizon = fire + timedelta(days=8 * 366)  # a 29 February comes within eight years
+        for _ in range(_CRON_SEARCH):  # each turn moves on to a later opening of the window
+            if fire is None or fire > horizon:
+                break
+            local = fire.astimezone(self.zone)
+            if self.window.contains(local):
+                return
+            fire = trigger.get_next_fire_time(None, self.window.next_open(local))
+        else:
+            return  # (not reached: the horizon is passed first)
+        raise ValueError(
+            f'cron "{self.cron}" never fires inside the window {self.window} ({self.timezone}): '
+            "change one of them"
+        )
+
+    def shortest_gap(self) -> int:
+        """The shortest time between two runs, in seconds (cron: over its next runs)."""
+        if self.every_seconds is not None:
+            return self.every_seconds
+        trigger = self.trigger(jitter=False)
+        fire = trigger.get_next_fire_time(None, datetime.now(UTC))
+        gaps = []
+        for _ in range(200):
+            following = trigger.get_next_fire_time(fire, fire + timedelta(seconds=1))
+            if following is None:
+                break
+            gaps.append(int((following - fire).total_seconds()))
+            fire = following
+        return min(gaps, default=366 * 86400)
 
     @classmethod
     def from_schedule(cls, schedule: object) -> Rule:

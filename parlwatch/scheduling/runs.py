@@ -109,8 +109,10 @@ def outcome_line(crawl: CrawlInfo, elapsed: float) -> str:
     stats = crawl.stats
     outcomes = stats.get("pages_by_outcome", {})
     failed = sum(n for k, n in outcomes.items() if k not in ("ok", "gone"))
+    # the crawl's own duration, as `parlwatch crawls` shows it; the process's time when unknown
+    took = crawl.duration if crawl.duration is not None else elapsed
     return (
-        f"{crawl.site}: crawl {crawl.id} {crawl.status} in {elapsed:.1f}s: "
+        f"{crawl.site}: crawl {crawl.id} {crawl.status} in {took:.1f}s: "
         f"pages {stats.get('pages', 0)} ({failed} failed), "
         f"new versions {stats.get('history/new_versions', 0)}, "
         f"changes {stats.get('history/changes', 0)}"

@@ -29,7 +29,13 @@ from parlwatch.scheduling.rules import Rule
 from parlwatch.scheduling.runs import CrawlProcess, Job, launch_crawl, outcome_line
 from store import schedules as store
 from store.archive import FINISHED, Archive, utcnow
-from store.crawl_history import CrawlInfo, crawls_after, last_crawl_id, mark_interrupted
+from store.crawl_history import (
+    CrawlInfo,
+    crawls_after,
+    last_crawl_id,
+    mark_interrupted,
+    ran_in,
+)
 from store.db import resolve_db_url
 
 log = logging.getLogger("parlwatch.scheduler")
@@ -168,7 +174,7 @@ class Scheduler:
         while self.pending and len(self.running) < self.max_parallel:
             job = self.pending.pop(0)
             for stale in store.expire_locks(self.archive, job.site):
-                marked = self.archive.mark_stale_crawls(job.site)
+                marked = self._mark_stale_crawls(job.site)
                 log.warning(
                     "%s: lock of %s expired at %s; %d crawl(s) marked interrupted",
                     job.site,
@@ -201,6 +207,16 @@ class Scheduler:
                 process.pid,
             )
 
+    def _mark_stale_crawls(self, site: str) -> int:
+        """Crawls of ``site`` left running by a dead process become ``interrupted``; one whose
+        process still runs on this host (a crawl started by hand, say) is left alone."""
+        stale = [
+            c.id
+            for c in crawls_after(self.archive, site, 0)
+            if c.status == "running" and not _alive_here(c)
+        ]
+        return mark_interrupted(self.archive, stale, "process ended before the crawl closed")
+
     def _skip(self, job: Job, why: str) -> None:
         log.warning("%s: run of schedule %s skipped: %s", job.site, job.schedule_id, why)
         if job.schedule_id is not None:
@@ -218,13 +234,19 @@ class Scheduler:
 
     def finish(self, run: Running, code: int) -> None:
         site, output = run.job.site, run.process.output()
-        crawls = crawls_after(self.archive, site, run.before_id)
+        # only the child's own crawls: one started by hand beside it is none of its business
+        pid = run.process.pid
+        crawls = [c for c in crawls_after(self.archive, site, run.before_id) if ran_in(c, pid)]
         left = [c.id for c in crawls if c.status == "running"]
         if left:
             mark_interrupted(
                 self.archive, left, f"crawl process ended (exit {code}) before closing"
             )
-            crawls = crawls_after(self.archive, site, run.before_id)
+            crawls = [
+                c
+                for c in crawls_after(self.archive, site, run.before_id)
+                if c.id in {k.id for k in crawls}
+            ]
         store.release_lock(self.archive, site, self.holder)
         if not crawls:
             tail = "\n".join(output.strip().splitlines()[-15:])
@@ -282,6 +304,20 @@ class Scheduler:
         self.pending.clear()
         self._notifications.shutdown(wait=True)
         log.info("scheduler %s stopped", self.holder)
+
+
+def _alive_here(crawl: CrawlInfo) -> bool:
+    """Whether the process ``crawl`` recorded still runs on this host (False when unknown)."""
+    pid, host = crawl.params.get("pid"), crawl.params.get("host")
+    if not isinstance(pid, int) or host != socket.gethostname():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _naive(moment: datetime) -> datetime:

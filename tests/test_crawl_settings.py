@@ -1,0 +1,116 @@
+"""Crawl settings a user can set (issue 18, item 7): ``parlwatch crawl -s KEY=VALUE``, the
+documented environment variables, and ``--max-list-pages`` / ``--all-news`` for a full first
+crawl, over real HTTP against a replica whose news list is cut into one item per page."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from parlwatch.cli import cli
+from replica import ReplicaServer
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def list_pages_fetched(tmp_path, *args: str, env: dict | None = None) -> set[int]:
+    """Crawl senate_kz (one news item per list page) and say which list pages were asked for."""
+    with ReplicaServer("senate_kz", version="2026") as server:
+        server.site.versions["2026"].data["per_page"] = 1
+        done = subprocess.run(
+            [sys.executable, "-m", "parlwatch", "crawl", "senate_kz", "--base-url", server.url]
+            + ["--db", str(tmp_path / f"a{len(os.listdir(tmp_path))}.db"), *args],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env={**os.environ, **(env or {})},
+        )
+        paths = [entry.path for entry in server.requests]
+    assert done.returncode == 0, done.stdout + done.stderr[-2000:]
+    pages = {int(m[1]) for p in paths if (m := re.search(r"[?&]page=(\d+)", p))}
+    return pages | {1}
+
+
+@pytest.fixture(scope="module")
+def every_page(tmp_path_factory) -> set[int]:
+    return list_pages_fetched(tmp_path_factory.mktemp("all"), "--all-news")
+
+
+def test_all_news_follows_every_list_page(every_page):
+    assert max(every_page) > 3, "the replica must have more list pages than the default depth"
+    assert every_page == set(range(1, max(every_page) + 1))
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "depth"),
+    [
+        ([], {}, 3),
+        (["--max-list-pages", "1"], {}, 1),
+        (["--max-list-pages", "5"], {}, 5),
+        (["-s", "PARLWATCH_MAX_LIST_PAGES=2"], {}, 2),
+        ([], {"PARLWATCH_MAX_LIST_PAGES": "4"}, 4),
+        (["--max-list-pages", "2"], {"PARLWATCH_MAX_LIST_PAGES": "4"}, 2),
+    ],
+)
+def test_the_list_depth_is_what_the_user_set(tmp_path, every_page, args, env, depth):
+    assert list_pages_fetched(tmp_path, *args, env=env) == set(range(1, depth + 1))
+
+
+def test_the_contact_from_the_environment_is_in_the_user_agent():
+    code = "from crawler.runner import crawl_settings; print(crawl_settings().get('USER_AGENT'))"
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PARLWATCH_CONTACT": "mailto:me@example.org"},
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert "+mailto:me@example.org" in done.stdout, done.stderr
+
+
+def test_a_scrapy_setting_reaches_the_crawl_settings():
+    from crawler.runner import crawl_settings
+    from parlwatch.commands_crawl import setting_overrides
+
+    settings = crawl_settings(overrides=setting_overrides(("DOWNLOAD_DELAY=7", "RETRY_TIMES=0")))
+    assert settings.getfloat("DOWNLOAD_DELAY") == 7.0
+    assert settings.getint("RETRY_TIMES") == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-s", "DOWNLOAD_DELAY"], "write KEY=VALUE"),
+        (["-s", "=3"], "write KEY=VALUE"),
+        (["-s", "PARLWATCH_MAX_LIST_PAGES=many"], "a number of pages"),
+        (["--max-list-pages", "0"], "--max-list-pages"),
+        (["--max-list-pages", "2", "--all-news"], "not both"),
+    ],
+)
+def test_bad_settings_are_refused_before_anything_starts(tmp_path, args, message):
+    db = tmp_path / "a.db"
+    result = CliRunner().invoke(cli, ["crawl", "pacsto", *args, "--db", str(db)])
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+
+
+def test_a_bad_list_depth_in_the_environment_is_one_line(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "parlwatch", "crawl", "pacsto", "--base-url", "http://127.0.0.1:9"]
+        + ["--db", str(tmp_path / "a.db")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PARLWATCH_MAX_LIST_PAGES": "lots"},
+        timeout=120,
+    )
+    assert done.returncode == 7
+    assert done.stderr == (
+        "error: PARLWATCH_MAX_LIST_PAGES must be a number of news-list pages (0: all), not 'lots'\n"
+    )

@@ -313,6 +313,7 @@ EXIT_UNSUPPORTED = 5  # --db names a database this installation has no driver fo
 EXIT_NEWER_ARCHIVE = 6  # the archive was written by a newer parlwatch
 EXIT_BAD_INPUT = 7  # a file or value given could not be read or used
 EXIT_INTERNAL = 8  # anything else: a bug (PARLWATCH_DEBUG=1 shows the traceback)
+EXIT_REFUSED = 9  # a remote server (a web archive's CDX or replay) refused or was unreachable
 
 
 def _first_line(exc: BaseException) -> str:

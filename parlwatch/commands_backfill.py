@@ -111,6 +111,7 @@ def backfill(
     from archive.backfill import backfill as run_backfill
     from archive.cdx_client import CdxClient, Politeness
     from crawler.registry import site_ids
+    from parlwatch.cli import EXIT_REFUSED
 
     if site not in site_ids():
         raise click.BadParameter(f"unknown site {site!r}; known: {', '.join(site_ids())}")
@@ -122,8 +123,8 @@ def backfill(
     with progress_line(site) as progress:
         result = run_backfill(archive_at(db_url), site, client, *window, limit, progress)
     if result.stopped and not result.listed:
-        click.echo(f"stopped before any capture was listed: {result.stopped}", err=True)
-        sys.exit(3)
+        click.echo(f"error: stopped before any capture was listed: {result.stopped}", err=True)
+        sys.exit(EXIT_REFUSED)
     click.echo(
         f"backfill {site} from {result.source}: {result.listed} captures listed, "
         f"{result.taken} pages taken (one a day), {result.fetched} fetched, "
@@ -140,6 +141,7 @@ def backfill(
         click.echo(f"  problem: {problem}", err=True)
     if result.stopped:
         line = f"stopped: {result.stopped}; what was fetched is kept: rerun to continue"
-        click.echo(line, err=result.refused)
         if result.refused:
-            sys.exit(3)
+            click.echo(f"error: {line}", err=True)
+            sys.exit(EXIT_REFUSED)
+        click.echo(line)

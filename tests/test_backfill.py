@@ -286,10 +286,10 @@ def test_a_server_that_keeps_refusing_stops_resumably(served, tmp_path):
     with flaky(served.url, lambda n: 429 if n >= 30 else None) as proxy:
         stopped = run(db, f"{proxy.url}/web/cdx", "--retries", "2", "--backoff", "0.01")
         first = proxy.fetched()
-        assert stopped.exit_code == 3, stopped.output
-        line = [x for x in stopped.output.splitlines() if x.startswith("stopped:")]
+        assert stopped.exit_code == 9, stopped.output
+        line = [x for x in stopped.output.splitlines() if x.startswith("error: stopped:")]
         assert line == [
-            f"stopped: {urlsplit(proxy.url).netloc} still answers HTTP 429 after 2 retries; "
+            f"error: stopped: {urlsplit(proxy.url).netloc} still answers HTTP 429 after 2 retries; "
             "what was fetched is kept: rerun to continue"
         ]
         proxy.log.clear()
@@ -305,7 +305,7 @@ def test_a_server_that_forbids_stops_at_once(served, tmp_path):
     with flaky(served.url, lambda n: 403) as proxy:
         done = run(tmp_path / "forbidden.db", f"{proxy.url}/web/cdx")
         assert len(proxy.log) == 1
-    assert done.exit_code == 3
+    assert done.exit_code == 9
     assert "refused access (HTTP 403)" in done.output
 
 

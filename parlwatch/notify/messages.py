@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from crawler.completeness import describe_failed
 from parlwatch import __version__
 from store.crawl_history import CrawlInfo
 from store.queries import ChangeRow
@@ -29,6 +30,8 @@ def webhook_payload(crawl: CrawlInfo, rows: list[ChangeRow], target: str) -> dic
             "status": crawl.status,
             "started": _iso(crawl.started),
             "finished": _iso(crawl.finished),
+            "reason": crawl.reason,
+            "failed_pages": crawl.stats.get("failed_pages") or [],
         },
         "count": len(rows),
         "changes": [row.to_dict() for row in rows],
@@ -55,8 +58,15 @@ def describe(row: ChangeRow) -> str:
 def text_message(crawl: CrawlInfo, rows: list[ChangeRow]) -> tuple[str, str]:
     """(title, body) for chat and e-mail targets."""
     title = f"parlwatch: {len(rows)} change{'s' * (len(rows) != 1)} on {crawl.site}"
-    lines = [f"crawl {crawl.id} of {crawl.site}, finished {_iso(crawl.finished)}"]
+    lines = [f"crawl {crawl.id} of {crawl.site}, {crawl.status} {_iso(crawl.finished)}"]
     lines += [f"- {describe(row)}" for row in rows[:TEXT_LIMIT]]
     if len(rows) > TEXT_LIMIT:
         lines.append(f"… and {len(rows) - TEXT_LIMIT} more (parlwatch changes --crawl {crawl.id})")
+    failed = crawl.stats.get("failed_pages") or []
+    if failed:
+        lines.append(
+            f"{len(failed)} page(s) did not come back whole; the sets they carry removed nothing:"
+        )
+        lines += [f"  {describe_failed(page)}" for page in failed[:TEXT_LIMIT]]
     return title, "\n".join(lines)
+

@@ -48,7 +48,7 @@ def _run_of(result: Result) -> Scenario | KillPoint:
 def kill_rows(kills: list[KillOutcome]) -> list[str]:
     return [
         f"| kill -9 {k.point.name} ({k.captured_before_kill} captures) "
-        f"| {k.killed_crawl['status']} after the next crawl (anything but running) "
+        f"| {k.killed_crawl['status']} after the next crawl (expected abandoned) "
         f"| {len(k.changes)} | - |"
         for k in kills
     ]

@@ -127,6 +127,7 @@ def test_summary_counts_crawls_and_the_failed_crawl(main, full):
     assert failed["id"] == ids[2] and failed["status"] == "failed" and "503" in failed["reason"]
     assert summary["coverage"]["pacsto"] == {
         "finished": 3,
+        "partial": 0,
         "failed": 1,
         "last": list_crawls(main, last=1)[0].finished,
     }

@@ -68,6 +68,37 @@ class ApplyResult:
     confirmed_removals: list[list] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Missing:
+    """A present entity that complete observations of its set lacked, not yet removed."""
+
+    key: str
+    type: str
+    site: str
+    language: str | None
+    country: str | None
+    last_seen: datetime
+    since: datetime  # the first complete observation that lacked it
+    crawl_id: int | None  # that observation's crawl (the removal's, once confirmed)
+    count: int  # complete observations that lacked it so far
+
+
+def missing_entities(session: Session) -> list[Missing]:
+    """Every entity missing, unconfirmed, oldest first."""
+    query = (
+        select(Entity)
+        .where(Entity.state == "present", Entity.missing_since.is_not(None))
+        .order_by(Entity.missing_since, Entity.key)
+    )
+    return [
+        Missing(
+            e.key, e.type, e.site, e.language, e.country, e.last_seen,
+            e.missing_since, e.missing_crawl_id, e.missing_count,
+        )
+        for e in session.scalars(query)
+    ]  # fmt: skip
+
+
 def current_version(session: Session, entity: Entity) -> Version | None:
     return session.scalars(
         select(Version)

@@ -69,4 +69,3 @@ def text_message(crawl: CrawlInfo, rows: list[ChangeRow]) -> tuple[str, str]:
         )
         lines += [f"  {describe_failed(page)}" for page in failed[:TEXT_LIMIT]]
     return title, "\n".join(lines)
-

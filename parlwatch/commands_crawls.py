@@ -35,6 +35,7 @@ def crawl_dict(archive: Archive, crawl: CrawlInfo) -> dict:
         "records_by_type": stats.get("records_by_type", {}),
         "new_versions": stats.get("history/new_versions", 0),
         "changes": stats.get("history/changes", 0),
+        "missing_unconfirmed": stats.get("history/missing", 0),
         "failed_pages": stats.get("failed_pages", []),
         "incomplete_sets": stats.get("incomplete_sets", {}),
         "warnings": [d.to_dict() for d in crawl_drops(archive, crawl)],

@@ -125,9 +125,12 @@ def apply_batch(
             _confirm(session, key, when, capture_id, result)
     seen = set(batch.observations) | set(batch.confirmed)
     for scope, when in sorted(batch.complete_scopes.items()):
+        unjudged = batch.except_countries.get(scope, set())
         for entity in session.scalars(
             select(Entity).where(Entity.scope == scope, Entity.state == "present")
         ):
+            if entity.country in unjudged:  # its own page failed in this run
+                continue
             if entity.key not in seen and entity.last_seen <= when:  # an older page cannot
                 _missing(session, crawl, entity, when, confirmations, result)  # show it gone
     for key, (when, _capture_id) in sorted(batch.gone.items()):

@@ -155,6 +155,18 @@ def test_absent_entity_is_removed_only_when_its_scope_was_parsed_whole_twice(arc
     assert [c.change for c in list_changes(archive)] == ["removed", "added"]
 
 
+def test_a_country_whose_own_page_failed_is_not_judged_missing(archive):
+    crawl(archive, delegation("RU", RU_2025, T0), delegation("KG", KG, T0))
+    later = T0 + timedelta(days=1)
+    crawl_id = archive.start_crawl("pacsto")
+    batch = ObservationBatch()
+    batch.add(delegation("RU", RU_2025, later))
+    batch.mark_complete("pacsto/en/delegation", later, {"KG"})
+    summary = archive.finish_crawl(crawl_id, FINISHED, batch)
+    assert summary.stats["history/missing"] == 0
+    assert missing_of(archive, "pacsto/en/delegation/KG") == ("present", None, 0)
+
+
 def missing_of(archive: Archive, key: str) -> tuple:
     with archive.session() as session:
         entity = session.scalars(select(Entity).where(Entity.key == key)).one()

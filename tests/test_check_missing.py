@@ -6,37 +6,22 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
+import observed
 from click.testing import CliRunner
 
 from parlwatch.cli import cli
-from store.archive import FINISHED, Archive
-from store.observations import Observation, ObservationBatch
+from store.archive import Archive
 from store.queries import list_changes
 
 T0 = datetime(2026, 3, 1, 9, 0, 0)
 
 
-def website(country: str, when: datetime) -> Observation:
-    return Observation(
-        key=f"pacsto/ru/website/{country}",
-        type="website",
-        scope="pacsto/ru/website",
-        site="pacsto",
-        content={"url": f"http://parliament.{country.lower()}"},
-        observed_at=when,
-        language="ru",
-        country=country,
-    )
+def crawl(archive, *observations):
+    return observed.crawl(archive, observations)
 
 
-def crawl(archive: Archive, *observations: Observation) -> int:
-    crawl_id = archive.start_crawl("pacsto")
-    batch = ObservationBatch()
-    for obs in observations:
-        batch.add(obs)
-    batch.mark_complete("pacsto/ru/website", max(o.observed_at for o in observations))
-    archive.finish_crawl(crawl_id, FINISHED, batch)
-    return crawl_id
+def website(country, when):
+    return observed.website(country, when, language="ru")
 
 
 def missing_in_check(db: str) -> list[dict]:

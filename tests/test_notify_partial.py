@@ -6,45 +6,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from observed import FAILED_COUNTRY_PAGE, crawl, website
 from test_notify import FAST, Receiver
 
 from parlwatch.notify import notify_crawl
-from store.archive import FINISHED, PARTIAL, Archive
+from store.archive import PARTIAL, Archive
 from store.notifications import add_target
-from store.observations import Observation, ObservationBatch
 
 T0 = datetime(2025, 6, 1, 12, 0, 0)
-FAILED_PAGE = {
-    "url": "https://pacsto.org/countries/kyrgyz-republic",
-    "language": "en",
-    "role": "country",
-    "outcome": "http-error",
-    "reason": "HTTP 503",
-}
-
-
-def website(country: str, url: str, when: datetime) -> Observation:
-    return Observation(
-        key=f"pacsto/en/website/{country}",
-        type="website",
-        scope="pacsto/en/website",
-        site="pacsto",
-        content={"url": url},
-        observed_at=when,
-        language="en",
-        country=country,
-    )
-
-
-def crawl(archive: Archive, *observations, status=FINISHED, failed=(), complete=True) -> int:
-    crawl_id = archive.start_crawl("pacsto")
-    batch = ObservationBatch()
-    for obs in observations:
-        batch.add(obs)
-    if complete:
-        batch.mark_complete("pacsto/en/website", max(o.observed_at for o in observations))
-    archive.finish_crawl(crawl_id, status, batch, {"failed_pages": list(failed)})
-    return crawl_id
 
 
 @pytest.fixture
@@ -57,29 +26,29 @@ def hook():
 def test_a_partial_crawl_notifies_its_changes_and_names_its_failed_pages(sqlite_url, hook):
     archive = Archive(sqlite_url)
     add_target(archive, "hook", hook.url)
-    crawl(archive, website("RU", "http://duma.gov.ru", T0), website("KG", "http://kenesh.kg", T0))
+    crawl(archive, [website("RU", T0), website("KG", T0)])
     later = T0 + timedelta(days=1)
     partial = crawl(
         archive,
-        website("RU", "http://council.gov.ru", later),
+        [website("RU", later, "http://council.gov.ru")],
         status=PARTIAL,
-        failed=[FAILED_PAGE],
         complete=False,
+        failed=[FAILED_COUNTRY_PAGE],
     )
     (outcome,) = notify_crawl(archive, partial, FAST)
     assert (outcome.status, outcome.changes) == ("sent", 1)
     message = hook.requests[0]["json"]
     assert message["crawl"]["status"] == "partial"
-    assert message["crawl"]["failed_pages"] == [FAILED_PAGE]
+    assert message["crawl"]["failed_pages"] == [FAILED_COUNTRY_PAGE]
 
 
 def test_a_confirmed_removal_is_told_by_the_crawl_that_confirmed_it(sqlite_url, hook):
     archive = Archive(sqlite_url)
     add_target(archive, "hook", hook.url)
-    crawl(archive, website("RU", "http://duma.gov.ru", T0), website("KG", "http://kenesh.kg", T0))
-    first = crawl(archive, website("RU", "http://duma.gov.ru", T0 + timedelta(days=1)))
+    crawl(archive, [website("RU", T0), website("KG", T0)])
+    first = crawl(archive, [website("RU", T0 + timedelta(days=1))])
     assert notify_crawl(archive, first, FAST) == [], "missing, unconfirmed: nothing to tell"
-    second = crawl(archive, website("RU", "http://duma.gov.ru", T0 + timedelta(days=2)))
+    second = crawl(archive, [website("RU", T0 + timedelta(days=2))])
     (outcome,) = notify_crawl(archive, second, FAST)
     assert outcome.status == "sent"
     (change,) = hook.requests[0]["json"]["changes"]

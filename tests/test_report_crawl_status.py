@@ -5,47 +5,25 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from observed import FAILED_COUNTRY_PAGE, crawl, website
+
 from reports.render_data import render
 from reports.report import Options, build_report
-from store.archive import FAILED, FINISHED, PARTIAL, Archive
+from store.archive import FAILED, PARTIAL, Archive
 from store.models import Crawl
-from store.observations import Observation, ObservationBatch
-
-FAILED_PAGE = {
-    "url": "https://pacsto.org/countries/kyrgyz-republic",
-    "language": "en",
-    "role": "country",
-    "outcome": "http-error",
-    "reason": "HTTP 503",
-}
-
-
-def observed(when: datetime) -> ObservationBatch:
-    batch = ObservationBatch()
-    batch.add(
-        Observation(
-            key="pacsto/en/website/RU",
-            type="website",
-            scope="pacsto/en/website",
-            site="pacsto",
-            content={"url": "http://duma.gov.ru"},
-            observed_at=when,
-            language="en",
-            country="RU",
-        )
-    )
-    return batch
 
 
 def test_partial_is_shown_apart_and_abandoned_counts_as_failed(sqlite_url):
     archive = Archive(sqlite_url)
-    finished = archive.start_crawl("pacsto")
-    archive.finish_crawl(finished, FINISHED, observed(datetime(2026, 1, 1)))
-    partial = archive.start_crawl("pacsto")
-    stats = {"failed_pages": [FAILED_PAGE]}
-    archive.finish_crawl(partial, PARTIAL, observed(datetime(2026, 1, 2)), stats, "1 page(s)")
-    failed = archive.start_crawl("pacsto")
-    archive.finish_crawl(failed, FAILED, reason="HTTP 503")
+    crawl(archive, [website("RU", datetime(2026, 1, 1))])
+    partial = crawl(
+        archive,
+        [website("RU", datetime(2026, 1, 2))],
+        status=PARTIAL,
+        complete=False,
+        failed=[FAILED_COUNTRY_PAGE],
+    )
+    failed = crawl(archive, [], status=FAILED)
     abandoned = archive.start_crawl("pacsto")
     with archive.sessions.begin() as session:
         session.get(Crawl, abandoned).pid = 2**22 + 1  # no such process
@@ -56,7 +34,7 @@ def test_partial_is_shown_apart_and_abandoned_counts_as_failed(sqlite_url):
     statuses = {c["id"]: c["status"] for c in summary["failed_crawls"]}
     assert statuses == {failed: "failed", abandoned: "abandoned"}
     assert [(c["id"], c["failed_pages"]) for c in summary["partial_crawls"]] == [
-        (partial, [FAILED_PAGE])
+        (partial, [FAILED_COUNTRY_PAGE])
     ]
     row = summary["coverage"]["pacsto"]
     assert (row["finished"], row["partial"], row["failed"]) == (1, 1, 2)

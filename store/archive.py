@@ -241,7 +241,8 @@ def process_started(pid: int) -> datetime | None:
 
 
 # a process that started this long after its crawl row is another process with the same pid
-_PID_REUSED_AFTER = timedelta(seconds=5)
+# (generous: a clock stepped forward while a crawl runs must not make it look reused)
+_PID_REUSED_AFTER = timedelta(minutes=1)
 
 
 def _death(crawl: Crawl, host: str, now: datetime, timeout: timedelta) -> str | None:

@@ -75,3 +75,11 @@ def test_a_crawl_row_from_before_heartbeats_is_judged_by_its_start(archive):
     assert archive.close_dead_crawls() == []
     set_process(archive, crawl_id, started=utcnow() - timedelta(days=1))
     assert archive.close_dead_crawls() == [crawl_id]
+
+
+def test_a_pid_now_used_by_a_newer_process_is_a_dead_crawl(archive):
+    """This process started long after the row's crawl: the crawl's own process is gone."""
+    crawl_id = archive.start_crawl("pacsto")
+    set_process(archive, crawl_id, started=utcnow() - timedelta(days=2), heartbeat_at=utcnow())
+    assert archive.close_dead_crawls() == [crawl_id]
+    assert "the pid is another process's now" in status_of(archive, crawl_id)[1]

@@ -84,5 +84,10 @@ def crawls(db_url: str | None, site: str | None, last: int, fmt: str) -> None:
             click.echo(f"{'':7}{row['reason']}")
         for page in row["failed_pages"]:
             click.echo(f"{'':7}not whole: {describe_failed(page)}")
+        if row["missing_unconfirmed"]:
+            click.echo(
+                f"{'':7}{row['missing_unconfirmed']} missing, removal not confirmed yet "
+                "(parlwatch check)"
+            )
         if row["warning"]:
             click.echo(f"{'':7}WARNING {row['warning']}")

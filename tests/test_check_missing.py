@@ -41,6 +41,8 @@ def test_check_lists_missing_unconfirmed_until_the_entity_returns(sqlite_url):
     assert finding["detail"] == f"first lacked by crawl {first}"
     text = CliRunner().invoke(cli, ["check", "--db", sqlite_url]).output
     assert "[missing-unconfirmed] AM: pacsto/ru/website/AM missing" in text
+    listed = CliRunner().invoke(cli, ["crawls", "--db", sqlite_url]).output
+    assert "1 missing, removal not confirmed yet (parlwatch check)" in listed
     crawl(archive, website("AM", T0 + timedelta(days=2)), website("KG", T0 + timedelta(days=2)))
     assert missing_in_check(sqlite_url) == []
     assert list_changes(archive) == []

@@ -4,10 +4,10 @@ A set (the English websites, the Russian representatives, the members listed for
 its absent entities only when the run saw it whole: every page that carries it, as the site's
 ``[[site.sets]]`` declare (``crawler/sites.toml``), came back whole in this run. A page that
 failed, was not its edition's text, redirected off the site, or showed the set sharply shrunk
-holds the set back; so does a country the set holds whose page the run lacks. A set declared
-``each_country`` is held back only for the country of a country page that failed: the rest of
-the set is complete (the site-wide block came back whole on every other page), and that
-country's entities in it are neither counted missing nor removed (``Settled.except_countries``).
+holds the set back. A set declared ``each_country`` is held back only for a country whose
+country page failed, or is not in the run: the rest of the set is complete (the site-wide block
+came back whole on every other page), and that country's entities in it are neither counted
+missing nor removed (``Settled.except_countries``); with no country page whole, nothing is.
 Which pages happened to parse decides nothing.
 
 ``SetLedger`` is kept by ``crawler.ingest.Ingest`` for one run (a crawl, a reparse, an import).
@@ -192,17 +192,20 @@ class SetLedger:
         held = {c for s in scopes for c in self.present.get(s, {}).values()}
         seen = {c for s in scopes for c in observed.get(s, set())}
         by_country = self._each_country_pages(rule, language)
-        missing, countries = [], {}
-        for country in sorted(c for c in held | seen if c):
+        judged = {c for c in held | seen if c}
+        countries = {}
+        for country in sorted(judged):
             pages = [p for p in by_country if p.country == country]
             if not pages:
-                missing.append(f"no {rule.each_country} page for {country}")
+                countries[country] = f"no {rule.each_country} page for {country}"
             elif not all(p.outcome == OK for p in pages):
                 countries[country] = "; ".join(p.describe() for p in pages if p.outcome != OK)
+        if judged and judged <= set(countries):  # no country whole: nothing to judge
+            return "; ".join(countries[c] for c in sorted(judged)), {}
         for p in self.pages:  # a failed page of a country the set does not hold (yet)
             if id(p) in own and p.country not in countries:
                 countries[p.country or ""] = p.describe()
-        return "; ".join(missing) or None, countries
+        return None, countries
 
     @staticmethod
     def _own_country_page(rule: SetRule, page: PageFact) -> bool:

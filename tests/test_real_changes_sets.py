@@ -104,10 +104,11 @@ def test_a_failed_news_page_holds_back_the_block_it_carries_but_not_member_lists
     assert all(f"pacsto/en/member/{c}" in settled.complete for c in COUNTRIES)
 
 
-def test_a_country_the_set_holds_without_its_page_in_the_run_holds_the_block_back():
+def test_a_country_the_set_holds_without_its_page_in_the_run_is_held_back():
     pages = [p for p in whole_crawl() if p.country != "TJ"]
     settled = ledger(*pages).settle({})
-    assert "no country page for TJ" in settled.held_back["pacsto/en/delegation"]
+    assert settled.held_back["pacsto/en/delegation/TJ"] == "no country page for TJ"
+    assert settled.except_countries["pacsto/en/delegation"] == {"TJ"}
     assert "pacsto/en/member/TJ" not in settled.complete
 
 

@@ -4,8 +4,11 @@ A set (the English websites, the Russian representatives, the members listed for
 its absent entities only when the run saw it whole: every page that carries it, as the site's
 ``[[site.sets]]`` declare (``crawler/sites.toml``), came back whole in this run. A page that
 failed, was not its edition's text, redirected off the site, or showed the set sharply shrunk
-holds the set back; so does a country the set holds whose page the run lacks. Which pages
-happened to parse decides nothing.
+holds the set back. A set declared ``each_country`` is held back only for a country whose
+country page failed, or is not in the run: the rest of the set is complete (the site-wide block
+came back whole on every other page), and that country's entities in it are neither counted
+missing nor removed (``Settled.except_countries``); with no country page whole, nothing is.
+Which pages happened to parse decides nothing.
 
 ``SetLedger`` is kept by ``crawler.ingest.Ingest`` for one run (a crawl, a reparse, an import).
 """
@@ -71,10 +74,13 @@ def describe_failed(page: dict) -> str:
 
 @dataclass
 class Settled:
-    """The sets a run saw whole (scope -> when), and those it holds back (scope -> why)."""
+    """The sets a run saw whole (scope -> when), and those it holds back (scope -> why); a
+    complete set may still hold back some countries' entities (scope -> those countries), whose
+    own page failed (``held_back`` then names ``scope/country``)."""
 
     complete: dict[str, datetime] = field(default_factory=dict)
     held_back: dict[str, str] = field(default_factory=dict)
+    except_countries: dict[str, set[str]] = field(default_factory=dict)
 
 
 def _resolve(set_name: str, country: str | None) -> str:
@@ -128,10 +134,16 @@ class SetLedger:
                 for set_name in rule.sets:
                     for name, carriers in self._carriers(rule, set_name, language):
                         scope = self.scope(name, language)
-                        why = self._why_incomplete(rule, name, language, carriers, observed)
+                        why, countries = self._why_incomplete(
+                            rule, name, language, carriers, observed
+                        )
                         if why is None:
                             pages = carriers + self._each_country_pages(rule, language)
                             settled.complete[scope] = max(p.fetched_at for p in pages)
+                            if countries:
+                                settled.except_countries[scope] = set(countries)
+                            for country, reason in sorted(countries.items()):
+                                settled.held_back[f"{scope}/{country}"] = reason
                         elif carriers or scope in self.present:
                             settled.held_back[scope] = why
         return settled
@@ -164,26 +176,42 @@ class SetLedger:
         language: str | None,
         carriers: list[PageFact],
         observed: dict[str, set[str | None]],
-    ) -> str | None:
+    ) -> tuple[str | None, dict[str, str]]:
+        """Why the set is not complete (None: it is), and the countries whose own page failed
+        (country -> why), held back within a set that is otherwise complete."""
         if not carriers:
-            return "no page of this run carries it"
+            return "no page of this run carries it", {}
         broken = [p for p in carriers if not p.whole_for(name)]
+        own = {id(p) for p in broken if self._own_country_page(rule, p)}
+        broken = [p for p in broken if id(p) not in own]
         if broken:
-            return "; ".join(p.describe() for p in broken)
+            return "; ".join(p.describe() for p in broken), {}
         if not rule.each_country:
-            return None
+            return None, {}
         scopes = [self.scope(s, language) for s in rule.sets]
         held = {c for s in scopes for c in self.present.get(s, {}).values()}
         seen = {c for s in scopes for c in observed.get(s, set())}
         by_country = self._each_country_pages(rule, language)
-        missing = []
-        for country in sorted(c for c in held | seen if c):
+        judged = {c for c in held | seen if c}
+        countries = {}
+        for country in sorted(judged):
             pages = [p for p in by_country if p.country == country]
             if not pages:
-                missing.append(f"no {rule.each_country} page for {country}")
+                countries[country] = f"no {rule.each_country} page for {country}"
             elif not all(p.outcome == OK for p in pages):
-                missing += [p.describe() for p in pages if p.outcome != OK]
-        return "; ".join(missing) or None
+                countries[country] = "; ".join(p.describe() for p in pages if p.outcome != OK)
+        if judged and judged <= set(countries):  # no country whole: nothing to judge
+            return "; ".join(countries[c] for c in sorted(judged)), {}
+        for p in self.pages:  # a failed page of a country the set does not hold (yet)
+            if id(p) in own and p.country not in countries:
+                countries[p.country or ""] = p.describe()
+        return None, countries
+
+    @staticmethod
+    def _own_country_page(rule: SetRule, page: PageFact) -> bool:
+        """A failed page about one country, of the role that adds that country's lines to the
+        set: it holds back that country only."""
+        return bool(rule.each_country) and page.role == rule.each_country and bool(page.country)
 
     def _each_country_pages(self, rule: SetRule, language: str | None) -> list[PageFact]:
         if not rule.each_country:

@@ -346,7 +346,7 @@ class Ingest:
         for ledger in self.ledgers.values():
             settled = ledger.settle(observed)
             for scope, when in settled.complete.items():
-                self.batch.mark_complete(scope, when)
+                self.batch.mark_complete(scope, when, settled.except_countries.get(scope))
             self.held_back.update(settled.held_back)
         if self.history is not None:
             for scope in list(self.batch.complete_scopes):

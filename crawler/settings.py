@@ -49,8 +49,10 @@ ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
 # (Above RedirectMiddleware's 600: it sees each response first.)
 DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.SiteBoundRedirects": 650}
 # A live progress line when stderr is a terminal; silent otherwise (and False turns it off).
-EXTENSIONS = {"crawler.progress.CrawlProgress": 500}
+# The crawl row's heartbeat, every PARLWATCH_HEARTBEAT seconds (0 turns it off).
+EXTENSIONS = {"crawler.progress.CrawlProgress": 500, "crawler.heartbeat.CrawlHeartbeat": 100}
 PARLWATCH_PROGRESS = True
+PARLWATCH_HEARTBEAT = 30
 
 # The archive: any SQLAlchemy URL; None means $PARLWATCH_DB or ./parlwatch.db.
 PARLWATCH_DB = None

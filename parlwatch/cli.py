@@ -166,16 +166,18 @@ def export_popolo(db_url: str | None, country: str | None, output) -> None:
 def check(db_url: str | None, fmt: str) -> None:
     """Cross-source checks: where the assembly's editions and the national sites disagree.
 
-    Each finding names the sources, their values, and since when they have disagreed.
+    Each finding names the sources, their values, and since when they have disagreed. Entities
+    missing from a complete observation, their removal not yet confirmed, are listed too.
     """
     from crawler.registry import national_sites
-    from reports.checks import ChamberRule, findings_text, run_checks
+    from reports.checks import ChamberRule, findings_text, missing_unconfirmed, run_checks
 
     rules = [
         ChamberRule(site.id, site.country, site.assembly_match)
         for site in national_sites().values()
     ]
-    findings = run_checks(existing_archive(db_url), rules)
+    archive = existing_archive(db_url)
+    findings = run_checks(archive, rules) + missing_unconfirmed(archive)
     if fmt == "json":
         click.echo(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2))
     else:

@@ -77,6 +77,7 @@ def crawl(
     from crawler.registry import site_ids
     from crawler.runner import run_crawls
     from store.archive import APPLIED
+    from store.versions import removal_confirmations
 
     known = site_ids()
     chosen = list(known) if all_sites else list(dict.fromkeys(sites))
@@ -86,6 +87,7 @@ def crawl(
     if unknown:
         raise click.BadParameter(f"unknown site(s) {', '.join(unknown)}; known: {', '.join(known)}")
     urls = base_url_map(base_urls, chosen)
+    removal_confirmations()  # a bad $PARLWATCH_REMOVAL_CONFIRMATIONS: one line, before crawling
     if languages:
         check_languages(chosen, languages)
     archive_at(db_url)  # an unusable --db is one line here, not a failure inside Scrapy

@@ -37,6 +37,7 @@ def crawl_dict(archive: Archive, crawl: CrawlInfo) -> dict:
         "records_by_type": stats.get("records_by_type", {}),
         "new_versions": stats.get("history/new_versions", 0),
         "changes": stats.get("history/changes", 0),
+        "missing_unconfirmed": stats.get("history/missing", 0),
         "failed_pages": stats.get("failed_pages", []),
         "incomplete_sets": stats.get("incomplete_sets", {}),
         "warnings": [d.to_dict() for d in crawl_drops(archive, crawl)],
@@ -87,6 +88,11 @@ def crawls(db_url: str | None, site: str | None, last: int, fmt: str) -> None:
             click.echo(f"{'':7}{row['reason']}")
         for page in row["failed_pages"]:
             click.echo(f"{'':7}not whole: {describe_failed(page)}")
+        if row["missing_unconfirmed"]:
+            click.echo(
+                f"{'':7}{row['missing_unconfirmed']} missing, removal not confirmed yet "
+                "(parlwatch check)"
+            )
         if row["warning"]:
             click.echo(f"{'':7}WARNING {row['warning']}")
         if row["registry_warning"]:

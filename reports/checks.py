@@ -14,6 +14,7 @@ from typing import Any
 from store.archive import Archive
 from store.entities.delegation import Delegation
 from store.queries import CurrentState, current_states, membership_changed_at
+from store.versions import missing_entities
 
 ASSEMBLY = "pacsto"
 
@@ -190,6 +191,35 @@ def national_count_disagreements(
                 )
             )
     return findings
+
+
+def missing_unconfirmed(archive: Archive) -> list[Finding]:
+    """Entities that complete observations of their set lacked, not (yet) enough of them to
+    record a removal: still present in the history, listed here until they return (no change
+    at all) or the removal is confirmed (dated at the first observation that lacked them)."""
+    with archive.session() as session:
+        missing = missing_entities(session)
+    needed = archive.removal_confirmations
+    return [
+        Finding(
+            kind="missing-unconfirmed",
+            country=m.country,
+            subject=f"{m.key} missing, removal not confirmed",
+            values={
+                "last seen": _iso(m.last_seen),
+                "complete observations lacking it": m.count,
+                "needed to record a removal": needed,
+            },
+            since=m.since,
+            detail=f"first lacked by crawl {m.crawl_id}",
+            sources=[f"{m.site}/{m.language or '?'}"],
+        )
+        for m in missing
+    ]
+
+
+def _iso(value: datetime) -> str:
+    return value.isoformat(timespec="seconds") + "Z"
 
 
 def findings_text(findings: list[Finding]) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 from reports.describe import Detail, Part, plain
 from reports.significance import LEVELS, rank
 from reports.worddiff import diff_text
+from store.archive import FINISHED, NOT_APPLIED, PARTIAL
 from store.queries import CrawlRow
 from store.report_queries import CaptureRef, SeatPoint
 
@@ -199,7 +200,15 @@ class Report:
 
     @property
     def failed_crawls(self) -> list[CrawlRow]:
-        return [c for c in self.crawls if c.status not in ("finished", "running")]
+        """Crawls that applied nothing: failed, interrupted, or abandoned (their process died)."""
+        return [c for c in self.crawls if c.status in NOT_APPLIED]
+
+    @property
+    def partial_crawls(self) -> list[CrawlRow]:
+        """Crawls applied with some pages that did not come back whole: what they saw counts,
+        and the sets those pages carry removed nothing (``stats.failed_pages`` names them).
+        Neither finished nor failed: shown on their own, with their failed pages."""
+        return [c for c in self.crawls if c.status == PARTIAL]
 
     def summary(self) -> dict[str, Any]:
         by_level = Counter(item.significance for item in self.items)
@@ -208,11 +217,15 @@ class Report:
         used = sorted({n for item in self.items for n in item.crawls})
         coverage: dict[str, dict[str, Any]] = {}
         for crawl in self.crawls:
-            row = coverage.setdefault(crawl.spider, {"finished": 0, "failed": 0, "last": None})
-            if crawl.status == "finished":
+            row = coverage.setdefault(
+                crawl.spider, {"finished": 0, "partial": 0, "failed": 0, "last": None}
+            )
+            if crawl.status == FINISHED:
                 row["finished"] += 1
                 row["last"] = crawl.finished
-            elif crawl.status != "running":
+            elif crawl.status == PARTIAL:
+                row["partial"] += 1
+            elif crawl.status in NOT_APPLIED:
                 row["failed"] += 1
         return {
             "changes": len(self.items),
@@ -230,6 +243,10 @@ class Report:
             ],  # fmt: skip
             "crawls_in_period": len(self.crawls),
             "failed_crawls": [c.to_dict() | {"stats": None} for c in self.failed_crawls],
+            "partial_crawls": [
+                c.to_dict() | {"stats": None, "failed_pages": c.stats.get("failed_pages") or []}
+                for c in self.partial_crawls
+            ],
             "coverage": coverage,
             "flip_flops": len(self.flips),
             "disagreements": len(self.findings),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from crawler.completeness import describe_failed
 from reports.describe import Part, country_name
 from reports.model import Item, Report
 from reports.render_common import (
@@ -94,10 +95,11 @@ def _summary(report: Report) -> list[str]:
             f" {md_escape(crawl.status)} — {md_escape(crawl.reason or 'no reason recorded')}"
         )
     out += stale_markdown(report.crawls, md_escape)  # reports/stale_registry.py
+    out += _partial_lines(report)
     for spider, row in sorted(s["coverage"].items()):
         out.append(
             f"- {md_escape(spider)}: {row['finished']} finished crawl(s),"
-            f" last {fmt_time(row['last'])}; {row['failed']} failed"
+            f" last {fmt_time(row['last'])}; {row['partial']} partial; {row['failed']} failed"
             + ("" if row["finished"] else " — **not checked in this period**")
         )
     if not s["coverage"]:
@@ -106,6 +108,17 @@ def _summary(report: Report) -> list[str]:
     if report.options.net:
         out.append(f"- Flip-flops (changed and changed back, no net change): {s['flip_flops']}")
     return out
+
+
+def _partial_lines(report: Report) -> list[str]:
+    """Partial crawls: applied, but these pages did not come back whole."""
+    partial = report.partial_crawls
+    out = [f"- {len(partial)} PARTIAL (applied; the sets of their failed pages removed nothing):"]
+    for crawl in partial:
+        pages = crawl.stats.get("failed_pages") or []
+        out.append(f"  - crawl {crawl.id} ({md_escape(crawl.spider)}): {len(pages)} page(s) failed")
+        out += [f"    - {md_escape(describe_failed(page))}" for page in pages]
+    return out if partial else []
 
 
 def _parts(parts: list[Part]) -> str:

@@ -3,14 +3,21 @@
 Captures are committed as they arrive: they are facts about fetches, failed ones included.
 Versions and changes are committed once per crawl, all together, and only for a crawl that
 finished: a failed or interrupted crawl leaves the history exactly as it was.
+
+A crawl row records the process running it (host, pid) and a heartbeat; ``close_dead_crawls``
+(called by every writing command before it writes) closes the rows of processes that died as
+``abandoned``, so no row stays ``running`` after a ``kill -9``.
 """
 
 from __future__ import annotations
 
+import os
+import socket
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from store.captures import CaptureRecord, add_capture
@@ -18,6 +25,7 @@ from store.db import make_engine
 from store.models import Crawl, Entity
 from store.observations import ObservationBatch
 from store.versions import ApplyResult, apply_batch
+from store.versions import removal_confirmations as confirmations_setting
 
 FINISHED = "finished"
 # the start pages came back whole but other pages did not: what was seen applies, and the sets
@@ -25,10 +33,20 @@ FINISHED = "finished"
 PARTIAL = "partial"
 FAILED = "failed"
 INTERRUPTED = "interrupted"
+# its process died without closing it (killed, the machine went down): nothing was applied
+ABANDONED = "abandoned"
 RUNNING = "running"
-CRAWL_STATUSES = (RUNNING, FINISHED, PARTIAL, FAILED, INTERRUPTED)
+CRAWL_STATUSES = (RUNNING, FINISHED, PARTIAL, FAILED, INTERRUPTED, ABANDONED)
 # the statuses of a crawl whose observations were applied to the history
 APPLIED = (FINISHED, PARTIAL)
+# the statuses of a crawl that applied nothing: what reports count as failed
+NOT_APPLIED = (FAILED, INTERRUPTED, ABANDONED)
+
+# A running crawl's process says it is alive this often (``crawler.heartbeat``); a crawl whose
+# last heartbeat (or start, before the first) is older than ``HEARTBEAT_TIMEOUT`` is dead even
+# when a process of its pid exists (another host, or the pid reused).
+HEARTBEAT_INTERVAL = timedelta(seconds=30)
+HEARTBEAT_TIMEOUT = timedelta(minutes=10)
 
 
 def utcnow() -> datetime:
@@ -48,10 +66,18 @@ class Archive:
     """A handle on one archive database."""
 
     def __init__(
-        self, url: str | None = None, engine: Engine | None = None, *, create_missing: bool = True
+        self,
+        url: str | None = None,
+        engine: Engine | None = None,
+        *,
+        create_missing: bool = True,
+        removal_confirmations: int | None = None,
     ) -> None:
         """Open the archive at ``url`` (see ``store.db.make_engine``); with ``create_missing``
-        false a SQLite file that does not exist raises ``ArchiveNotFound``."""
+        false a SQLite file that does not exist raises ``ArchiveNotFound``.
+        ``removal_confirmations``: how many consecutive complete observations must lack an
+        entity to remove it (default ``$PARLWATCH_REMOVAL_CONFIRMATIONS``, else 2)."""
+        self.removal_confirmations = confirmations_setting(removal_confirmations)
         self.engine = engine or make_engine(url, create_missing=create_missing)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
@@ -59,11 +85,58 @@ class Archive:
         return self.sessions()
 
     def start_crawl(self, spider: str, params: dict | None = None) -> int:
+        """A new ``running`` crawl, owned by this process (host, pid, a first heartbeat).
+        Dead crawls are closed first: every writing command (crawl, import, reparse, the
+        scheduler's crawls, the demo) starts a crawl row before it writes."""
+        self.close_dead_crawls()
+        now = utcnow()
         with self.sessions.begin() as session:
-            crawl = Crawl(spider=spider, started=utcnow(), status=RUNNING, params=params or {})
+            crawl = Crawl(
+                spider=spider,
+                started=now,
+                status=RUNNING,
+                params=params or {},
+                host=socket.gethostname(),
+                pid=os.getpid(),
+                heartbeat_at=now,
+            )
             session.add(crawl)
             session.flush()
             return crawl.id
+
+    def heartbeat(self, spider: str) -> int:
+        """This process is alive and still crawling ``spider``: the heartbeat of its running
+        crawls of it. Returns how many rows it touched."""
+        query = (
+            update(Crawl)
+            .where(
+                Crawl.spider == spider,
+                Crawl.status == RUNNING,
+                Crawl.host == socket.gethostname(),
+                Crawl.pid == os.getpid(),
+            )
+            .values(heartbeat_at=utcnow())
+        )
+        with self.sessions.begin() as session:
+            return session.execute(query).rowcount
+
+    def close_dead_crawls(self, timeout: timedelta = HEARTBEAT_TIMEOUT) -> list[int]:
+        """Close as ``abandoned`` every running crawl whose process is gone: on this host, its
+        pid is not alive (or is another process's now); elsewhere, it has been silent for longer
+        than ``timeout``. Returns their ids. Every command that writes to the archive calls
+        this first; a crawl row without a process (made before 0004) counts as another host's."""
+        now, host = utcnow(), socket.gethostname()
+        closed = []
+        with self.sessions.begin() as session:
+            for crawl in session.scalars(select(Crawl).where(Crawl.status == RUNNING)):
+                why = _death(crawl, host, now, timeout)
+                if why is None:
+                    continue
+                crawl.status = ABANDONED
+                crawl.reason = f"abandoned: {why}"
+                crawl.finished = crawl.heartbeat_at or crawl.started
+                closed.append(crawl.id)
+        return closed
 
     def record_capture(self, crawl_id: int | None, record: CaptureRecord) -> int:
         """Store one fetch at once, so it survives whatever happens to the crawl later."""
@@ -93,10 +166,15 @@ class Archive:
             crawl.reason = reason
             applied = ApplyResult()
             if status in APPLIED and batch is not None:
-                applied = apply_batch(session, crawl, batch, parser_version)
+                applied = apply_batch(
+                    session, crawl, batch, parser_version, self.removal_confirmations
+                )
                 stats["observation_conflicts"] = batch.conflicts
                 stats["disagreements"] = batch.disagreements
-            stats.update({f"history/{k}": v for k, v in asdict(applied).items()})
+            counts = asdict(applied)
+            # [[crawl id, entity key]]: removals this crawl confirmed, dated at an earlier crawl
+            stats["removals_confirmed"] = counts.pop("confirmed_removals")
+            stats.update({f"history/{k}": v for k, v in counts.items()})
             crawl.stats = stats
         return CrawlSummary(crawl_id, status, reason, stats)
 
@@ -122,3 +200,67 @@ class Archive:
                 crawl.reason = "process ended before the crawl closed"
                 crawl.finished = crawl.finished or utcnow()
             return len(stale)
+
+
+def pid_alive(pid: int) -> bool:
+    """Is there a live (not zombie) process ``pid`` on this host?"""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    stat = _proc_stat(pid)
+    return stat is None or stat[0] not in ("Z", "X")  # a zombie awaits its parent, dead
+
+
+def _proc_stat(pid: int) -> list[str] | None:
+    """The fields of ``/proc/PID/stat`` after the command name (None without /proc)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
+def process_started(pid: int) -> datetime | None:
+    """When process ``pid`` of this host started (naive UTC), where /proc tells."""
+    stat = _proc_stat(pid)
+    try:
+        boot = next(
+            int(line.split()[1])
+            for line in Path("/proc/stat").read_text().splitlines()
+            if line.startswith("btime ")
+        )
+        ticks = int(stat[19]) if stat else None  # field 22 of the whole line: starttime
+    except (OSError, StopIteration, ValueError, IndexError):
+        return None
+    if ticks is None:
+        return None
+    seconds = boot + ticks / os.sysconf("SC_CLK_TCK")
+    return datetime.fromtimestamp(seconds, UTC).replace(tzinfo=None)
+
+
+# a process that started this long after its crawl row is another process with the same pid
+# (generous: a clock stepped forward while a crawl runs must not make it look reused)
+_PID_REUSED_AFTER = timedelta(minutes=1)
+
+
+def _death(crawl: Crawl, host: str, now: datetime, timeout: timedelta) -> str | None:
+    """Why ``crawl``'s process is known dead, or None while it may be alive.
+
+    On this host the process table decides (the pid is gone, or is a newer process's); a
+    crawl of another host (PostgreSQL archives shared by several crawler hosts) is dead once
+    its heartbeat is older than ``timeout``.
+    """
+    if crawl.pid is not None and crawl.host == host:
+        if not pid_alive(crawl.pid):
+            return f"its process {crawl.pid} on {host} ended without closing it"
+        started = process_started(crawl.pid)
+        if started is not None and started > crawl.started + _PID_REUSED_AFTER:
+            return f"its process {crawl.pid} on {host} ended (the pid is another process's now)"
+        return None
+    last = crawl.heartbeat_at or crawl.started
+    if now - last > timeout:
+        where = f" from process {crawl.pid} on {crawl.host}" if crawl.pid is not None else ""
+        return f"no heartbeat{where} since {last.isoformat(timespec='seconds')}Z"
+    return None

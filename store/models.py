@@ -39,11 +39,15 @@ class Crawl(Base):
     spider: Mapped[str] = mapped_column(String(100), index=True)
     started: Mapped[datetime] = mapped_column(DateTime)
     finished: Mapped[datetime | None] = mapped_column(DateTime)
-    # running / finished / failed / interrupted
+    # running / finished / partial / failed / interrupted / abandoned
     status: Mapped[str] = mapped_column(String(20), default="running")
     reason: Mapped[str | None] = mapped_column(Text)
     params: Mapped[dict] = mapped_column(JSON, default=dict)
     stats: Mapped[dict] = mapped_column(JSON, default=dict)
+    # the process running the crawl, and when it last said it was alive (``store.liveness``)
+    host: Mapped[str | None] = mapped_column(String(255))
+    pid: Mapped[int | None] = mapped_column(Integer)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class Blob(Base):
@@ -101,6 +105,13 @@ class Entity(Base):
     last_seen: Mapped[datetime] = mapped_column(DateTime)
     # present / removed
     state: Mapped[str] = mapped_column(String(20), default="present")
+    # a present entity that complete observations of its set lacked, not yet confirmed removed
+    # (``store.versions``): when the first and the latest of them saw it missing, the first's
+    # crawl, and how many did
+    missing_since: Mapped[datetime | None] = mapped_column(DateTime)
+    missing_last: Mapped[datetime | None] = mapped_column(DateTime)
+    missing_crawl_id: Mapped[int | None] = mapped_column(Integer)
+    missing_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     versions: Mapped[list[Version]] = relationship(
         back_populates="entity", order_by="Version.id", cascade="all, delete-orphan"

@@ -41,6 +41,8 @@ class ObservationBatch:
 
     observations: dict[str, Observation] = field(default_factory=dict)
     complete_scopes: dict[str, datetime] = field(default_factory=dict)
+    # scope -> countries whose entities a complete scope does not judge (their own page failed)
+    except_countries: dict[str, set[str]] = field(default_factory=dict)
     gone: dict[str, tuple[datetime, int | None]] = field(default_factory=dict)
     confirmed: dict[str, tuple[datetime, int | None]] = field(default_factory=dict)
     conflicts: int = 0
@@ -82,10 +84,15 @@ class ObservationBatch:
         else:
             self.disagreements.pop(obs.key, None)
 
-    def mark_complete(self, scope: str, observed_at: datetime) -> None:
-        """``scope`` was parsed whole at ``observed_at``: its absent entities were removed."""
+    def mark_complete(
+        self, scope: str, observed_at: datetime, except_countries: set[str] | None = None
+    ) -> None:
+        """``scope`` was parsed whole at ``observed_at`` (but for the entities of
+        ``except_countries``): its absent entities count as missing."""
         previous = self.complete_scopes.get(scope)
         self.complete_scopes[scope] = max(previous, observed_at) if previous else observed_at
+        if except_countries:
+            self.except_countries.setdefault(scope, set()).update(except_countries)
 
     def mark_gone(self, key: str, observed_at: datetime, capture_id: int | None) -> None:
         """The entity's own page answered a definite 'not found' (e.g. a news item's 404)."""

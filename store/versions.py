@@ -5,8 +5,13 @@ Rules (git-history's, plus what a research archive needs):
   time advances;
 - the first crawl that sees a scope (e.g. ``pacsto/en/news``) is a baseline: its entities get
   versions but no ``added`` change; entities that appear later are ``added``;
-- an entity is ``removed`` only when its scope was parsed completely in this crawl and it was
-  absent, or when its own page answered a definite "gone" (404/410) in this crawl;
+- an entity is ``removed`` only when ``confirmations`` consecutive complete observations of its
+  scope lacked it (the removal is dated at the first of them, and belongs to that crawl), or at
+  once when its own page answered a definite "gone" (404/410). Until then it stays present,
+  "missing, unconfirmed" (``Entity.missing_since``); seen again, it is simply present again, and
+  no change is recorded at all. The count comes from ``$PARLWATCH_REMOVAL_CONFIRMATIONS``
+  (default 2; 1 removes on the first complete observation that lacks it). Observations are
+  counted by their time, so a re-read of the same captures (``reparse``) counts nothing twice;
 - an observation older than the entity's current version never replaces it.
 
 Each change is one ``Transition`` row (previous version -> new version) with one ``Change`` row
@@ -16,7 +21,8 @@ come from the entity type's home (``store.entities``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
@@ -27,6 +33,26 @@ from store.diff import home_of
 from store.models import Change, Crawl, Entity, Transition, Version
 from store.observations import Observation, ObservationBatch
 
+REMOVAL_CONFIRMATIONS_ENV = "PARLWATCH_REMOVAL_CONFIRMATIONS"
+DEFAULT_REMOVAL_CONFIRMATIONS = 2
+
+
+def removal_confirmations(value: int | str | None = None) -> int:
+    """How many consecutive complete observations must lack an entity before it is removed:
+    ``value``, else ``$PARLWATCH_REMOVAL_CONFIRMATIONS``, else 2."""
+    if value is None:
+        value = os.environ.get(REMOVAL_CONFIRMATIONS_ENV, "").strip()
+        value = value or DEFAULT_REMOVAL_CONFIRMATIONS
+    try:
+        count = int(value)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise ValueError(
+            f"{REMOVAL_CONFIRMATIONS_ENV} must be a whole number of at least 1, not {value!r}"
+        )
+    return count
+
 
 @dataclass
 class ApplyResult:
@@ -36,6 +62,41 @@ class ApplyResult:
     added: int = 0
     removed: int = 0
     stale: int = 0
+    missing: int = 0  # lacked by this complete observation, removal not yet confirmed
+    returned: int = 0  # missing before, seen again: present, no change recorded
+    # removals this batch confirmed that belong to an earlier crawl: [crawl id, entity key]
+    confirmed_removals: list[list] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Missing:
+    """A present entity that complete observations of its set lacked, not yet removed."""
+
+    key: str
+    type: str
+    site: str
+    language: str | None
+    country: str | None
+    last_seen: datetime
+    since: datetime  # the first complete observation that lacked it
+    crawl_id: int | None  # that observation's crawl (the removal's, once confirmed)
+    count: int  # complete observations that lacked it so far
+
+
+def missing_entities(session: Session) -> list[Missing]:
+    """Every entity missing, unconfirmed, oldest first."""
+    query = (
+        select(Entity)
+        .where(Entity.state == "present", Entity.missing_since.is_not(None))
+        .order_by(Entity.missing_since, Entity.key)
+    )
+    return [
+        Missing(
+            e.key, e.type, e.site, e.language, e.country, e.last_seen,
+            e.missing_since, e.missing_crawl_id, e.missing_count,
+        )
+        for e in session.scalars(query)
+    ]  # fmt: skip
 
 
 def current_version(session: Session, entity: Entity) -> Version | None:
@@ -48,7 +109,11 @@ def current_version(session: Session, entity: Entity) -> Version | None:
 
 
 def apply_batch(
-    session: Session, crawl: Crawl, batch: ObservationBatch, parser_version: str | None = None
+    session: Session,
+    crawl: Crawl,
+    batch: ObservationBatch,
+    parser_version: str | None = None,
+    confirmations: int = DEFAULT_REMOVAL_CONFIRMATIONS,
 ) -> ApplyResult:
     """Write the versions and changes of ``batch``; the caller commits (all or nothing)."""
     result = ApplyResult()
@@ -60,11 +125,14 @@ def apply_batch(
             _confirm(session, key, when, capture_id, result)
     seen = set(batch.observations) | set(batch.confirmed)
     for scope, when in sorted(batch.complete_scopes.items()):
+        unjudged = batch.except_countries.get(scope, set())
         for entity in session.scalars(
             select(Entity).where(Entity.scope == scope, Entity.state == "present")
         ):
+            if entity.country in unjudged:  # its own page failed in this run
+                continue
             if entity.key not in seen and entity.last_seen <= when:  # an older page cannot
-                _remove(session, crawl, entity, when, result)  # show something gone
+                _missing(session, crawl, entity, when, confirmations, result)  # show it gone
     for key, (when, _capture_id) in sorted(batch.gone.items()):
         entity = session.scalars(select(Entity).where(Entity.key == key)).first()
         if (
@@ -77,6 +145,40 @@ def apply_batch(
     return result
 
 
+def _missing(
+    session: Session,
+    crawl: Crawl,
+    entity: Entity,
+    when: datetime,
+    confirmations: int,
+    result: ApplyResult,
+) -> None:
+    """A complete observation at ``when`` lacked ``entity``: one more towards its removal."""
+    first, last = entity.missing_since, entity.missing_last
+    if first is not None and last is not None and first <= when <= last:
+        return  # an observation already counted (a re-read of the same captures)
+    if first is None or when < first:
+        entity.missing_since, entity.missing_crawl_id = when, crawl.id
+    entity.missing_last = max(last or when, when)
+    entity.missing_count = (entity.missing_count or 0) + 1
+    if entity.missing_count < confirmations:
+        result.missing += 1
+        return
+    since = entity.missing_since
+    first_crawl = session.get(Crawl, entity.missing_crawl_id) or crawl
+    _remove(session, first_crawl, entity, since, result)
+    if first_crawl.id != crawl.id:
+        result.confirmed_removals.append([first_crawl.id, entity.key])
+
+
+def _clear_missing(entity: Entity, when: datetime, result: ApplyResult) -> None:
+    """``entity`` was seen at ``when``: missing since before then, it never went."""
+    if entity.missing_since is not None and when >= entity.missing_since:
+        entity.missing_since = entity.missing_last = entity.missing_crawl_id = None
+        entity.missing_count = 0
+        result.returned += 1
+
+
 def _confirm(
     session: Session, key: str, when: datetime, capture_id: int | None, result: ApplyResult
 ) -> None:
@@ -86,6 +188,7 @@ def _confirm(
     current = current_version(session, entity)
     if current is None or when < current.last_seen:
         return
+    _clear_missing(entity, when, result)
     current.last_seen = when
     current.last_capture_id = capture_id
     entity.last_seen = max(entity.last_seen, when)
@@ -136,6 +239,7 @@ def _apply_observation(
         return
     current = current_version(session, entity)
     entity.last_seen = max(entity.last_seen, obs.observed_at)
+    _clear_missing(entity, obs.observed_at, result)
     reappeared = entity.state == "removed"
     entity.state = "present"
     if entity.country is None:
@@ -198,6 +302,8 @@ def _remove(
 ) -> None:
     current = current_version(session, entity)
     entity.state = "removed"
+    entity.missing_since = entity.missing_last = entity.missing_crawl_id = None
+    entity.missing_count = 0
     if current is not None:
         current.superseded_at = when
     _add_transition(session, crawl, entity, current, None, "removed", [])

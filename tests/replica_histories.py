@@ -106,13 +106,15 @@ FAMILIES: dict[str, Family] = {
             "half": [Step.of("en,ru", pacsto="2026")] * 4 + [Step.of("en", pacsto="2026")],
         },
     ),
-    # the assembly at 2026, then the Federation Council's own site at 2025 and 2026
+    # the assembly at 2026, then the Federation Council's own site at 2025 and 2026, twice (a
+    # member no longer listed is removed once two complete crawls lack them)
     "council": Family(
         ["pacsto", "council_ru"],
         {
             "council": [
                 Step.of(pacsto="2026"),
                 Step.of(council_ru="2025"),
+                Step.of(council_ru="2026"),
                 Step.of(council_ru="2026"),
             ]
         },

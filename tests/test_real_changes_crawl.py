@@ -35,10 +35,12 @@ def test_a_partial_crawl_names_its_failed_page_and_the_sets_it_held_back(site):
         }
     ]
     held_back = crawl["incomplete_sets"]
-    assert {"pacsto/ru/website", "pacsto/ru/representative", "pacsto/ru/member/RU"} <= set(
+    assert {"pacsto/ru/website/RU", "pacsto/ru/representative/RU", "pacsto/ru/member/RU"} <= set(
         held_back
-    )
+    ), "the failed page's country is held back in each set it adds lines to"
+    assert "pacsto/ru/website" not in held_back, "the rest of the block's sets were whole"
     assert "pacsto/en/website" not in held_back, "the other edition was whole"
+    assert crawl["missing_unconfirmed"] == 0
     assert crawl["new_versions"] == 0 and outcome.changes == []
 
 

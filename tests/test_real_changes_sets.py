@@ -77,15 +77,24 @@ def test_a_whole_crawl_completes_every_declared_set():
     assert settled.held_back == {}
 
 
-def test_a_failed_country_page_holds_back_its_country_and_the_block_sets():
+def test_a_failed_country_page_holds_back_its_country_only():
     pages = [p for p in whole_crawl() if p.country != "RU"]
     pages.append(fact("country", "RU", "http-error", why="HTTP 503"))
     settled = ledger(*pages).settle({})
     assert "pacsto/en/member/RU" not in settled.complete
     assert "HTTP 503" in settled.held_back["pacsto/en/member/RU"]
     for kind in BLOCK:
-        assert f"pacsto/en/{kind}" not in settled.complete
+        scope = f"pacsto/en/{kind}"
+        assert scope in settled.complete, "the block came back whole on every other page"
+        assert settled.except_countries[scope] == {"RU"}, "but RU's own lines did not"
+        assert "HTTP 503" in settled.held_back[f"{scope}/RU"]
     assert "pacsto/en/member/BY" in settled.complete, "other countries' members are whole"
+
+
+def test_a_failed_page_of_a_country_the_archive_does_not_hold_is_held_back_too():
+    pages = [*whole_crawl(), fact("country", "AM", "network-error", why="reset")]
+    settled = ledger(*pages).settle({})
+    assert settled.except_countries["pacsto/en/delegation"] == {"AM"}
 
 
 def test_a_failed_news_page_holds_back_the_block_it_carries_but_not_member_lists():
@@ -95,10 +104,11 @@ def test_a_failed_news_page_holds_back_the_block_it_carries_but_not_member_lists
     assert all(f"pacsto/en/member/{c}" in settled.complete for c in COUNTRIES)
 
 
-def test_a_country_the_set_holds_without_its_page_in_the_run_holds_the_block_back():
+def test_a_country_the_set_holds_without_its_page_in_the_run_is_held_back():
     pages = [p for p in whole_crawl() if p.country != "TJ"]
     settled = ledger(*pages).settle({})
-    assert "no country page for TJ" in settled.held_back["pacsto/en/delegation"]
+    assert settled.held_back["pacsto/en/delegation/TJ"] == "no country page for TJ"
+    assert settled.except_countries["pacsto/en/delegation"] == {"TJ"}
     assert "pacsto/en/member/TJ" not in settled.complete
 
 

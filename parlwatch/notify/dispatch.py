@@ -23,7 +23,7 @@ from parlwatch.notify.senders import (
     send_apprise,
     with_retries,
 )
-from store.archive import FINISHED, Archive
+from store.archive import APPLIED, FINISHED, Archive
 from store.crawl_history import CrawlInfo, get_crawl
 from store.notifications import (
     FAILED,
@@ -84,13 +84,31 @@ def notify_crawl(
         return []
 
 
+def crawl_changes(archive: Archive, crawl: CrawlInfo) -> list[ChangeRow]:
+    """What to tell about ``crawl``: its changes, and the removals it confirmed that are dated
+    at an earlier crawl (``stats.removals_confirmed``), which no earlier message could tell."""
+    rows = list_changes(archive, crawl_id=crawl.id)
+    confirmed: dict[int, set[str]] = {}
+    for first_crawl, key in crawl.stats.get("removals_confirmed") or []:
+        confirmed.setdefault(first_crawl, set()).add(key)
+    for first_crawl, keys in sorted(confirmed.items()):
+        rows += [
+            row
+            for row in list_changes(archive, crawl_id=first_crawl)
+            if row.entity in keys and row.change == "removed"
+        ]
+    return rows
+
+
 def _notify(archive: Archive, crawl_id: int, policy: RetryPolicy) -> list[Outcome]:
+    """A finished crawl's changes; a partial crawl's too, its message naming the pages that
+    failed. A crawl that applied nothing (failed, interrupted, abandoned) has none to tell."""
     crawl = get_crawl(archive, crawl_id)
     stale = crawl is not None and stale_warning(crawl.stats)  # said even without changes
-    if crawl is None or (crawl.status != FINISHED and not stale):
+    if crawl is None or (crawl.status not in APPLIED and not stale):
         return []
     targets = list_targets(archive, enabled_only=True)
-    rows = list_changes(archive, crawl_id=crawl_id) if targets else []
+    rows = crawl_changes(archive, crawl) if targets else []
     if not rows and not stale:
         return []
     outcomes = []
@@ -152,7 +170,7 @@ def send_now(
     if crawl_id is not None and crawl is None:
         raise LookupError(f"no crawl {crawl_id}")
     if crawl is not None:
-        rows = select_changes(target, list_changes(archive, crawl_id=crawl_id))
+        rows = select_changes(target, crawl_changes(archive, crawl))
     else:
         now = datetime.now().replace(microsecond=0)
         crawl = CrawlInfo(0, "test", FINISHED, None, now, now, {}, {})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from crawler.completeness import describe_failed
 from crawler.stale import STATS_KEY as STALE_KEY
 from crawler.stale import stale_warning
 from parlwatch import __version__
@@ -31,6 +32,8 @@ def webhook_payload(crawl: CrawlInfo, rows: list[ChangeRow], target: str) -> dic
             "status": crawl.status,
             "started": _iso(crawl.started),
             "finished": _iso(crawl.finished),
+            "reason": crawl.reason,
+            "failed_pages": crawl.stats.get("failed_pages") or [],
         },
         "count": len(rows),
         "changes": [row.to_dict() for row in rows],
@@ -58,7 +61,7 @@ def describe(row: ChangeRow) -> str:
 def text_message(crawl: CrawlInfo, rows: list[ChangeRow]) -> tuple[str, str]:
     """(title, body) for chat and e-mail targets."""
     title = f"parlwatch: {len(rows)} change{'s' * (len(rows) != 1)} on {crawl.site}"
-    lines = [f"crawl {crawl.id} of {crawl.site}, finished {_iso(crawl.finished)}"]
+    lines = [f"crawl {crawl.id} of {crawl.site}, {crawl.status} {_iso(crawl.finished)}"]
     stale = stale_warning(crawl.stats)
     if stale:  # never a silent "no changes": the registry's pages have moved
         title = f"parlwatch: {crawl.site} — registry entry looks stale"
@@ -66,4 +69,10 @@ def text_message(crawl: CrawlInfo, rows: list[ChangeRow]) -> tuple[str, str]:
     lines += [f"- {describe(row)}" for row in rows[:TEXT_LIMIT]]
     if len(rows) > TEXT_LIMIT:
         lines.append(f"… and {len(rows) - TEXT_LIMIT} more (parlwatch changes --crawl {crawl.id})")
+    failed = crawl.stats.get("failed_pages") or []
+    if failed:
+        lines.append(
+            f"{len(failed)} page(s) did not come back whole; the sets they carry removed nothing:"
+        )
+        lines += [f"  {describe_failed(page)}" for page in failed[:TEXT_LIMIT]]
     return title, "\n".join(lines)

@@ -28,7 +28,7 @@ from crawler.monitoring import drop_warning
 from parlwatch.scheduling.rules import Rule
 from parlwatch.scheduling.runs import CrawlProcess, Job, launch_crawl, outcome_line
 from store import schedules as store
-from store.archive import FINISHED, Archive, utcnow
+from store.archive import APPLIED, FINISHED, Archive, utcnow
 from store.crawl_history import (
     CrawlInfo,
     crawls_after,
@@ -90,6 +90,8 @@ class Scheduler:
             signal.signal(signal.SIGTERM, self.request_stop)
             signal.signal(signal.SIGINT, self.request_stop)
         log.info("scheduler %s started on %s", self.holder, self.archive.engine.url)
+        for crawl_id in self.archive.close_dead_crawls():
+            log.warning("crawl %s: its process died; closed as abandoned", crawl_id)
         for schedule in store.list_schedules(self.archive, enabled_only=True):
             log.info(
                 "schedule %s: %s, next run %s",
@@ -254,7 +256,7 @@ class Scheduler:
             result = f"{site}: did not start (exit {code})"
         for crawl in crawls:
             result = self.report(crawl, time.monotonic() - run.started)
-            if crawl.status == FINISHED:
+            if crawl.status in APPLIED:
                 self._notifications.submit(self._notify, crawl.id)
         if run.job.schedule_id is not None:
             store.record_result(self.archive, run.job.schedule_id, f"{_iso(utcnow())} {result}")

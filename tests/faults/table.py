@@ -48,7 +48,7 @@ def _run_of(result: Result) -> Scenario | KillPoint:
 def kill_rows(kills: list[KillOutcome]) -> list[str]:
     return [
         f"| kill -9 {k.point.name} ({k.captured_before_kill} captures) "
-        f"| {k.killed_crawl['status']} after the next crawl (anything but running) "
+        f"| {k.killed_crawl['status']} after the next crawl (expected abandoned) "
         f"| {len(k.changes)} | - |"
         for k in kills
     ]
@@ -80,9 +80,11 @@ def markdown(results: list[Result], with_changes: bool = False) -> str:
     )
     if kills:
         running = sum(1 for k in kills if k.killed_crawl["status"] == "running")
+        abandoned = sum(1 for k in kills if k.killed_crawl["status"] == "abandoned")
         lines.append(
-            f"{len(kills)} crawls killed with SIGKILL: {running} still `running` after the next "
-            f"crawl; {sum(len(k.changes) for k in kills)} changes recorded."
+            f"{len(kills)} crawls killed with SIGKILL: {abandoned} closed as `abandoned`, "
+            f"{running} still `running` after the next crawl; "
+            f"{sum(len(k.changes) for k in kills)} changes recorded."
         )
     if with_changes:
         lines.append("")

@@ -124,11 +124,16 @@ def test_unfinished_crawl_changes_nothing(archive, status):
     assert [c.status for c in list_crawls(archive)] == [status, FINISHED]
 
 
-def test_absent_entity_is_removed_only_when_its_scope_was_parsed_whole(archive):
+def test_absent_entity_is_removed_only_when_its_scope_was_parsed_whole_twice(archive):
     crawl(archive, delegation("RU", RU_2025, T0), delegation("KG", KG, T0))
     crawl(archive, delegation("RU", RU_2025, T0 + timedelta(days=1)), complete=False)
     assert list_changes(archive) == []
-    crawl(archive, delegation("RU", RU_2025, T0 + timedelta(days=2)))
+    first = crawl(archive, delegation("RU", RU_2025, T0 + timedelta(days=2)))
+    assert list_changes(archive) == [], "one complete observation lacking it is not enough"
+    assert first.stats["history/missing"] == 1
+    crawl(archive, delegation("RU", RU_2025, T0 + timedelta(days=3)), complete=False)
+    assert list_changes(archive) == [], "an incomplete observation neither counts nor clears"
+    second = crawl(archive, delegation("RU", RU_2025, T0 + timedelta(days=4)))
     (removed,) = list_changes(archive)
     assert (removed.entity, removed.change, removed.new) == (
         "pacsto/en/delegation/KG",
@@ -136,14 +141,68 @@ def test_absent_entity_is_removed_only_when_its_scope_was_parsed_whole(archive):
         None,
     )
     assert removed.old == KG
-    crawl(archive, delegation("RU", RU_2025, T0 + timedelta(days=3)), delegation("KG", KG, T0))
+    assert removed.crawl == first.crawl_id, "dated at the first crawl that lacked it"
+    assert second.stats["removals_confirmed"] == [[first.crawl_id, "pacsto/en/delegation/KG"]]
+    (kg,) = versions_of(archive, "pacsto/en/delegation/KG")
+    assert kg.superseded_at == T0 + timedelta(days=2)
+    crawl(archive, delegation("RU", RU_2025, T0 + timedelta(days=5)), delegation("KG", KG, T0))
     assert [c.change for c in list_changes(archive)] == ["removed"], "older observation ignored"
     crawl(
         archive,
-        delegation("RU", RU_2025, T0 + timedelta(days=4)),
-        delegation("KG", KG, T0 + timedelta(days=4)),
+        delegation("RU", RU_2025, T0 + timedelta(days=6)),
+        delegation("KG", KG, T0 + timedelta(days=6)),
     )
     assert [c.change for c in list_changes(archive)] == ["removed", "added"]
+
+
+def test_a_country_whose_own_page_failed_is_not_judged_missing(archive):
+    crawl(archive, delegation("RU", RU_2025, T0), delegation("KG", KG, T0))
+    later = T0 + timedelta(days=1)
+    crawl_id = archive.start_crawl("pacsto")
+    batch = ObservationBatch()
+    batch.add(delegation("RU", RU_2025, later))
+    batch.mark_complete("pacsto/en/delegation", later, {"KG"})
+    summary = archive.finish_crawl(crawl_id, FINISHED, batch)
+    assert summary.stats["history/missing"] == 0
+    assert missing_of(archive, "pacsto/en/delegation/KG") == ("present", None, 0)
+
+
+def missing_of(archive: Archive, key: str) -> tuple:
+    with archive.session() as session:
+        entity = session.scalars(select(Entity).where(Entity.key == key)).one()
+        return entity.state, entity.missing_since, entity.missing_count
+
+
+def test_a_missing_entity_seen_again_records_nothing(archive):
+    crawl(archive, delegation("RU", RU_2025, T0), delegation("KG", KG, T0))
+    crawl(archive, delegation("RU", RU_2025, T0 + timedelta(days=1)))
+    assert missing_of(archive, "pacsto/en/delegation/KG") == ("present", T0 + timedelta(days=1), 1)
+    later = T0 + timedelta(days=2)
+    summary = crawl(archive, delegation("RU", RU_2025, later), delegation("KG", KG, later))
+    assert summary.stats["history/returned"] == 1
+    assert missing_of(archive, "pacsto/en/delegation/KG") == ("present", None, 0)
+    crawl(archive, delegation("RU", RU_2025, T0 + timedelta(days=3)))
+    assert list_changes(archive) == [], "the count starts again: consecutive observations only"
+
+
+def test_a_re_read_of_the_same_observation_counts_once(archive):
+    crawl(archive, delegation("RU", RU_2025, T0), delegation("KG", KG, T0))
+    crawl(archive, delegation("RU", RU_2025, T0 + timedelta(days=1)))
+    crawl(archive, delegation("RU", RU_2025, T0 + timedelta(days=1)))  # a reparse, say
+    assert list_changes(archive) == []
+    assert missing_of(archive, "pacsto/en/delegation/KG")[2] == 1
+
+
+def test_the_confirmation_count_is_a_setting(sqlite_url, monkeypatch):
+    once = Archive(sqlite_url, removal_confirmations=1)
+    crawl(once, delegation("RU", RU_2025, T0), delegation("KG", KG, T0))
+    summary = crawl(once, delegation("RU", RU_2025, T0 + timedelta(days=1)))
+    assert [(c.change, c.crawl) for c in list_changes(once)] == [("removed", summary.crawl_id)]
+    monkeypatch.setenv("PARLWATCH_REMOVAL_CONFIRMATIONS", "3")
+    assert Archive(sqlite_url).removal_confirmations == 3
+    monkeypatch.setenv("PARLWATCH_REMOVAL_CONFIRMATIONS", "zero")
+    with pytest.raises(ValueError, match="PARLWATCH_REMOVAL_CONFIRMATIONS must be"):
+        Archive(sqlite_url)
 
 
 def test_gone_marks_a_removal(archive):
@@ -281,6 +340,7 @@ def test_appearing_and_going_are_transitions_of_their_own(archive):
     crawl(archive, delegation("RU", RU_2025, T0))
     crawl(archive, delegation("RU", RU_2025, T0 + timedelta(days=1)), delegation("KG", KG, T0))
     crawl(archive, delegation("KG", KG, T0 + timedelta(days=2)))
+    crawl(archive, delegation("KG", KG, T0 + timedelta(days=3)))
     kinds = [(c.entity, c.change, [f.field for f in c.fields]) for c in change_sets(archive)]
     assert kinds == [
         ("pacsto/en/delegation/KG", "added", [""]),

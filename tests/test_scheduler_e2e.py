@@ -19,12 +19,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from parlwatch.notify.dispatch import crawl_changes
 from replica import ReplicaServer
 from store import schedules as store
 from store.archive import Archive, utcnow
 from store.crawl_history import recent_crawls
 from store.notifications import add_target, list_deliveries
-from store.queries import list_changes
 
 pytestmark = pytest.mark.e2e
 
@@ -175,11 +175,15 @@ def test_scheduler_runs_sites_notifies_and_stops_on_sigterm(tmp_path):
             assert before.finished <= after.started, f"two {site} crawls overlapped"
     assert store.list_locks(archive) == []
 
-    # one webhook message per crawl with changes, carrying exactly that crawl's changes
+    # one webhook message per crawl with changes, carrying exactly that crawl's changes (and the
+    # removals it confirmed, dated at the crawl that first missed them)
     changed = {c.id for c in crawls if c.status == "finished" and c.stats["history/changes"]}
+    by_id = {c.id: c for c in crawls}
     assert sorted(m["crawl"]["id"] for m in received) == sorted(changed)
     for message in received:
-        expected = [row.to_dict() for row in list_changes(archive, crawl_id=message["crawl"]["id"])]
+        told = crawl_changes(archive, by_id[message["crawl"]["id"]])
+        assert {row.crawl for row in told} >= {message["crawl"]["id"]}
+        expected = [row.to_dict() for row in told]
         assert message["event"] == "parlwatch.changes"
         assert message["changes"] == expected and message["count"] == len(expected)
 

@@ -142,6 +142,22 @@ class ArchiveSpider(scrapy.Spider):
             meta={"language": language, "role": role, "known": known, "listed": listed},
         )
 
+    def known_page(self, url: str, language: str) -> KnownPage | None:
+        """The archive's knowledge of ``url`` in ``language`` (a re-check page), if any.
+
+        A link found on a list page may reach the duplicate filter before the page's re-check
+        request does; carrying the validators on it too keeps that fetch conditional.
+        """
+        pages, by_url = getattr(self, "_known_by_url", (None, {}))
+        if pages is not self.recheck_pages:  # built once per list handed over
+            by_url = {
+                (page.language, canonical_url(self.base_urls[page.language] + page.path)): page
+                for page in self.recheck_pages
+                if page.language in self.base_urls
+            }
+            self._known_by_url = (self.recheck_pages, by_url)
+        return by_url.get((language, canonical_url(url)))
+
     def recheck_requests(self) -> list[scrapy.Request]:
         """Known news pages, fetched again (conditionally) so edits and withdrawals are seen."""
         return [
@@ -232,6 +248,9 @@ class ArchiveSpider(scrapy.Spider):
                     continue
                 page = match.groupdict().get("page")
                 if page is None or int(page) <= max_pages:
-                    evidence = listed.get(canonical_url(url)) if role == "news" else None
-                    yield self.page_request(url, language, role, listed=evidence)
+                    evidence = known = None
+                    if role == "news":
+                        evidence = listed.get(canonical_url(url))
+                        known = self.known_page(url, language)
+                    yield self.page_request(url, language, role, known, evidence)
                 break

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -17,10 +19,55 @@ from parlwatch.cli_options import (
     validate_sites,
 )
 
+# Commands that live in their own modules, imported only when run (or listed by --help), so that
+# a read command does not pay for the crawler's imports: name -> "module:attribute".
+LAZY_COMMANDS = {
+    "crawl": "parlwatch.commands_crawl:crawl",
+    "report": "parlwatch.commands_report:report",
+    "crawls": "parlwatch.commands_crawls:crawls",
+    "schedule": "parlwatch.commands_schedule:schedule",
+    "scheduler": "parlwatch.commands_schedule:scheduler",
+    "notify": "parlwatch.commands_notify:notify",
+    "replay": "parlwatch.commands_replay:replay",
+    "captures": "parlwatch.commands_archive:captures",
+    "snapshot": "parlwatch.commands_archive:snapshot",
+    "timemap": "parlwatch.commands_archive:timemap",
+    "history": "parlwatch.commands_archive:history",
+    "show": "parlwatch.commands_archive:show",
+    "import": "parlwatch.commands_warc:import_",
+    "search": "parlwatch.commands_maintenance:search",
+    "reparse": "parlwatch.commands_maintenance:reparse",
+    "verify": "parlwatch.commands_maintenance:verify",
+    "serve": "parlwatch.commands_maintenance:serve",
+}
+LAZY_EXPORT_COMMANDS = {"warc": "parlwatch.commands_warc:warc_export"}
+
+
+class LazyGroup(click.Group):
+    """A group whose ``lazy`` commands are imported by name only when needed."""
+
+    def __init__(self, *args: Any, lazy: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy or {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy:
+            module_name, attribute = self.lazy[cmd_name].split(":")
+            command = getattr(importlib.import_module(module_name), attribute)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
 
 # The commands that write (crawl, demo, schedule, scheduler, import, notify) make a missing SQLite
 # archive; the others open theirs with ``existing_archive``, which refuses a missing one.
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LazyGroup,
+    lazy=LAZY_COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, prog_name="parlwatch")
 def cli() -> None:
     """Crawl parliamentary websites, keep every capture, and record what changed."""
@@ -134,7 +181,7 @@ def members(
     click.echo(members_json(rows) if fmt == "json" else members_text(rows, when))
 
 
-@cli.group()
+@cli.group(cls=LazyGroup, lazy=LAZY_EXPORT_COMMANDS)
 def export() -> None:
     """Export the archive in other formats."""
 
@@ -274,26 +321,6 @@ def replica(site: str, port: int, version: str | None) -> None:
     replicas.serve_forever(site, port, version)
 
 
-def _register_commands() -> None:
-    """Commands that live in their own modules."""
-    from parlwatch.commands_archive import ARCHIVE_COMMANDS, warc_export
-    from parlwatch.commands_crawl import crawl
-    from parlwatch.commands_crawls import crawls
-    from parlwatch.commands_notify import notify
-    from parlwatch.commands_replay import replay
-    from parlwatch.commands_report import report
-    from parlwatch.commands_schedule import schedule, scheduler
-
-    for command in (crawl, report, crawls, schedule, scheduler, notify, replay):
-        cli.add_command(command)
-    for command in ARCHIVE_COMMANDS:
-        cli.add_command(command)
-    export.add_command(warc_export)
-
-
-_register_commands()
-
-
 def main() -> None:
     """The console entry point: bad input becomes one clear line, not a traceback.
 
@@ -301,27 +328,34 @@ def main() -> None:
     """
     import os
 
+    if os.environ.get("PARLWATCH_DEBUG"):
+        cli(prog_name="parlwatch")
+        return
+    try:
+        cli(prog_name="parlwatch")
+    except Exception as exc:  # classified here, so start-up imports none of these libraries
+        _exit_on_known_error(exc)
+        raise
+
+
+def _exit_on_known_error(exc: Exception) -> None:
+    """One clear line and an exit status for the errors bad input causes; others return."""
     from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError
     from warcio.exceptions import ArchiveLoadFailed
 
     from archive.snapshots import IntegrityError
     from store.db import ArchiveNotFound
 
-    if os.environ.get("PARLWATCH_DEBUG"):
-        cli(prog_name="parlwatch")
-        return
-    try:
-        cli(prog_name="parlwatch")
-    except (DatabaseError, ArgumentError, NoSuchModuleError) as exc:
+    if isinstance(exc, DatabaseError | ArgumentError | NoSuchModuleError):
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         click.echo(f"error: cannot use the archive database: {reason}", err=True)
         sys.exit(2)
-    except ArchiveNotFound as exc:
+    if isinstance(exc, ArchiveNotFound):
         click.echo(
             f"error: no archive at {exc.path} (check --db / $PARLWATCH_DB, or crawl first)",
             err=True,
         )
         sys.exit(1)
-    except (OSError, ValueError, LookupError, IntegrityError, ArchiveLoadFailed) as exc:
+    if isinstance(exc, OSError | ValueError | LookupError | IntegrityError | ArchiveLoadFailed):
         click.echo(f"error: {str(exc).strip() or type(exc).__name__}", err=True)
         sys.exit(1)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 import dateparser
@@ -37,6 +38,7 @@ _FOOTER_START = re.compile(r"(?:©|\(c\)|copyright\b|все права)", re.I)
 _TERMINAL = ('.', '!', '?', '…', '"', '»', ')')  # fmt: skip
 
 
+@lru_cache(maxsize=8192)
 def parse_date(text: str) -> str | None:
     """First date in ``text`` as ISO ``YYYY-MM-DD`` (day-month-year order), else ``None``."""
     for m in _DATE.finditer(text):
@@ -67,6 +69,7 @@ def date_of_line(line: Line) -> str | None:
     return parse_date(line.text) if len(leftover) <= 3 else None
 
 
+@lru_cache(maxsize=16384)  # the block's lines recur on every page
 def is_block_line(text: str) -> bool:
     """True when a text line holds a line of the delegations block (never article text)."""
     return any(

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from store.models import Blob, Capture
 
@@ -77,6 +77,17 @@ def add_capture(session: Session, crawl_id: int | None, record: CaptureRecord) -
     session.add(capture)
     session.flush()
     return capture
+
+
+def record_captures(
+    sessions: sessionmaker, crawl_id: int | None, records: list[CaptureRecord]
+) -> list[int]:
+    """Store several fetches in one transaction (one commit, not one per page); their ids in
+    order."""
+    if not records:
+        return []
+    with sessions.begin() as session:
+        return [add_capture(session, crawl_id, record).id for record in records]
 
 
 def last_full_capture_at(

@@ -50,3 +50,23 @@ def test_a_line_read_before_takes_the_country_of_the_sentence_above_it_on_this_p
         lines = [Line(0, sentence, None), Line(1, website, None)]
         records = dict(read_delegations(lines).records)
         assert (records[0]["country"], records[1]["country"]) == (country, country)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["28 May 2025", "May 28, 2025", "28 мая 2025", "1 Ноября 2026", "05.03.2026", "25/12/2024"],
+)
+def test_dates_written_out_read_as_dateparser_reads_them(text):
+    import dateparser
+
+    from crawler.parsers.news import DATE_SETTINGS, _plain_date
+
+    expected = dateparser.parse(text, languages=["en", "ru"], settings=DATE_SETTINGS)
+    assert _plain_date(text) == expected.date()
+
+
+def test_other_date_forms_are_left_to_dateparser():
+    from crawler.parsers.news import _plain_date, parse_date
+
+    assert _plain_date("03.25.2026") is None and _plain_date("Nov. 5, 2026") is None
+    assert parse_date("Nov. 5, 2026") == "2026-11-05"

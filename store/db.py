@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -48,7 +49,8 @@ def make_engine(
     ``ArchiveNotFound`` is raised instead, so a mistyped path never reads as an empty history.
     """
     resolved = resolve_db_url(url)
-    engine = create_engine(resolved)
+    # JSON as UTF-8 text (Cyrillic escaped as \\u0436 would take six bytes a letter)
+    engine = create_engine(resolved, json_serializer=_json_text)
     database = engine.url.database
     if (
         engine.dialect.name == "sqlite"
@@ -62,6 +64,10 @@ def make_engine(
     if create:
         upgrade_schema(engine)
     return engine
+
+
+def _json_text(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 MIGRATIONS = Path(__file__).with_name("migrations")

@@ -49,7 +49,7 @@ def make_engine(
     ``ArchiveNotFound`` is raised instead, so a mistyped path never reads as an empty history.
     """
     resolved = resolve_db_url(url)
-    # JSON as UTF-8 text (Cyrillic escaped as \\u0436 would take six bytes a letter)
+    # JSON as UTF-8 text (Cyrillic escaped as \u0436 would take six bytes a letter)
     engine = create_engine(resolved, json_serializer=_json_text)
     database = engine.url.database
     if (

@@ -379,7 +379,8 @@ class Ingest:
         current = self.history.current if self.history else {}
         for obs in item.observations:
             obs.capture_id = item.capture_id
-            if current.get(obs.key) == content_hash(obs.content):
+            known = current.get(obs.key)  # hashed only when there is something to compare
+            if known is not None and known == content_hash(obs.content):
                 self.batch.confirm(obs.key, obs.observed_at, obs.capture_id)
             else:
                 self.batch.add(obs)

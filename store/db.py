@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.migration import MigrationContext
-from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 
 from store.models import Base
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 DB_ENV_VAR = "PARLWATCH_DB"
 DEFAULT_DB_FILE = "parlwatch.db"
@@ -79,6 +81,8 @@ LAZY_BASELINE_TABLES = ("schedule", "crawl_lock", "notify_target", "notify_deliv
 
 
 def alembic_config(connection: Connection) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
@@ -100,6 +104,11 @@ def upgrade_schema(engine: Engine) -> None:
     if not (MIGRATIONS / "versions").is_dir():
         Base.metadata.create_all(engine)
         return
+    if _at_head(engine):
+        return  # the common case, answered without loading alembic and every migration
+    from alembic import command
+    from alembic.migration import MigrationContext
+
     with engine.begin() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
         config = alembic_config(connection)
@@ -111,6 +120,37 @@ def upgrade_schema(engine: Engine) -> None:
             _add_lazy_baseline_tables(connection)
             command.stamp(config, BASELINE_REVISION)
         command.upgrade(config, "head")
+
+
+_REVISION_LINE = re.compile(r'^(down_revision|revision)\s*=\s*(?:"([^"]*)"|None)\s*$', re.M)
+
+
+def _head_revision() -> str | None:
+    """The one head of the migration scripts, read from their ``revision`` and
+    ``down_revision`` lines; None when that is not clear-cut (alembic then decides)."""
+    revisions, parents = set(), set()
+    for script in (MIGRATIONS / "versions").glob("*.py"):
+        if script.name.startswith("__"):
+            continue
+        found = dict((name, value) for name, value in _REVISION_LINE.findall(script.read_text()))
+        if not found.get("revision") or "down_revision" not in found:
+            return None
+        revisions.add(found["revision"])
+        parents.add(found["down_revision"])
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _at_head(engine: Engine) -> bool:
+    """Is the archive stamped at the scripts' head already?"""
+    head = _head_revision()
+    if head is None:
+        return False
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return False
+        stamped = connection.execute(text("SELECT version_num FROM alembic_version")).scalars()
+        return list(stamped) == [head]
 
 
 def _add_lazy_baseline_tables(connection: Connection) -> None:

@@ -110,16 +110,18 @@ def shorten(pieces: list[Piece], context: int = CONTEXT_WORDS) -> list[Piece]:
     out: list[Piece] = []
     last = len(pieces) - 1
     for index, (op, text) in enumerate(pieces):
-        words = text.split()
         keep_head = context if index > 0 else 0
         keep_tail = context if index < last else 0
-        if op != "=" or len(words) <= keep_head + keep_tail + 2:
+        most = keep_head + keep_tail + 2
+        # only the words kept are split off (an article's unchanged text is long)
+        first = text.split(None, most) if op == "=" else []
+        if op != "=" or len(first) <= most:
             out.append((op, text))
             continue
         lead = text[: len(text) - len(text.lstrip())]
         trail = text[len(text.rstrip()) :]
-        head = " ".join(words[:keep_head]) + " " if keep_head else ""
-        tail = " " + " ".join(words[len(words) - keep_tail :]) if keep_tail else ""
+        head = " ".join(first[:keep_head]) + " " if keep_head else ""
+        tail = " " + " ".join(text.rsplit(None, keep_tail)[1:]) if keep_tail else ""
         out.append(("=", f"{lead}{head}…{tail}{trail}"))
     return out
 

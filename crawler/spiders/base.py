@@ -26,7 +26,8 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.ingest import read_page, same_site
-from crawler.items import OK, Listed, Page, PageItem, ParseOutcome
+from crawler.items import OK, Listed, Page, PageItem, PageReading, ParseOutcome
+from crawler.parse_pool import ParsePool
 from crawler.parsers.national import ParseError, decode_html, parse_news_list
 from crawler.urls import canonical_url
 from store.archive import utcnow
@@ -170,7 +171,7 @@ class ArchiveSpider(scrapy.Spider):
 
     # -- responses --------------------------------------------------------------------------
 
-    def parse_response(self, response: Response):
+    async def parse_response(self, response: Response):
         meta = response.meta
         asked = meta.get("redirect_urls", [response.url])[0]
         if not same_site(response.url, self.base_urls[meta["language"]]):
@@ -178,7 +179,7 @@ class ArchiveSpider(scrapy.Spider):
             page = self.fetched_page(asked, meta, None)
             page.redirect_to = response.url
             page.error = f"redirected off the site to {response.url}"
-            yield PageItem(page, read_page(page, self))
+            yield PageItem(page, await self.read(page))
             return
         page = self.fetched_page(response.url, meta, response.status)
         page.body = response.body if response.status != 304 else None
@@ -187,10 +188,29 @@ class ArchiveSpider(scrapy.Spider):
         refused = meta.get("redirect_refused")
         if refused is not None:  # a redirect crawler.middlewares did not follow
             page.redirect_to, page.error = refused
-        reading = read_page(page, self)
+        reading = await self.read(page)
         yield PageItem(page, reading)
         if response.status < 300 and reading.outcome == OK:
-            yield from self.follow_links(response, meta["language"], meta["role"])
+            for request in self.follow_links(response, meta["language"], meta["role"]):
+                yield request
+
+    async def read(self, page: Page) -> PageReading:
+        """``read_page`` on ``page``: in the parse pool when the crawl has one
+        (``PARLWATCH_PARSE_WORKERS``, see ``crawler.parse_pool``), else here."""
+        pool = self.parse_pool()
+        return read_page(page, self) if pool is None else await pool.read(page)
+
+    def parse_pool(self) -> ParsePool | None:
+        if not hasattr(self, "_parse_pool"):
+            settings = getattr(self, "settings", None)
+            workers = settings.getint("PARLWATCH_PARSE_WORKERS", 0) if settings else 0
+            self._parse_pool = ParsePool(self.site_id, workers) if workers > 0 else None
+        return self._parse_pool
+
+    def closed(self, reason: str) -> None:
+        pool = getattr(self, "_parse_pool", None)
+        if pool is not None:
+            pool.close()
 
     def on_fetch_error(self, failure: Failure):
         request = failure.request

@@ -299,12 +299,11 @@ def collapse_digest_stream(rows: Iterable[CaptureRow]) -> Iterator[CaptureRow]:
 
 def capture_languages(archive: Archive, url: str, until: datetime | None = None) -> dict:
     """{language: (number of captures, latest capture time)} for the exact URL."""
-    query = select(Capture.language, Capture.fetched_at).where(url_condition(url))
+    query = select(Capture.language, func.count(), func.max(Capture.fetched_at)).where(
+        url_condition(url)
+    )
     if until is not None:
         query = query.where(Capture.fetched_at <= until)
-    out: dict[str | None, tuple[int, datetime]] = {}
+    query = query.group_by(Capture.language).order_by(func.min(Capture.id))  # first seen first
     with archive.session() as session:
-        for language, when in session.execute(query):
-            count, latest = out.get(language, (0, when))
-            out[language] = (count + 1, max(latest, when))
-    return out
+        return {language: (count, latest) for language, count, latest in session.execute(query)}

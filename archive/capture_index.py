@@ -16,12 +16,13 @@ re-confirms the content before it, so it collapses into it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
 from crawler.urls import canonical_url
 from store.archive import Archive
@@ -72,8 +73,22 @@ def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def url_condition(url: str, match: str = "exact") -> ColumnElement[bool]:
-    """The SQL condition on ``Capture.canonical_url`` for ``url`` under ``match``."""
+def _starts_with(column: Any, prefix: str, ranged: bool) -> ColumnElement[bool]:
+    """``column`` starts with ``prefix``. ``ranged``: as a range, which the column's index
+    answers (SQLite's LIKE scans the whole table); only where strings compare by code point
+    (SQLite's binary collation), not under a database's language collation."""
+    if not ranged or not prefix:
+        return column.like(_like_escape(prefix) + "%", escape="\\")
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return and_(column >= prefix, column < upper)
+
+
+def url_condition(
+    url: str, match: str = "exact", dialect: str | None = None, column: Any = None
+) -> ColumnElement[bool]:
+    """The SQL condition on ``Capture.canonical_url`` (or ``column``, an expression of it) for
+    ``url`` under ``match``; on SQLite (``dialect``) prefix and host matches use the index."""
+    ranged = dialect == "sqlite"
     url = url.strip()
     if url.endswith("*"):
         url, match = url.rstrip("*"), "prefix"
@@ -82,13 +97,13 @@ def url_condition(url: str, match: str = "exact") -> ColumnElement[bool]:
     if match not in MATCH_TYPES:
         raise ValueError(f"match must be one of {', '.join(MATCH_TYPES)}")
     canon = canonical_url(with_scheme(url))
-    column = Capture.canonical_url
+    column = Capture.canonical_url if column is None else column
     if match == "exact":
         return column == canon
     if match == "prefix":
-        return column.like(_like_escape(canon) + "%", escape="\\")
+        return _starts_with(column, canon, ranged)
     parts = urlsplit(canon)
-    host = column.like(_like_escape(f"{parts.scheme}://{parts.netloc}/") + "%", escape="\\")
+    host = _starts_with(column, f"{parts.scheme}://{parts.netloc}/", ranged)
     if match == "host":
         return host
     sub = _like_escape(f"{parts.scheme}://") + "%" + _like_escape(f".{parts.netloc}/") + "%"
@@ -150,6 +165,45 @@ def capture_query() -> Select:
     )
 
 
+# the columns the index lists (never the headers: a row stays small at a million captures)
+_INDEX_COLUMNS = (
+    Capture.id,
+    Capture.crawl_id,
+    Crawl.spider,
+    Capture.url,
+    Capture.canonical_url,
+    Capture.language,
+    Capture.fetched_at,
+    Capture.status,
+    Capture.digest,
+    Capture.content_type,
+    Blob.size,
+    Capture.outcome,
+    Capture.error,
+)
+
+
+def _index_row(row: Any) -> CaptureRow:
+    (id_, crawl_id, spider, url, canon, language, fetched_at, status, digest, ctype, size) = row[
+        :11
+    ]
+    return CaptureRow(
+        id=id_,
+        crawl_id=crawl_id,
+        spider=spider,
+        url=url,
+        canonical_url=canon,
+        language=language,
+        fetched_at=fetched_at,
+        status=status,
+        digest=digest,
+        mime=(ctype or "").split(";")[0].strip() or None,
+        length=size,
+        outcome=row[11],
+        error=row[12],
+    )
+
+
 def query_captures(
     archive: Archive,
     url: str,
@@ -162,8 +216,24 @@ def query_captures(
     limit: int | None = None,
 ) -> list[CaptureRow]:
     """Captures of ``url`` oldest first. ``status`` may be ``"none"`` for network failures;
-    a negative ``limit`` keeps the last N rows."""
-    query = capture_query().where(url_condition(url, match))
+    a negative ``limit`` keeps the last N rows.
+
+    The URL is found through the canonical URL's index; the limit is the database's (or, with
+    ``collapse``, rows are read as a stream until it is reached)."""
+    if collapse and collapse != "digest":
+        raise ValueError("only --collapse digest is supported")
+    dialect = archive.engine.dialect.name
+    column = Capture.canonical_url
+    if match != "exact" and _many_captures(archive, url_condition(url, match, dialect)):
+        # read in time order (the fetched_at index) and keep what matches, rather than sort
+        # most of the table; the URL index is kept out of it by matching an expression
+        column = Capture.canonical_url.concat("")
+    query = (
+        select(*_INDEX_COLUMNS)
+        .outerjoin(Blob, Blob.digest == Capture.digest)
+        .outerjoin(Crawl, Crawl.id == Capture.crawl_id)
+        .where(url_condition(url, match, dialect, column))
+    )
     if since is not None:
         query = query.where(Capture.fetched_at >= since)
     if until is not None:
@@ -173,41 +243,67 @@ def query_captures(
         query = query.where(Capture.status.is_(None) if none else Capture.status == int(status))
     if language:
         query = query.where(Capture.language == language)
-    query = query.order_by(Capture.fetched_at, Capture.id)
+    newest_first = bool(limit and limit < 0 and not collapse)
+    if newest_first:
+        query = query.order_by(Capture.fetched_at.desc(), Capture.id.desc())
+    else:
+        query = query.order_by(Capture.fetched_at, Capture.id)
+    if limit and not collapse:
+        query = query.limit(abs(limit))
     with archive.session() as session:
-        rows = [capture_row(c, size, spider) for c, size, spider in session.execute(query)]
-    if collapse == "digest":
-        rows = collapse_digest(rows)
-    elif collapse:
-        raise ValueError("only --collapse digest is supported")
-    if limit:
-        rows = rows[:limit] if limit > 0 else rows[limit:]
-    return rows
+        result = session.execute(query.execution_options(yield_per=1000))
+        rows = (_index_row(row) for row in result)
+        if collapse:
+            kept = list(_collapsed(rows, limit if limit and limit > 0 else None))
+            return kept[limit:] if limit and limit < 0 else kept
+        found = list(rows)
+    return found[::-1] if newest_first else found
+
+
+# Past this many captures, a match is read in time order rather than found and sorted.
+_MANY = 5000
+
+
+def _many_captures(archive: Archive, condition: ColumnElement[bool]) -> bool:
+    """Does ``condition`` match at least ``_MANY`` captures? (Counted on the index, up to
+    ``_MANY``: quick however big the table.)"""
+    probe = select(Capture.id).where(condition).limit(_MANY).subquery()
+    with archive.session() as session:
+        return session.scalar(select(func.count()).select_from(probe)) >= _MANY
+
+
+def _collapsed(rows: Iterable[CaptureRow], limit: int | None) -> Iterator[CaptureRow]:
+    for n, row in enumerate(collapse_digest_stream(rows), start=1):
+        yield row
+        if limit is not None and n >= limit:
+            return
 
 
 def collapse_digest(rows: list[CaptureRow]) -> list[CaptureRow]:
     """Drop each row whose content equals the previous row's of the same URL and language."""
+    return list(collapse_digest_stream(rows))
+
+
+def collapse_digest_stream(rows: Iterable[CaptureRow]) -> Iterator[CaptureRow]:
+    """``collapse_digest`` as a stream."""
     previous: dict[tuple[str, str | None], object] = {}
-    kept = []
     for row in rows:
         group = (row.canonical_url, row.language)
         if row.status == 304 and group in previous:
             continue  # "not modified": the content before it, confirmed
         content = row.digest or ("no-body", row.status, row.error)
         if previous.get(group) != content:
-            kept.append(row)
+            yield row
         previous[group] = content
-    return kept
 
 
 def capture_languages(archive: Archive, url: str, until: datetime | None = None) -> dict:
     """{language: (number of captures, latest capture time)} for the exact URL."""
-    query = select(Capture.language, Capture.fetched_at).where(url_condition(url))
+    query = select(Capture.language, func.count(), func.max(Capture.fetched_at)).where(
+        url_condition(url)
+    )
     if until is not None:
         query = query.where(Capture.fetched_at <= until)
-    out: dict[str | None, tuple[int, datetime]] = {}
+    query = query.group_by(Capture.language).order_by(func.min(Capture.id))  # first seen first
     with archive.session() as session:
-        for language, when in session.execute(query):
-            count, latest = out.get(language, (0, when))
-            out[language] = (count + 1, max(latest, when))
-    return out
+        return {language: (count, latest) for language, count, latest in session.execute(query)}

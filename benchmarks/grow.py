@@ -136,11 +136,27 @@ def _grow(connection: Connection, captures: int, changes: int) -> dict[str, Any]
         {"id": f"t.id + s.n * {entity_stride}", "key": "t.key || '#bench-' || s.n"},
         where='t.id IN (SELECT entity_id FROM "change")',
     )
+    # each change copy belongs to a copy of its transition (one entity's edit), as a crawl
+    # that detected that many edits would have stored them
+    transition_stride = _scalar(connection, "SELECT coalesce(max(id), 0) FROM transition")
+    _copy_rows(
+        connection,
+        "transition",
+        change_copies,
+        {
+            "id": f"t.id + s.n * {transition_stride}",
+            "entity_id": f"t.entity_id + s.n * {entity_stride}",
+            "crawl_id": f"t.crawl_id + {day} * {crawl_stride}" if copies else "t.crawl_id",
+            "detected_at": _days_back(dialect, "t.detected_at", day),
+        },
+        where=f't.id <= {transition_stride} AND t.entity_id IN (SELECT entity_id FROM "change")',
+    )
     _copy_rows(
         connection,
         "change",
         change_copies,
         {
+            "transition_id": f"t.transition_id + s.n * {transition_stride}",
             "entity_id": f"t.entity_id + s.n * {entity_stride}",
             "crawl_id": f"t.crawl_id + {day} * {crawl_stride}" if copies else "t.crawl_id",
             "detected_at": _days_back(dialect, "t.detected_at", day),
@@ -148,10 +164,11 @@ def _grow(connection: Connection, captures: int, changes: int) -> dict[str, Any]
         where=f"t.id <= {last_change}",
         limit=changes - base_changes,
     )
-    _reset_sequences(connection, ["crawl", "entity"])
+    _reset_sequences(connection, ["crawl", "entity", "transition"])
     return {
         "captures": _scalar(connection, "SELECT count(*) FROM capture"),
         "changes": _scalar(connection, 'SELECT count(*) FROM "change"'),
+        "transitions": _scalar(connection, "SELECT count(*) FROM transition"),
         "crawls": _scalar(connection, "SELECT count(*) FROM crawl"),
         "grown_from": {
             "captures": base_captures,

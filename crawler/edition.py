@@ -12,6 +12,7 @@ to judge is given the benefit of the doubt.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import lxml.html
 from lxml import etree
@@ -26,8 +27,8 @@ MAX_MOJIBAKE = 0.5  # share of non-ASCII words that are mojibake
 MIN_MOJIBAKE_WORDS = 5
 MIN_OWN_SCRIPT = 0.3  # share of the edition's script among Cyrillic and Latin letters
 
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_LATIN = re.compile(r"[A-Za-z]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]+")  # runs of letters: counted by their lengths
+_LATIN = re.compile(r"[A-Za-z]+")
 _NON_ASCII_WORD = re.compile(r"\S*[^\x00-\x7f]\S*")
 _NOT_TEXT = "//script|//style|//noscript|//template|//head|//nav|//header|//footer"
 _SINGLE_BYTE = ("cp1251", "cp1252", "latin-1")
@@ -46,6 +47,11 @@ def main_text(body: bytes, content_type: str | None) -> str:
     return root.text_content()
 
 
+def _letters(run: re.Pattern[str], text: str) -> int:
+    return sum(map(len, run.findall(text)))
+
+
+@lru_cache(maxsize=65536)  # an edition's words recur from page to page
 def _is_mojibake(word: str) -> bool:
     for codec in _SINGLE_BYTE:
         try:
@@ -59,7 +65,7 @@ def _is_mojibake(word: str) -> bool:
 def edition_problem(body: bytes, content_type: str | None, language: str | None) -> str | None:
     """Why the page's text cannot be the ``language`` edition's, or None when it can be."""
     text = main_text(body, content_type)
-    cyrillic, latin = len(_CYRILLIC.findall(text)), len(_LATIN.findall(text))
+    cyrillic, latin = _letters(_CYRILLIC, text), _letters(_LATIN, text)
     replaced = text.count("\ufffd")
     if cyrillic + latin + replaced < MIN_LETTERS:
         return None

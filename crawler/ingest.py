@@ -26,7 +26,9 @@ Everything is written through the store's API (``Archive.record_capture`` and an
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
@@ -50,7 +52,7 @@ from crawler.observations import news_key, observations_from_records
 from crawler.registry import load_registry
 from crawler.urls import canonical_url
 from store.archive import Archive
-from store.captures import CaptureRecord, body_digest
+from store.captures import CaptureRecord, body_digest, record_captures
 from store.diff import content_hash
 from store.observations import Observation, ObservationBatch
 
@@ -250,10 +252,35 @@ class KnownHistory:
 
 
 @dataclass
-class Ingested:
+class _Pending:
+    """A page added but not yet written: its capture (``record``, unless it is stored already)
+    and what it contributes, staged once the capture has its id."""
+
+    record: CaptureRecord | None
     capture_id: int | None
-    reading: PageReading
     observations: list[Observation]
+    confirms: list[str]
+    gone: list[str]
+    fetched_at: datetime
+
+
+class Ingested:
+    """What ``Ingest.add`` made of a page. Its capture is written with the next batch; asking
+    for ``capture_id`` before then writes the batch now."""
+
+    def __init__(
+        self, ingest: Ingest, pending: _Pending, reading: PageReading, observations: list
+    ) -> None:
+        self._ingest = ingest
+        self._pending = pending
+        self.reading = reading
+        self.observations: list[Observation] = observations
+
+    @property
+    def capture_id(self) -> int | None:
+        if self._pending.capture_id is None and self._pending.record is not None:
+            self._ingest.flush()
+        return self._pending.capture_id
 
 
 class Ingest:
@@ -265,7 +292,15 @@ class Ingest:
     With ``history`` (a re-read of stored captures), a reading equal to an entity's current
     version confirms it, and a set shown whole removes its absent members only when every one
     of them was re-read.
+
+    Captures are written in batches, one transaction each (``batch_pages`` pages, or whatever
+    came in ``batch_seconds``; ``flush`` writes what is pending, ``settled`` does too), and what a
+    page contributes is staged, in the order the pages came, once its capture has an id. A
+    process killed mid-crawl loses at most the last batch's captures, and no history.
     """
+
+    batch_pages = 200
+    batch_seconds = 1.0
 
     def __init__(
         self,
@@ -281,6 +316,8 @@ class Ingest:
         self.batch = ObservationBatch()
         self.ledgers: dict[str, SetLedger] = {}
         self.held_back: dict[str, str] = {}
+        self.pending: list[_Pending] = []
+        self.last_flush = time.monotonic()
 
     def ledger(self, site: str) -> SetLedger:
         """The site's ledger, with what the archive held before this run."""
@@ -301,9 +338,6 @@ class Ingest:
             if shrunk is not None:
                 reading.outcome, reading.problem = SHRUNK, f"sharply shrunk: {shrunk}"
                 reading.errors.append(reading.problem)
-        capture_id = page.capture_id
-        if capture_id is None:
-            capture_id = self.archive.record_capture(self.crawl_id, capture_record(page, reading))
         shows = frozenset(reading.complete_sets) if reading.parsed else None
         why = outcome_text(page, reading)
         ledger.add(
@@ -312,18 +346,48 @@ class Ingest:
                 page.fetched_at, shows,
             )
         )  # fmt: skip
+        record = capture_record(page, reading) if page.capture_id is None else None
+        pending = _Pending(
+            record, page.capture_id, observations, reading.confirms, reading.gone, page.fetched_at
+        )
+        self.pending.append(pending)
+        if page.capture_id is not None and len(self.pending) == 1:
+            self.flush()  # nothing to write: stage it now
+        elif self.flush_due():
+            self.flush()
+        return Ingested(self, pending, reading, observations)
+
+    def flush_due(self) -> bool:
+        """A batch is full, or has waited long enough."""
+        return bool(self.pending) and (
+            len(self.pending) >= self.batch_pages
+            or time.monotonic() - self.last_flush >= self.batch_seconds
+        )
+
+    def flush(self) -> None:
+        """Write the pending captures in one transaction, then stage what their pages showed."""
+        pending, self.pending = self.pending, []
+        self.last_flush = time.monotonic()
+        to_write = [p for p in pending if p.record is not None]
+        ids = record_captures(self.archive.sessions, self.crawl_id, [p.record for p in to_write])
+        for item, capture_id in zip(to_write, ids, strict=True):
+            item.capture_id = capture_id
+        for item in pending:
+            self._stage(item)
+
+    def _stage(self, item: _Pending) -> None:
         current = self.history.current if self.history else {}
-        for obs in observations:
-            obs.capture_id = capture_id
-            if current.get(obs.key) == content_hash(obs.content):
+        for obs in item.observations:
+            obs.capture_id = item.capture_id
+            known = current.get(obs.key)  # hashed only when there is something to compare
+            if known is not None and known == content_hash(obs.content):
                 self.batch.confirm(obs.key, obs.observed_at, obs.capture_id)
             else:
                 self.batch.add(obs)
-        for key in reading.confirms:
-            self.batch.confirm(key, page.fetched_at, capture_id)
-        for key in reading.gone:
-            self.batch.mark_gone(key, page.fetched_at, capture_id)
-        return Ingested(capture_id, reading, observations)
+        for key in item.confirms:
+            self.batch.confirm(key, item.fetched_at, item.capture_id)
+        for key in item.gone:
+            self.batch.mark_gone(key, item.fetched_at, item.capture_id)
 
     def _page_country(self, page: Page) -> str | None:
         """The country a page is about, as its site's spider tells from the URL (so a page that
@@ -340,6 +404,7 @@ class Ingest:
 
     def settled(self) -> ObservationBatch:
         """The staged batch, with complete only the sets the run as a whole saw whole."""
+        self.flush()
         observed: dict[str, set[str | None]] = {}
         for obs in self.batch.observations.values():
             observed.setdefault(obs.scope, set()).add(obs.country)

@@ -2,7 +2,9 @@
 
 When the spider opens, the pipeline starts a crawl row and hands the spider the pages the
 archive already holds, to re-check. Each page then goes in by the one ingest path
-(``crawler.ingest.Ingest.add``): its capture is recorded at once, what it contributes is staged.
+(``crawler.ingest.Ingest.add``): its capture is written with the next batch (every 200 pages,
+or each second, so a crawl waiting on slow pages still has what it fetched on disk), what it
+contributes is staged.
 When the spider closes, the crawl is judged and its observations are applied to the history in
 one transaction, or dropped if the crawl failed: ``finished`` when every page came back whole,
 ``partial`` when the start pages did but others did not (what was seen applies; the sets those
@@ -12,6 +14,7 @@ did not.
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from datetime import date, datetime
 from typing import Any
@@ -42,6 +45,7 @@ class ArchivePipeline:
         self.critical_pages: dict[str, str] = {}
         self.usable_critical: set[str] = set()
         self.summary: CrawlSummary | None = None
+        self.flush_timer: asyncio.TimerHandle | None = None
 
     @classmethod
     def from_crawler(cls, crawler) -> ArchivePipeline:
@@ -60,8 +64,25 @@ class ArchivePipeline:
         }
         self.crawl_id = self.archive.start_crawl(spider.name, params)
         self.ingest = Ingest(self.archive, self.crawl_id, spider)
+        self._schedule_flush()
         if getattr(spider, "site_id", ""):
             spider.recheck_pages = known_pages(self.archive, spider.site_id, "news")
+
+    def _schedule_flush(self) -> None:
+        """Write pending captures each ``Ingest.batch_seconds`` even when no page comes in
+        (only under a running event loop: the asyncio reactor Scrapy uses)."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        self.flush_timer = loop.call_later(Ingest.batch_seconds, self._flush_and_reschedule)
+
+    def _flush_and_reschedule(self) -> None:
+        if self.ingest is None:
+            return
+        if self.ingest.flush_due():
+            self.ingest.flush()
+        self._schedule_flush()
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, PageItem) or self.ingest is None:
@@ -81,6 +102,8 @@ class ArchivePipeline:
     def spider_closed(self, spider, reason: str) -> None:
         if self.archive is None or self.ingest is None or self.crawl_id is None:
             return
+        if self.flush_timer is not None:
+            self.flush_timer.cancel()
         status, why = self.judge(reason)
         batch = self.ingest.settled()
         failed = [p.to_dict() for p in self.ingest.failed_pages()]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -18,10 +20,57 @@ from parlwatch.cli_options import (
     validate_sites,
 )
 
+# Commands that live in their own modules, imported only when run (or listed by --help), so that
+# a read command does not pay for the crawler's imports: name -> "module:attribute".
+LAZY_COMMANDS = {
+    "crawl": "parlwatch.commands_crawl:crawl",
+    "report": "parlwatch.commands_report:report",
+    "crawls": "parlwatch.commands_crawls:crawls",
+    "schedule": "parlwatch.commands_schedule:schedule",
+    "scheduler": "parlwatch.commands_schedule:scheduler",
+    "notify": "parlwatch.commands_notify:notify",
+    "replay": "parlwatch.commands_replay:replay",
+    "backfill": "parlwatch.commands_backfill:backfill",
+    "discover": "parlwatch.commands_discover:discover",
+    "captures": "parlwatch.commands_archive:captures",
+    "snapshot": "parlwatch.commands_archive:snapshot",
+    "timemap": "parlwatch.commands_archive:timemap",
+    "history": "parlwatch.commands_archive:history",
+    "show": "parlwatch.commands_archive:show",
+    "import": "parlwatch.commands_warc:import_",
+    "search": "parlwatch.commands_maintenance:search",
+    "reparse": "parlwatch.commands_maintenance:reparse",
+    "verify": "parlwatch.commands_maintenance:verify",
+    "serve": "parlwatch.commands_maintenance:serve",
+}
+LAZY_EXPORT_COMMANDS = {"warc": "parlwatch.commands_warc:warc_export"}
+
+
+class LazyGroup(click.Group):
+    """A group whose ``lazy`` commands are imported by name only when needed."""
+
+    def __init__(self, *args: Any, lazy: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy or {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy:
+            module_name, attribute = self.lazy[cmd_name].split(":")
+            command = getattr(importlib.import_module(module_name), attribute)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
 
 # The commands that write (crawl, demo, schedule, scheduler, import, notify) make a missing SQLite
 # archive; the others open theirs with ``existing_archive``, which refuses a missing one.
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LazyGroup,
+    lazy=LAZY_COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, prog_name="parlwatch")
 def cli() -> None:
     """Crawl parliamentary websites, keep every capture, and record what changed."""
@@ -134,7 +183,7 @@ def members(
     click.echo(members_json(rows) if fmt == "json" else members_text(rows, when))
 
 
-@cli.group()
+@cli.group(cls=LazyGroup, lazy=LAZY_EXPORT_COMMANDS)
 def export() -> None:
     """Export the archive in other formats."""
 
@@ -282,28 +331,6 @@ def replica(site: str, port: int, version: str | None) -> None:
             f"unknown site {site!r}; known: {', '.join(replicas.available_sites())}"
         )
     replicas.serve_forever(site, port, version)
-
-
-def _register_commands() -> None:
-    """Commands that live in their own modules."""
-    from parlwatch.commands_archive import ARCHIVE_COMMANDS, warc_export
-    from parlwatch.commands_backfill import backfill
-    from parlwatch.commands_crawl import crawl
-    from parlwatch.commands_crawls import crawls
-    from parlwatch.commands_discover import discover
-    from parlwatch.commands_notify import notify
-    from parlwatch.commands_replay import replay
-    from parlwatch.commands_report import report
-    from parlwatch.commands_schedule import schedule, scheduler
-
-    for command in (crawl, report, crawls, discover, schedule, scheduler, notify, replay, backfill):
-        cli.add_command(command)
-    for command in ARCHIVE_COMMANDS:
-        cli.add_command(command)
-    export.add_command(warc_export)
-
-
-_register_commands()
 
 
 # Exit codes (README "Exit codes"): each kind of trouble has its own, for scripts and schedulers.

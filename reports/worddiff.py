@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -19,19 +20,35 @@ CONTEXT_WORDS = 8
 
 def word_diff(old: str | None, new: str | None) -> list[Piece]:
     """Pieces turning ``old`` into ``new``, compared word by word (punctuation on its own)."""
-    a = _TOKEN.findall(old or "")
-    b = _TOKEN.findall(new or "")
+    return list(_word_diff(old or "", new or ""))
+
+
+@lru_cache(maxsize=4096)  # a report describes a change and then shows it: one diff for both
+def _word_diff(old: str, new: str) -> tuple[Piece, ...]:
+    a = _TOKEN.findall(old)
+    b = _TOKEN.findall(new)
+    # An edit of a long text is usually local: the words before and after it are kept as they
+    # are, and only the middle is matched (the matcher is quadratic in what it is given).
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
     pieces: list[Piece] = []
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    _add(pieces, "=", "".join(a[:head]))
+    middle_a, middle_b = a[head : len(a) - tail], b[head : len(b) - tail]
+    matcher = SequenceMatcher(None, middle_a, middle_b, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            _add(pieces, "=", "".join(a[i1:i2]))
+            _add(pieces, "=", "".join(middle_a[i1:i2]))
             continue
         if i2 > i1:
-            _add(pieces, "-", "".join(a[i1:i2]))
+            _add(pieces, "-", "".join(middle_a[i1:i2]))
         if j2 > j1:
-            _add(pieces, "+", "".join(b[j1:j2]))
-    return _join_runs(_tidy(pieces))
+            _add(pieces, "+", "".join(middle_b[j1:j2]))
+    _add(pieces, "=", "".join(a[len(a) - tail :]))
+    return tuple(_join_runs(_tidy(pieces)))
 
 
 def _join_runs(pieces: list[Piece]) -> list[Piece]:
@@ -93,16 +110,18 @@ def shorten(pieces: list[Piece], context: int = CONTEXT_WORDS) -> list[Piece]:
     out: list[Piece] = []
     last = len(pieces) - 1
     for index, (op, text) in enumerate(pieces):
-        words = text.split()
         keep_head = context if index > 0 else 0
         keep_tail = context if index < last else 0
-        if op != "=" or len(words) <= keep_head + keep_tail + 2:
+        most = keep_head + keep_tail + 2
+        # only the words kept are split off (an article's unchanged text is long)
+        first = text.split(None, most) if op == "=" else []
+        if op != "=" or len(first) <= most:
             out.append((op, text))
             continue
         lead = text[: len(text) - len(text.lstrip())]
         trail = text[len(text.rstrip()) :]
-        head = " ".join(words[:keep_head]) + " " if keep_head else ""
-        tail = " " + " ".join(words[len(words) - keep_tail :]) if keep_tail else ""
+        head = " ".join(first[:keep_head]) + " " if keep_head else ""
+        tail = " " + " ".join(text.rsplit(None, keep_tail)[1:]) if keep_tail else ""
         out.append(("=", f"{lead}{head}…{tail}{trail}"))
     return out
 

@@ -7,8 +7,8 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from store.models import Blob, Capture
 
@@ -52,31 +52,58 @@ def read_body(blob: Blob) -> bytes:
     return blob.data
 
 
+def _capture_values(crawl_id: int | None, record: CaptureRecord, digest: str | None) -> dict:
+    headers = {k.lower(): v for k, v in record.headers.items()}
+    return {
+        "crawl_id": crawl_id,
+        "url": record.url,
+        "canonical_url": record.canonical_url or record.url,
+        "language": record.language,
+        "fetched_at": record.fetched_at,
+        "status": record.status,
+        "error": record.error,
+        "content_type": headers.get("content-type"),
+        "etag": headers.get("etag"),
+        "last_modified": headers.get("last-modified"),
+        "http_date": headers.get("date"),
+        "headers": headers,
+        "request_headers": record.request_headers,
+        "digest": digest,
+        "outcome": record.outcome,
+        "parse_errors": record.parse_errors,
+    }
+
+
 def add_capture(session: Session, crawl_id: int | None, record: CaptureRecord) -> Capture:
     """Add one capture row (and its body blob when new)."""
-    headers = {k.lower(): v for k, v in record.headers.items()}
     digest = store_body(session, record.body)[0] if record.body is not None else None
-    capture = Capture(
-        crawl_id=crawl_id,
-        url=record.url,
-        canonical_url=record.canonical_url or record.url,
-        language=record.language,
-        fetched_at=record.fetched_at,
-        status=record.status,
-        error=record.error,
-        content_type=headers.get("content-type"),
-        etag=headers.get("etag"),
-        last_modified=headers.get("last-modified"),
-        http_date=headers.get("date"),
-        headers=headers,
-        request_headers=record.request_headers,
-        digest=digest,
-        outcome=record.outcome,
-        parse_errors=record.parse_errors,
-    )
+    capture = Capture(**_capture_values(crawl_id, record, digest))
     session.add(capture)
     session.flush()
     return capture
+
+
+def record_captures(
+    sessions: sessionmaker, crawl_id: int | None, records: list[CaptureRecord]
+) -> list[int]:
+    """Store several fetches in one transaction and a few statements (one commit, not one per
+    page; bodies the archive holds already are not stored again); their ids in order."""
+    if not records:
+        return []
+    digests = [body_digest(r.body) if r.body is not None else None for r in records]
+    bodies = {d: r.body for d, r in zip(digests, records, strict=True) if d is not None}
+    with sessions.begin() as session:
+        held = set(session.scalars(select(Blob.digest).where(Blob.digest.in_(list(bodies)))))
+        new = [
+            {"digest": d, "size": len(b), "compression": "zlib", "data": zlib.compress(b)}
+            for d, b in bodies.items()
+            if d not in held
+        ]
+        if new:
+            session.execute(insert(Blob), new)
+        rows = [_capture_values(crawl_id, r, d) for r, d in zip(records, digests, strict=True)]
+        returning = insert(Capture).returning(Capture.id, sort_by_parameter_order=True)
+        return list(session.scalars(returning, rows))
 
 
 def last_full_capture_at(

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.migration import MigrationContext
-from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import NoSuchModuleError
 
 from store.models import Base
 from store.release import RELEASE
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 DB_ENV_VAR = "PARLWATCH_DB"
 DEFAULT_DB_FILE = "parlwatch.db"
@@ -83,7 +86,8 @@ def make_engine(
     """
     resolved = resolve_db_url(url)
     try:
-        engine = create_engine(resolved)
+        # JSON as UTF-8 text (Cyrillic escaped as \u0436 would take six bytes a letter)
+        engine = create_engine(resolved, json_serializer=_json_text)
     except ModuleNotFoundError as exc:  # mysql:// without its driver, say
         raise DatabaseUnsupported(resolved, f"its driver ({exc.name}) is not installed") from exc
     except NoSuchModuleError as exc:
@@ -112,6 +116,10 @@ def _check_sqlite_place(path: Path) -> None:
         raise ArchiveUnusable(str(path), f"there is no folder {path.parent}")
 
 
+def _json_text(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The revision whose schema equals what create_all made before migrations existed.
 BASELINE_REVISION = "0001"
@@ -121,6 +129,8 @@ LAZY_BASELINE_TABLES = ("schedule", "crawl_lock", "notify_target", "notify_deliv
 
 
 def alembic_config(connection: Connection) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
@@ -143,6 +153,11 @@ def upgrade_schema(engine: Engine) -> None:
     if not (MIGRATIONS / "versions").is_dir():
         Base.metadata.create_all(engine)
         return
+    if _at_head(engine):
+        return  # the common case, answered without loading alembic and every migration
+    from alembic import command
+    from alembic.migration import MigrationContext
+
     with engine.begin() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
         config = alembic_config(connection)
@@ -170,7 +185,6 @@ def _refuse_newer_schema(connection: Connection, config: Config, current: str | 
 def _last_writer(connection: Connection) -> str | None:
     """The release that wrote the archive's last crawl, else its last version (best effort:
     None when neither says)."""
-    import json
 
     try:
         params = connection.exec_driver_sql(
@@ -185,6 +199,37 @@ def _last_writer(connection: Connection) -> str | None:
         ).scalar()
     except Exception:  # a newer schema may have moved them: the revision alone is still said
         return None
+
+
+_REVISION_LINE = re.compile(r'^(down_revision|revision)\s*=\s*(?:"([^"]*)"|None)\s*$', re.M)
+
+
+def _head_revision() -> str | None:
+    """The one head of the migration scripts, read from their ``revision`` and
+    ``down_revision`` lines; None when that is not clear-cut (alembic then decides)."""
+    revisions, parents = set(), set()
+    for script in (MIGRATIONS / "versions").glob("*.py"):
+        if script.name.startswith("__"):
+            continue
+        found = dict((name, value) for name, value in _REVISION_LINE.findall(script.read_text()))
+        if not found.get("revision") or "down_revision" not in found:
+            return None
+        revisions.add(found["revision"])
+        parents.add(found["down_revision"])
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _at_head(engine: Engine) -> bool:
+    """Is the archive stamped at the scripts' head already?"""
+    head = _head_revision()
+    if head is None:
+        return False
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return False
+        stamped = connection.execute(text("SELECT version_num FROM alembic_version")).scalars()
+        return list(stamped) == [head]
 
 
 def _add_lazy_baseline_tables(connection: Connection) -> None:

@@ -7,17 +7,18 @@ the captures each came from. These functions gather that in a few queries; they 
 
 from __future__ import annotations
 
+import copy
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Text, and_, cast, or_, select
 
 from store.archive import Archive
 from store.compare import FieldChange
 from store.diff import diff_versions
 from store.entities.delegation import Delegation
-from store.models import Capture, Crawl, Entity, Version
+from store.models import Capture, Change, Crawl, Entity, Version
 from store.models import Transition as TransitionRow
 from store.queries import CrawlRow
 from store.transitions import CaptureRef, Transition
@@ -51,11 +52,19 @@ def change_sets(
     With ``countries``, entities without a country (a national site's news) match when their
     site is one of ``country_sites``.
     """
-    query = (
-        select(TransitionRow, Entity)
-        .join(Entity, TransitionRow.entity_id == Entity.id)
-        .options(selectinload(TransitionRow.fields))
-    )
+    query = select(
+        TransitionRow.id,
+        TransitionRow.crawl_id,
+        TransitionRow.detected_at,
+        TransitionRow.change,
+        TransitionRow.version_id,
+        TransitionRow.previous_version_id,
+        Entity.key,
+        Entity.type,
+        Entity.site,
+        Entity.language,
+        Entity.country,
+    ).join(Entity, TransitionRow.entity_id == Entity.id)
     if since is not None:
         query = query.where(TransitionRow.detected_at >= since)
     if until is not None:
@@ -72,54 +81,107 @@ def change_sets(
     query = query.order_by(
         TransitionRow.detected_at, TransitionRow.crawl_id, Entity.key, TransitionRow.id
     )
+    json_values = _JsonValues()
     with archive.session() as session:
         found = [
             Transition(
-                entity=entity.key,
-                type=entity.type,
-                site=entity.site,
-                language=entity.language,
-                country=entity.country,
-                crawl=row.crawl_id,
-                detected_at=row.detected_at,
-                change=row.change,
-                version=row.version_id,
-                previous_version=row.previous_version_id,
+                entity=key,
+                type=type_,
+                site=site,
+                language=language,
+                country=country,
+                crawl=crawl_id,
+                detected_at=detected_at,
+                change=change,
+                version=version_id,
+                previous_version=previous_id,
                 old=None,
                 new=None,
                 old_hash=None,
                 new_hash=None,
-                fields=[
-                    FieldChange(c.change, c.field, c.old, c.new, c.category) for c in row.fields
-                ],
-                id=row.id,
+                fields=[],
+                id=id_,
             )
-            for row, entity in session.execute(query)
-        ]
-        _attach_versions(session, found)
+            for (
+                id_, crawl_id, detected_at, change, version_id, previous_id,
+                key, type_, site, language, country,
+            ) in session.execute(query)
+        ]  # fmt: skip
+        _attach_fields(session, found, json_values)
+        _attach_versions(session, found, json_values)
     return found
 
 
-def _attach_versions(session, sets: list[Transition]) -> None:
-    ids = {i for s in sets for i in (s.version, s.previous_version) if i is not None}
-    versions = {
-        v.id: v for v in session.scalars(select(Version).where(Version.id.in_(ids or {-1})))
-    }
-    capture_ids = {
-        i for v in versions.values() for i in (v.capture_id, v.last_capture_id) if i is not None
-    }
-    captures = {
-        c.id: c for c in session.scalars(select(Capture).where(Capture.id.in_(capture_ids or {-1})))
-    }
+class _JsonValues:
+    """JSON column values parsed once per distinct text: a report reads the same long texts
+    (an article's body, before and after) from several rows."""
+
+    def __init__(self) -> None:
+        self.parsed: dict[str, object] = {}
+
+    def __call__(self, text: str | None) -> object:
+        if text is None:
+            return None
+        if text not in self.parsed:
+            self.parsed[text] = json.loads(text)
+        value = self.parsed[text]
+        return copy.deepcopy(value) if isinstance(value, dict | list) else value
+
+
+def _in_chunks(ids: list[int], size: int = 10_000) -> list[list[int]]:
+    return [ids[i : i + size] for i in range(0, len(ids), size)] or [[]]
+
+
+def _attach_fields(session, sets: list[Transition], json_values: _JsonValues) -> None:
+    """Each transition's field changes, in the order ``Transition.fields`` lists them."""
+    by_id = {s.id: s for s in sets}
+    raw_old = cast(Change.old, Text)
+    raw_new = cast(Change.new, Text)
+    for chunk in _in_chunks(list(by_id)):
+        rows = session.execute(
+            select(
+                Change.transition_id, Change.change, Change.field, raw_old, raw_new,
+                Change.category,
+            )
+            .where(Change.transition_id.in_(chunk or [-1]))
+            .order_by(Change.transition_id, Change.field, Change.id)
+        )  # fmt: skip
+        for transition_id, change, field, old, new, category in rows:
+            by_id[transition_id].fields.append(
+                FieldChange(change, field, json_values(old), json_values(new), category)
+            )
+
+
+def _attach_versions(session, sets: list[Transition], json_values: _JsonValues) -> None:
+    ids = sorted({i for s in sets for i in (s.version, s.previous_version) if i is not None})
+    versions: dict[int, tuple] = {}
+    raw_content = cast(Version.content, Text)
+    for chunk in _in_chunks(ids):
+        for id_, content, content_hash, capture_id, last_capture_id in session.execute(
+            select(
+                Version.id, raw_content, Version.content_hash, Version.capture_id,
+                Version.last_capture_id,
+            ).where(Version.id.in_(chunk or [-1]))
+        ):  # fmt: skip
+            versions[id_] = (json_values(content), content_hash, capture_id, last_capture_id)
+    capture_ids = sorted({i for v in versions.values() for i in (v[2], v[3]) if i is not None})
+    captures: dict[int, CaptureRef] = {}
+    for chunk in _in_chunks(capture_ids):
+        for id_, url, fetched_at, status in session.execute(
+            select(Capture.id, Capture.url, Capture.fetched_at, Capture.status).where(
+                Capture.id.in_(chunk or [-1])
+            )
+        ):
+            captures[id_] = CaptureRef(id_, url, fetched_at, status)
     for s in sets:
         old = versions.get(s.previous_version) if s.previous_version else None
         new = versions.get(s.version) if s.version else None
         if old is not None:
-            s.old, s.old_hash = old.content, old.content_hash
-            s.before = _ref(captures.get(old.last_capture_id or old.capture_id or -1))
+            s.old, s.old_hash = old[0], old[1]
+            s.before = captures.get(old[3] or old[2] or -1)
         if new is not None:
-            s.new, s.new_hash = new.content, new.content_hash
-            s.after = _ref(captures.get(new.capture_id or -1))
+            s.new, s.new_hash = new[0], new[1]
+            s.after = captures.get(new[2] or -1)
         elif s.before is not None:
             s.after = _gone_capture(session, s.crawl, s.before)
 

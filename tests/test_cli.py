@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -17,14 +18,14 @@ FIXTURES = Path(__file__).parent / "fixtures" / "pages"
 
 
 def command_names() -> list[str]:
-    return sorted(cli.commands)
+    return cli.list_commands(click.Context(cli))
 
 
 @pytest.mark.parametrize("name", command_names())
 def test_every_command_has_help_and_is_in_the_readme(name):
     result = CliRunner().invoke(cli, [name, "--help"])
     assert result.exit_code == 0, result.output
-    assert cli.commands[name].help, f"{name} has no docstring"
+    assert cli.get_command(click.Context(cli), name).help, f"{name} has no docstring"
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert re.search(rf"`parlwatch {name}\b", readme), f"README does not document {name}"
 

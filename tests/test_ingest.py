@@ -104,6 +104,9 @@ def test_add_records_the_capture_and_stages_what_the_page_contributes(local_arch
     ingest = Ingest(local_archive, crawl_id, Parser())
     gone = ingest.add(page(404, b"not here", url="http://127.0.0.1:8000/ru/news/13/"))
     read = ingest.add(page(200))
+    with local_archive.session() as session:  # written in batches: not yet
+        assert session.scalars(select(Capture)).all() == []
+    ingest.flush()
     with local_archive.session() as session:
         captures = {c.id: c for c in session.scalars(select(Capture))}
     assert captures[gone.capture_id].outcome == "gone"

@@ -113,3 +113,27 @@ def test_plain_scrapy_crawl_rechecks_known_pages_with_conditional_requests(
     assert (last.spider, last.status) == ("sovrep_by", "finished"), json.dumps(last.stats)[:2000]
     assert last.stats["scrapy"].get("downloader/response_status_count/304", 0) > 0
     assert last.stats["history/changes"] == 0
+
+
+def test_a_known_article_linked_from_a_list_is_asked_for_conditionally():
+    """The list's link may beat the re-check request to the duplicate filter: it carries the
+    validators too, so the article still comes back 304 when unchanged."""
+    from scrapy.http import HtmlResponse, Request
+    from scrapy.settings import Settings
+
+    spider = NATIONAL_SPIDERS["duma_ru"](base_url="http://127.0.0.1:9")
+    spider.settings = Settings({"PARLWATCH_MAX_LIST_PAGES": 3})
+    spider.recheck_pages = [
+        KnownPage("duma_ru/ru/news/news/0", "ru", "/news/0/", '"e0"', None, None)
+    ]
+    body = b'<html><body><a href="/news/0/">0</a> <a href="/news/1/">1</a></body></html>'
+    page = HtmlResponse(
+        "http://127.0.0.1:9/news/", body=body, encoding="utf-8",
+        request=Request("http://127.0.0.1:9/news/"),
+    )  # fmt: skip
+    followed = {r.url: r for r in spider.follow_links(page, "ru") if r.meta["role"] == "news"}
+    known = followed["http://127.0.0.1:9/news/0/"]
+    assert known.headers[b"If-None-Match"] == b'"e0"'
+    assert known.meta["known"] is spider.recheck_pages[0]
+    assert b"If-None-Match" not in followed["http://127.0.0.1:9/news/1/"].headers
+    assert spider.known_page("http://127.0.0.1:9/news/0/", "en") is None

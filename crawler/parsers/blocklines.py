@@ -8,6 +8,7 @@ the block parser fills it from the preceding delegation sentence otherwise.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .lexicon import (
     COUNTED_NOUN,
@@ -89,10 +90,15 @@ _SITE_START = re.compile(r"(?:Official\s+)?Web[- ]?site\s+of|(?:Официаль
 
 def split_segments(text: str) -> list[str]:
     """Split a text line before every capitalised block-line start, dropping empty pieces."""
+    return list(_segments(text))
+
+
+@lru_cache(maxsize=16384)  # the block's lines recur on every page
+def _segments(text: str) -> tuple[str, ...]:
     cuts = [m.start() for m in _LINE_START.finditer(text) if _SPLIT_OK.match(m.group())]
     bounds = [0, *(c for c in cuts if c > 0), len(text)]
     pieces = (text[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False))
-    return [p for p in pieces if p]
+    return tuple(p for p in pieces if p)
 
 
 def _clean_tail(tail: str) -> str | None:

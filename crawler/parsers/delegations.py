@@ -6,6 +6,7 @@ The same line formats recur in a country page's content; :func:`read_delegations
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 from .blocklines import (
@@ -27,6 +28,8 @@ _KEY_ORDER = {
     "website": ("type", "country", "language", "label", "url"),
 }
 _MAX_CONTINUATION = 3  # segments a wrapped sentence may be spread over
+# the segments a reading at one position looks at: the sentence and its continuations
+_WINDOW = _MAX_CONTINUATION + 1
 BLOCK = "delegations"
 
 
@@ -146,10 +149,8 @@ def read_delegations(
     current = country  # country of the nearest preceding delegation sentence
     i = 0
     while i < len(segs):
-        record, used = _read_delegation(segs, i)
-        if record is None:
-            record, used = _read_labelled(segs, i)
-        elif record["type"] == "delegation":
+        record, used = _read_at(segs, i)
+        if record is not None and record["type"] == "delegation":
             out.ends[where[i]] = where[i + used - 1]
             current = record["country"]
             out.errors += _sentence_errors(record)
@@ -161,6 +162,29 @@ def read_delegations(
         i += used
     out.records = _dedupe(found) if dedupe else found
     return out
+
+
+# (the segments in the window) -> (record, segments used): the site-wide block is the same on
+# every page of a crawl, so its lines are read once. Reading at a position depends on the
+# window alone, so a hit is exactly what reading again would give.
+_READINGS: dict[tuple[str, ...], tuple[dict | None, int]] = {}
+_READINGS_MAX = 20_000
+
+
+def _read_at(segs: list[str], i: int) -> tuple[dict | None, int]:
+    """The delegation sentence, or else the representative / website line, at ``segs[i]``
+    (a copy: the caller gives it a country)."""
+    window = tuple(segs[i : i + _WINDOW])
+    known = _READINGS.get(window)
+    if known is None:
+        record, used = _read_delegation(segs, i)
+        if record is None:
+            record, used = _read_labelled(segs, i)
+        if len(_READINGS) >= _READINGS_MAX:
+            _READINGS.clear()
+        known = _READINGS[window] = (record, used)
+    record, used = known
+    return (copy.deepcopy(record) if record is not None else None), used
 
 
 def _attach(record: dict, current: str | None) -> dict:

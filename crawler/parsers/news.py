@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 import dateparser
@@ -37,6 +38,45 @@ _FOOTER_START = re.compile(r"(?:©|\(c\)|copyright\b|все права)", re.I)
 _TERMINAL = ('.', '!', '?', '…', '"', '»', ')')  # fmt: skip
 
 
+_MONTH_NUMBERS = {
+    name: number
+    for number, names in enumerate(
+        [
+            "january января январь", "february февраля февраль", "march марта март",
+            "april апреля апрель", "may мая май", "june июня июнь", "july июля июль",
+            "august августа август", "september сентября сентябрь", "october октября октябрь",
+            "november ноября ноябрь", "december декабря декабрь",
+        ],
+        start=1,
+    )
+    for name in names.split()
+}  # fmt: skip
+_PLAIN_DATE = re.compile(
+    r"(?P<d>\d{1,2})\s+(?P<mon>\w+),?\s+(?P<y>\d{4})"
+    r"|(?P<mon2>[A-Za-z]+)\s+(?P<d2>\d{1,2}),?\s+(?P<y2>\d{4})"
+    r"|(?P<d3>\d{1,2})[./](?P<m3>\d{1,2})[./](?P<y3>\d{4})"
+)
+
+
+def _plain_date(value: str) -> date | None:
+    """A date written out in full ("28 May 2025", "May 28, 2025", "28 мая 2025",
+    "28.05.2025"): read directly, as dateparser reads it (day first) but without its cost; None
+    for any other form, which is left to dateparser."""
+    m = _PLAIN_DATE.fullmatch(value)
+    if m is None:
+        return None
+    if m["d3"]:
+        day, month, year = int(m["d3"]), int(m["m3"]), int(m["y3"])
+    else:
+        month = _MONTH_NUMBERS.get((m["mon"] or m["mon2"]).lower(), 0)
+        day, year = int(m["d"] or m["d2"]), int(m["y"] or m["y2"])
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=8192)
 def parse_date(text: str) -> str | None:
     """First date in ``text`` as ISO ``YYYY-MM-DD`` (day-month-year order), else ``None``."""
     for m in _DATE.finditer(text):
@@ -46,6 +86,8 @@ def parse_date(text: str) -> str | None:
                 return date.fromisoformat(value).isoformat()
             except ValueError:
                 continue
+        if (plain := _plain_date(value)) is not None:
+            return plain.isoformat()
         parsed = dateparser.parse(value, languages=["en", "ru"], settings=DATE_SETTINGS)
         if parsed is not None:
             return parsed.date().isoformat()
@@ -67,6 +109,7 @@ def date_of_line(line: Line) -> str | None:
     return parse_date(line.text) if len(leftover) <= 3 else None
 
 
+@lru_cache(maxsize=16384)  # the block's lines recur on every page
 def is_block_line(text: str) -> bool:
     """True when a text line holds a line of the delegations block (never article text)."""
     return any(

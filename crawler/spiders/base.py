@@ -26,7 +26,8 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.ingest import read_page, same_site
-from crawler.items import OK, Listed, Page, PageItem, ParseOutcome
+from crawler.items import OK, Listed, Page, PageItem, PageReading, ParseOutcome
+from crawler.parse_pool import ParsePool
 from crawler.parsers.national import ParseError, decode_html, parse_news_list
 from crawler.urls import canonical_url
 from store.archive import utcnow
@@ -142,6 +143,22 @@ class ArchiveSpider(scrapy.Spider):
             meta={"language": language, "role": role, "known": known, "listed": listed},
         )
 
+    def known_page(self, url: str, language: str) -> KnownPage | None:
+        """The archive's knowledge of ``url`` in ``language`` (a re-check page), if any.
+
+        A link found on a list page may reach the duplicate filter before the page's re-check
+        request does; carrying the validators on it too keeps that fetch conditional.
+        """
+        pages, by_url = getattr(self, "_known_by_url", (None, {}))
+        if pages is not self.recheck_pages:  # built once per list handed over
+            by_url = {
+                (page.language, canonical_url(self.base_urls[page.language] + page.path)): page
+                for page in self.recheck_pages
+                if page.language in self.base_urls
+            }
+            self._known_by_url = (self.recheck_pages, by_url)
+        return by_url.get((language, canonical_url(url)))
+
     def recheck_requests(self) -> list[scrapy.Request]:
         """Known news pages, fetched again (conditionally) so edits and withdrawals are seen."""
         return [
@@ -154,7 +171,7 @@ class ArchiveSpider(scrapy.Spider):
 
     # -- responses --------------------------------------------------------------------------
 
-    def parse_response(self, response: Response):
+    async def parse_response(self, response: Response):
         meta = response.meta
         asked = meta.get("redirect_urls", [response.url])[0]
         if not same_site(response.url, self.base_urls[meta["language"]]):
@@ -162,7 +179,7 @@ class ArchiveSpider(scrapy.Spider):
             page = self.fetched_page(asked, meta, None)
             page.redirect_to = response.url
             page.error = f"redirected off the site to {response.url}"
-            yield PageItem(page, read_page(page, self))
+            yield PageItem(page, await self.read(page))
             return
         page = self.fetched_page(response.url, meta, response.status)
         page.body = response.body if response.status != 304 else None
@@ -171,10 +188,29 @@ class ArchiveSpider(scrapy.Spider):
         refused = meta.get("redirect_refused")
         if refused is not None:  # a redirect crawler.middlewares did not follow
             page.redirect_to, page.error = refused
-        reading = read_page(page, self)
+        reading = await self.read(page)
         yield PageItem(page, reading)
         if response.status < 300 and reading.outcome == OK:
-            yield from self.follow_links(response, meta["language"], meta["role"])
+            for request in self.follow_links(response, meta["language"], meta["role"]):
+                yield request
+
+    async def read(self, page: Page) -> PageReading:
+        """``read_page`` on ``page``: in the parse pool when the crawl has one
+        (``PARLWATCH_PARSE_WORKERS``, see ``crawler.parse_pool``), else here."""
+        pool = self.parse_pool()
+        return read_page(page, self) if pool is None else await pool.read(page)
+
+    def parse_pool(self) -> ParsePool | None:
+        if not hasattr(self, "_parse_pool"):
+            settings = getattr(self, "settings", None)
+            workers = settings.getint("PARLWATCH_PARSE_WORKERS", 0) if settings else 0
+            self._parse_pool = ParsePool(self.site_id, workers) if workers > 0 else None
+        return self._parse_pool
+
+    def closed(self, reason: str) -> None:
+        pool = getattr(self, "_parse_pool", None)
+        if pool is not None:
+            pool.close()
 
     def on_fetch_error(self, failure: Failure):
         request = failure.request
@@ -232,6 +268,9 @@ class ArchiveSpider(scrapy.Spider):
                     continue
                 page = match.groupdict().get("page")
                 if page is None or max_pages <= 0 or int(page) <= max_pages:
-                    evidence = listed.get(canonical_url(url)) if role == "news" else None
-                    yield self.page_request(url, language, role, listed=evidence)
+                    evidence = known = None
+                    if role == "news":
+                        evidence = listed.get(canonical_url(url))
+                        known = self.known_page(url, language)
+                    yield self.page_request(url, language, role, known, evidence)
                 break

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 LEVELS = ("minor", "routine", "wording", "substantive")  # ascending
 MINOR, ROUTINE, WORDING, SUBSTANTIVE = LEVELS
@@ -30,8 +31,16 @@ class Verdict:
 
 def fold(text: object) -> str:
     """Text without case, punctuation or spacing differences: what "formatting only" ignores."""
-    text = unicodedata.normalize("NFKC", str(text or "")).casefold().replace("ё", "е")
-    return " ".join(re.sub(r"[\W_]+", " ", text).split())
+    return _fold(text) if isinstance(text, str) else _fold(str(text or ""))
+
+
+@lru_cache(maxsize=2048)  # a version's text is folded as the new one, then as the old one
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold().replace("ё", "е")
+    return " ".join(_NOT_WORD.sub(" ", text).split())
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
 def leaf_of(field: str) -> str:

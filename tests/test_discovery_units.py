@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import tomllib
 from pathlib import Path
 from types import SimpleNamespace
@@ -196,7 +197,11 @@ def test_the_spider_notes_a_delegation_page_that_is_no_longer_one(fixture, statu
         headers={"Content-Type": "text/html; charset=utf-8"},
         request=request,
     )
-    list(spider.parse_response(response))
+
+    async def drain() -> list:
+        return [item async for item in spider.parse_response(response)]
+
+    asyncio.run(drain())
     signs = spider.registry_watch.signs
     assert [s["problem"] for s in signs] == ([problem] if problem else [])
     if problem:

@@ -60,9 +60,9 @@ class NationalSiteSpider(ArchiveSpider):
         super().__init__(*args, **kwargs)
         self.registry_watch = RegistryWatch()
 
-    def parse_response(self, response: Response):
+    async def parse_response(self, response: Response):
         """``ArchiveSpider.parse_response``, watching the registry's own pages on the way."""
-        for item in super().parse_response(response):
+        async for item in super().parse_response(response):
             if isinstance(item, PageItem):
                 self.watch(item, response)
             yield item

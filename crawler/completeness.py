@@ -7,7 +7,10 @@ failed, was not its edition's text, redirected off the site, or showed the set s
 holds the set back. A set declared ``each_country`` is held back only for a country whose
 country page failed, or is not in the run: the rest of the set is complete (the site-wide block
 came back whole on every other page), and that country's entities in it are neither counted
-missing nor removed (``Settled.except_countries``); with no country page whole, nothing is.
+missing nor removed (``Settled.except_countries``); with no country page whole, nothing is. A
+country that no whole block of the run names any more, and whose own page is gone (404/410) or
+no longer linked, is not held back: that is how a country leaving the assembly looks, and its
+absence counts towards a (corroborated) removal like any other.
 Which pages happened to parse decides nothing.
 
 ``SetLedger`` is kept by ``crawler.ingest.Ingest`` for one run (a crawl, a reparse, an import).
@@ -192,10 +195,14 @@ class SetLedger:
         held = {c for s in scopes for c in self.present.get(s, {}).values()}
         seen = {c for s in scopes for c in observed.get(s, set())}
         by_country = self._each_country_pages(rule, language)
+        if not any(p.outcome == OK for p in by_country):
+            return f"no {rule.each_country} page of this run came back whole", {}
         judged = {c for c in held | seen if c}
         countries = {}
         for country in sorted(judged):
             pages = [p for p in by_country if p.country == country]
+            if country not in seen and all(p.outcome == GONE for p in pages):
+                continue  # gone from every whole block, its own page gone or unlinked: absent
             if not pages:
                 countries[country] = f"no {rule.each_country} page for {country}"
             elif not all(p.outcome == OK for p in pages):

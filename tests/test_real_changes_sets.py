@@ -104,12 +104,40 @@ def test_a_failed_news_page_holds_back_the_block_it_carries_but_not_member_lists
     assert all(f"pacsto/en/member/{c}" in settled.complete for c in COUNTRIES)
 
 
+def seen_in_blocks(*countries: str) -> dict[str, set[str | None]]:
+    """What the run's whole blocks named: these countries' delegation, representative, website."""
+    return {f"pacsto/en/{kind}": set(countries) for kind in BLOCK}
+
+
 def test_a_country_the_set_holds_without_its_page_in_the_run_is_held_back():
+    """TJ still in the blocks, but its own page not in the run (a WARC without it, say)."""
     pages = [p for p in whole_crawl() if p.country != "TJ"]
-    settled = ledger(*pages).settle({})
+    settled = ledger(*pages).settle(seen_in_blocks(*COUNTRIES))
     assert settled.held_back["pacsto/en/delegation/TJ"] == "no country page for TJ"
     assert settled.except_countries["pacsto/en/delegation"] == {"TJ"}
     assert "pacsto/en/member/TJ" not in settled.complete
+
+
+@pytest.mark.parametrize("own_page", ["unlinked", "gone"])
+def test_a_country_gone_from_every_block_with_no_page_of_its_own_counts_as_absent(own_page):
+    """A country leaving the assembly: no whole block names it, its page is 404 or unlinked.
+    Its block entities count as missing (a removal once corroborated), its members stay."""
+    pages = [p for p in whole_crawl() if p.country != "TJ"]
+    if own_page == "gone":
+        pages.append(fact("country", "TJ", "gone", shows=None))
+    settled = ledger(*pages).settle(seen_in_blocks("BY", "KG", "KZ", "RU"))
+    for kind in BLOCK:
+        assert f"pacsto/en/{kind}" in settled.complete
+        assert "TJ" not in settled.except_countries.get(f"pacsto/en/{kind}", set())
+        assert f"pacsto/en/{kind}/TJ" not in settled.held_back
+    assert "pacsto/en/member/TJ" not in settled.complete, "members need their own page"
+
+
+def test_a_country_still_in_the_blocks_whose_page_is_gone_is_held_back():
+    pages = [p for p in whole_crawl() if p.country != "TJ"]
+    pages.append(fact("country", "TJ", "gone", shows=None))
+    settled = ledger(*pages).settle(seen_in_blocks(*COUNTRIES))
+    assert settled.except_countries["pacsto/en/delegation"] == {"TJ"}
 
 
 def test_one_page_completes_nothing_that_needs_other_pages():

@@ -128,9 +128,27 @@ def test_filters_by_category_country_and_significance(crawled, receiver):
     got = russia.requests[0]["json"]["changes"]
     assert got and {c["country"] for c in got} == {"RU"}
     assert len(got) == len([r for r in rows if r.country == "RU"])
-    got = big.requests[0]["json"]["changes"]
-    assert got and all(c["field"] == "" or c["category"] in ("seats", "person") for c in got)
+    substantive = [r for r in rows if category_level(r) == "substantive"]
+    got = big.requests[0]["json"]["changes"] if big.requests else []
+    assert len(got) == len(substantive), "one message with exactly the substantive changes"
+    assert all(c["field"] == "" or c["category"] in ("seats", "person") for c in got)
     assert not [c for c in got if c["category"] == "wording"], "wording changes are not big"
+    published = [r for r in rows if r.type == "news" and r.field == ""]
+    assert published and not [c for c in got if c["type"] == "news"], "news is routine"
+
+
+def test_a_news_item_published_is_routine_as_in_the_reports():
+    from store.queries import ChangeRow
+
+    def row(type_: str, category: str) -> ChangeRow:
+        return ChangeRow(f"pacsto/en/{type_}/x", type_, "RU", "en", "added", "", None, {},
+                         category, "2026-01-01T00:00:00Z", 1)  # fmt: skip
+
+    assert category_level(row("news", "text")) == "routine"
+    assert category_level(row("member", "person")) == "substantive"
+    assert category_level(row("website", "link")) == "minor"
+    result = CliRunner().invoke(notify, ["add", "--help"])
+    assert "routine" in result.output
 
 
 def test_significance_is_pluggable(crawled, receiver):

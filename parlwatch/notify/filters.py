@@ -12,12 +12,11 @@ import importlib
 import os
 from collections.abc import Callable
 
+from store.entities.significance import LEVELS, MINOR, ROUTINE, SUBSTANTIVE, WORDING
 from store.notifications import Target
 from store.queries import ChangeRow
 
 CATEGORIES = ("seats", "person", "wording", "link", "text", "date")
-LEVELS = ("minor", "wording", "substantive")  # ascending
-MINOR, WORDING, SUBSTANTIVE = LEVELS
 SIGNIFICANCE_ENV = "PARLWATCH_SIGNIFICANCE"
 
 CATEGORY_LEVELS = {
@@ -33,7 +32,11 @@ Significance = Callable[[ChangeRow], str]
 
 
 def category_level(row: ChangeRow) -> str:
-    """The default model: a whole entity appearing or going is substantive (links excepted)."""
+    """The default model, on the levels the reports use (``store.entities.significance``): a
+    news item published or withdrawn is routine, the ordinary flow of a site; any other whole
+    entity appearing or going is substantive (links excepted)."""
+    if row.field == "" and row.type == "news":
+        return ROUTINE
     if row.field == "" and row.category != "link":
         return SUBSTANTIVE
     return CATEGORY_LEVELS.get(row.category, WORDING)

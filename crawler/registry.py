@@ -16,6 +16,7 @@ from functools import cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 # also inside an egg (scrapyd); PARLWATCH_REGISTRY names another file (a copy, in tests)
 REGISTRY_FILE: Path | Traversable = (
@@ -176,3 +177,25 @@ def site_config(site_id: str) -> SiteConfig:
 def national_sites() -> dict[str, SiteConfig]:
     """The national parliament sites (every entry but the assembly), in registry order."""
     return {sid: site for sid, site in load_registry().items() if site.kind == NATIONAL}
+
+
+def _host(url: str) -> str:
+    host = (urlsplit(url if "//" in url else f"//{url}").hostname or "").lower()
+    return host.removeprefix("www.")
+
+
+def site_for_url(url: str) -> tuple[str, str] | None:
+    """(site id, language) of the registry entry published on ``url``'s host (``www.`` and the
+    scheme don't matter; a language whose path prefix the URL starts with wins), or None."""
+    host, path = _host(url), urlsplit(url).path or "/"
+    found: list[tuple[int, str, str]] = []
+    for site in load_registry().values():
+        for language, base in site.base_urls.items():
+            if _host(base) == host:
+                prefix = site.languages[language].prefix or "/"
+                found.append((len(prefix) if path.startswith(prefix) else -1, site.id, language))
+    best = [f for f in found if f[0] == max(found)[0]] if found else []
+    if len({site_id for _, site_id, _ in best}) != 1:
+        return None  # no site on this host, or several and the path does not tell which
+    _, site_id, language = best[0]
+    return site_id, language

@@ -244,12 +244,13 @@ def check(db_url: str | None, fmt: str) -> None:
 )
 @click.option(
     "--site",
-    default="pacsto",
-    show_default=True,
     callback=validate_sites,
-    help="Whose parser: pacsto, or a national site id (page kind: by URL, else by content).",
+    help="Whose parser: pacsto or a national site id (default: the registry site published on "
+    "the URL's host, else pacsto; the page kind: by URL, else by content).",
 )
-def parse(file: Path, url: str, language: str | None, content_type: str | None, site: str) -> None:
+def parse(
+    file: Path, url: str, language: str | None, content_type: str | None, site: str | None
+) -> None:
     """Run the parsers on a saved page and print its records as a JSON array.
 
     Exits 1 (after printing what was found) when an expected block is missing.
@@ -260,6 +261,13 @@ def parse(file: Path, url: str, language: str | None, content_type: str | None, 
       parlwatch parse odkb.html --url https://duma.gov.ru/duma/international/odkb/ --site duma_ru
     """
     body = file.read_bytes()
+    if site is None:
+        from crawler.registry import site_for_url
+
+        site, host_language = site_for_url(url) or ("pacsto", None)
+        if site != "pacsto":
+            language = language or host_language
+            click.echo(f"site: {site} (from the URL's host)", err=True)
     if site == "pacsto":
         from crawler.parsers import parse_pacsto_page
 

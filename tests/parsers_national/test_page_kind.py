@@ -63,6 +63,29 @@ def test_parse_reads_a_saved_delegation_page_under_an_arbitrary_url():
     assert "page kind: delegation (by URL)" in by_registry.stderr
 
 
+def test_parse_picks_the_site_from_the_urls_host():
+    page = NATIONAL / "members_sovrep_cp1251.html"
+    named = CliRunner().invoke(
+        cli, ["parse", str(page), "--url", "https://sovrep.gov.by/ru/x", "--site", "sovrep_by"]
+    )
+    guessed = CliRunner().invoke(
+        cli, ["parse", str(page), "--url", "https://www.sovrep.gov.by/ru/x"]
+    )
+    assert guessed.exit_code == 0, guessed.output
+    assert "site: sovrep_by (from the URL's host)" in guessed.stderr
+    assert json.loads(guessed.stdout) == json.loads(named.stdout) != []
+
+
+def test_site_for_url_tells_sites_sharing_a_host_by_their_path():
+    from crawler.registry import site_for_url
+
+    assert site_for_url("https://parlam.kz/ru/senate/deputies") == ("senate_kz", "ru")
+    assert site_for_url("https://parlam.kz/ru/mazhilis/x") == ("mazhilis_kz", "ru")
+    assert site_for_url("https://parlam.kz/") is None, "two sites, and the path says neither"
+    assert site_for_url("https://paodkb.org/events/x") == ("pacsto", "ru")
+    assert site_for_url("https://example.org/") is None
+
+
 def test_parse_says_when_a_page_is_neither():
     result = CliRunner().invoke(
         cli,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -158,7 +160,7 @@ def upgrade_schema(engine: Engine) -> None:
     from alembic import command
     from alembic.migration import MigrationContext
 
-    with engine.begin() as connection:
+    with engine.connect() as connection, _foreign_keys_off(connection), connection.begin():
         current = MigrationContext.configure(connection).get_current_revision()
         config = alembic_config(connection)
         if current is None and not inspect(connection).has_table("crawl"):
@@ -170,6 +172,24 @@ def upgrade_schema(engine: Engine) -> None:
             _add_lazy_baseline_tables(connection)
             command.stamp(config, BASELINE_REVISION)
         command.upgrade(config, "head")
+
+
+@contextmanager
+def _foreign_keys_off(connection: Connection) -> Iterator[None]:
+    """On SQLite, foreign keys unchecked while migrating: a migration that rebuilds a table
+    others point at (``batch_alter_table``) drops the old one, which checked keys refuse.
+    The pragma is set outside the transaction (SQLite ignores it inside one)."""
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()
+    try:
+        yield
+    finally:
+        if sqlite:
+            connection.rollback()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
 
 
 def _refuse_newer_schema(connection: Connection, config: Config, current: str | None) -> None:

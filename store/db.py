@@ -148,15 +148,16 @@ def upgrade_schema(engine: Engine) -> None:
     upgraded. Where the migration scripts are not files (a zipped egg on scrapyd), the tables
     are created directly.
     """
+    migrations = (MIGRATIONS / "versions").is_dir()
+    if migrations and _at_head(engine):
+        return  # the common case, answered without loading alembic and every migration
     import store.notifications  # noqa: F401  (registers the notification tables)
     import store.schedules  # noqa: F401  (registers the schedule and lock tables)
     import store.search  # noqa: F401  (registers the news search index table)
 
-    if not (MIGRATIONS / "versions").is_dir():
+    if not migrations:
         Base.metadata.create_all(engine)
         return
-    if _at_head(engine):
-        return  # the common case, answered without loading alembic and every migration
     from alembic import command
     from alembic.migration import MigrationContext
 

@@ -53,7 +53,7 @@ def read_body(blob: Blob) -> bytes:
     return blob.data
 
 
-RESPONSE_VOLATILE = {"date": None, "etag": 0, "last-modified": 1}
+RESPONSE_VOLATILE = {"date": None, "content-length": None, "etag": 0, "last-modified": 1}
 REQUEST_VOLATILE = {"if-none-match": 0, "if-modified-since": 1}
 
 
@@ -159,6 +159,7 @@ def _capture_rows(
             "status": record.status,
             "error": record.error,
             "http_date": headers.get("date"),
+            "content_length": headers.get("content-length"),
             "header_set_id": responses[n][0],
             "validators_id": responses[n][1],
             "request_header_set_id": requests[n][0],

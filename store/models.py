@@ -77,7 +77,8 @@ class CaptureUrl(Base):
 
 class HeaderSet(Base):
     """A set of HTTP headers (names in order), stored once per digest. The values that differ
-    from fetch to fetch are left out (null): the ``Date`` (the capture's ``http_date``) and the
+    from page to page or fetch to fetch are left out (null): the ``Date`` and Content-Length
+    (the capture's ``http_date`` and ``content_length``) and the
     validators (ETag and Last-Modified, or sent back as If-None-Match and If-Modified-Since:
     the capture's ``Validators``), so that pages share their header sets."""
 
@@ -150,6 +151,7 @@ class Capture(Base):
     status: Mapped[int | None] = mapped_column(Integer)  # None: no HTTP response at all
     error: Mapped[str | None] = mapped_column(Text)
     http_date: Mapped[str | None] = mapped_column(String(100))
+    content_length: Mapped[str | None] = mapped_column(String(20))  # the header, as sent
     header_set_id: Mapped[int | None] = mapped_column(ForeignKey("header_set.id"))
     validators_id: Mapped[int | None] = mapped_column(ForeignKey("validators.id"))
     request_header_set_id: Mapped[int | None] = mapped_column(ForeignKey("header_set.id"))
@@ -196,6 +198,7 @@ class Capture(Base):
         pair = self.validators
         volatile = {
             "date": self.http_date,
+            "content-length": self.content_length,
             "etag": pair.etag if pair else None,
             "last-modified": pair.last_modified if pair else None,
         }

@@ -155,7 +155,7 @@ def test_index_files_are_merged_and_stay_few(written):
 
 
 COPIED = (
-    "url_id, language, status, error, http_date, header_set_id, validators_id, "
+    "url_id, language, status, error, http_date, content_length, header_set_id, validators_id, "
     "request_header_set_id, request_validators_id, digest, outcome, parse_errors"
 )
 

@@ -6,10 +6,12 @@ Create Date: 2026-12-03 16:00:00.000000
 
 A re-capture of an unchanged page repeated its URL twice (as fetched and canonical, each with
 its index) and its response and request headers in full: ~1.3 KB a 304. Since this revision the
-URL pair is a ``capture_url`` row and each distinct header set (names in order, the ``Date``'s
-value left out: it is the capture's own, ``http_date``) a ``header_set`` row keyed by its digest;
-the capture points at them. ``content_type``, ``etag`` and ``last_modified`` are read from the
-response's header set. Existing captures are moved over; the downgrade puts the columns back.
+URL pair is a ``capture_url`` row and each distinct header set (names in order) a ``header_set``
+row keyed by its digest, without the values that differ from page to page or fetch to fetch: the
+Date and Content-Length (kept on the capture: ``http_date``, ``content_length``) and the
+validators (ETag and Last-Modified, If-None-Match and If-Modified-Since: a ``validators`` row,
+one per pair). The capture points at them. Existing captures are moved over; the downgrade
+puts the columns back.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ _OLD_COLUMNS = (
 _NEW_COLUMNS = ("url_id", "header_set_id", "validators_id", "request_header_set_id",
                 "request_validators_id")  # fmt: skip
 # header -> its place in a validators pair (None: the Date, kept on the capture)
-_RESPONSE_VOLATILE = {"date": None, "etag": 0, "last-modified": 1}
+_RESPONSE_VOLATILE = {"date": None, "content-length": None, "etag": 0, "last-modified": 1}
 _REQUEST_VOLATILE = {"if-none-match": 0, "if-modified-since": 1}
 
 
@@ -72,6 +74,7 @@ def upgrade() -> None:
     with op.batch_alter_table("capture") as batch:
         for name in _NEW_COLUMNS:
             batch.add_column(sa.Column(name, sa.Integer(), nullable=True))
+        batch.add_column(sa.Column("content_length", sa.String(length=20), nullable=True))
     _move_captures(op.get_bind())
     with op.batch_alter_table("capture") as batch:
         batch.drop_index("ix_capture_url")
@@ -123,6 +126,7 @@ def _move_captures(bind: sa.Connection) -> None:
         meta,
         sa.Column("id", sa.Integer),
         sa.Column("http_date", sa.String),
+        sa.Column("content_length", sa.String),
         *(sa.Column(name, sa.Integer) for name in _NEW_COLUMNS),
         *(sa.Column(name, kind) for name, kind in _OLD_COLUMNS),
     )
@@ -168,10 +172,12 @@ def _move_captures(bind: sa.Connection) -> None:
             url_id = id_of(urls, pair, {"url": pair[0], "canonical_url": pair[1]})
             response = header_ids(headers, _RESPONSE_VOLATILE, http_date)
             request = header_ids(request_headers, _REQUEST_VOLATILE, None)
-            updates.append({"cid": cid, "v": (url_id, *response, *request)})
+            length = {k.lower(): v for k, v in _loaded(headers).items()}.get("content-length")
+            updates.append({"cid": cid, "v": (url_id, *response, *request), "length": length})
         for update in updates:
             update.update(zip(_NEW_COLUMNS, update.pop("v"), strict=True))
         values = {name: sa.bindparam(name) for name in _NEW_COLUMNS}
+        values["content_length"] = sa.bindparam("length")
         statement = capture.update().where(capture.c.id == sa.bindparam("cid")).values(**values)
         bind.execute(statement, updates)
         last = rows[-1][0]
@@ -196,14 +202,28 @@ def downgrade() -> None:
         "capture", sa.MetaData(), sa.Column("id", sa.Integer),
         *(sa.Column(name, kind) for name, kind in _OLD_COLUMNS),
     )  # fmt: skip
-    read = sa.text(f"SELECT id, http_date, {', '.join(_NEW_COLUMNS)} FROM capture")
+    read = sa.text(f"SELECT id, http_date, content_length, {', '.join(_NEW_COLUMNS)} FROM capture")
     updates = []
-    for cid, http_date, url_id, set_id, pair_id, request_id, request_pair_id in bind.execute(read):
+    for (
+        cid,
+        http_date,
+        length,
+        url_id,
+        set_id,
+        pair_id,
+        request_id,
+        request_pair_id,
+    ) in bind.execute(read):
         etag, modified = pairs.get(pair_id, (None, None))
         response, content_type = sets.get(set_id, ({}, None))
         asked, since = pairs.get(request_pair_id, (None, None))
         request = sets.get(request_id, ({}, None))[0]
-        volatile = {"date": http_date, "etag": etag, "last-modified": modified}
+        volatile = {
+            "date": http_date,
+            "content-length": length,
+            "etag": etag,
+            "last-modified": modified,
+        }
         asked_with = {"if-none-match": asked, "if-modified-since": since}
         updates.append({
             "cid": cid, "url": urls[url_id], "canonical_url": canonical[url_id],
@@ -222,7 +242,7 @@ def downgrade() -> None:
                      "url_id"):  # fmt: skip
             batch.drop_constraint(f"fk_capture_{name}", type_="foreignkey")
         batch.drop_index("ix_capture_url_id")
-        for name in _NEW_COLUMNS:
+        for name in (*_NEW_COLUMNS, "content_length"):
             batch.drop_column(name)
         for name in ("url", "canonical_url", "headers", "request_headers"):
             batch.alter_column(name, existing_type=dict(_OLD_COLUMNS)[name], nullable=False)

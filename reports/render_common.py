@@ -51,6 +51,7 @@ def filters_text(options: Options) -> str:
     return "; ".join(parts) or "none"
 
 
+_WHITESPACE = re.compile(r"\s+")
 _BLANK_OR_CONTROL = re.compile(r"[\x00-\x20]")
 
 
@@ -81,7 +82,15 @@ def md_escape(text: object, keep_edges: bool = False) -> str:
 
     ``keep_edges`` keeps one leading / trailing space (pieces of a word diff need them).
     """
-    flat = re.sub(r"\s+", " ", str(text)) if text is not None else ""
+    if text is None:
+        return ""
+    return _md_escaped(text if isinstance(text, str) else str(text), keep_edges)
+
+
+@lru_cache(maxsize=8192)
+def _md_escaped(text: str, keep_edges: bool) -> str:
+    """A report says the same labels, reasons and names thousands of times: each once."""
+    flat = _WHITESPACE.sub(" ", text)
     if not keep_edges:
         flat = flat.strip()
     return _MD_SPECIAL.sub(r"\\\1", flat)

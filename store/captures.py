@@ -60,16 +60,16 @@ REQUEST_VOLATILE = {"if-none-match": 0, "if-modified-since": 1}
 def header_set_values(
     headers: dict[str, str], volatile: dict[str, int | None]
 ) -> tuple[dict, tuple[str | None, str | None]]:
-    """A ``header_set`` row for ``headers`` (names lower-cased, in order; the ``volatile``
-    ones' values left out, as the capture keeps them), keyed by the digest of what it stores;
-    and the (ETag, Last-Modified) pair among them (``volatile``'s 0 and 1)."""
+    """A ``header_set`` row for ``headers`` (names as given, in order; the ``volatile`` ones'
+    values left out, as the capture keeps them), keyed by the digest of what it stores; and the
+    (ETag, Last-Modified) pair among them (``volatile``'s 0 and 1)."""
     stored: dict[str, str | None] = {}
     pair: list[str | None] = [None, None]
     for name, value in headers.items():
-        name = name.lower()
-        stored[name] = None if name in volatile else value
-        if volatile.get(name) is not None:
-            pair[volatile[name]] = value
+        key = name.lower()
+        stored[name] = None if key in volatile else value
+        if volatile.get(key) is not None:
+            pair[volatile[key]] = value
     text = json.dumps(list(stored.items()), ensure_ascii=False, separators=(",", ":"))
     row = {
         "digest": hashlib.sha256(text.encode("utf-8")).hexdigest(),
@@ -146,7 +146,8 @@ def _capture_rows(
     session: Session, crawl_id: int | None, records: list[CaptureRecord], digests: list
 ) -> list[dict]:
     urls = url_ids(session, [(r.url, r.canonical_url or r.url) for r in records])
-    responses = header_set_ids(session, [r.headers for r in records], RESPONSE_VOLATILE)
+    received = [{k.lower(): v for k, v in r.headers.items()} for r in records]
+    responses = header_set_ids(session, received, RESPONSE_VOLATILE)
     requests = header_set_ids(session, [r.request_headers for r in records], REQUEST_VOLATILE)
     rows = []
     for n, (record, digest) in enumerate(zip(records, digests, strict=True)):

@@ -244,7 +244,7 @@ class Capture(Base):
 
 def _filled(header_set: HeaderSet | None, volatile: dict[str, str | None]) -> dict[str, str]:
     stored = header_set.headers if header_set else {}
-    return {k: volatile.get(k) if v is None else v for k, v in stored.items()}
+    return {k: volatile.get(k.lower()) if v is None else v for k, v in stored.items()}
 
 
 def _header_field(capture: type, column):  # type: ignore[no-untyped-def]

@@ -105,11 +105,11 @@ def _header_set(headers: dict, volatile: dict, http_date: str | None) -> tuple[d
     stored: dict = {}
     pair: list = [None, None]
     for name, value in headers.items():
-        name = name.lower()
-        left_out = name in volatile and not (name == "date" and value != http_date)
+        key = name.lower()
+        left_out = key in volatile and not (key == "date" and value != http_date)
         stored[name] = None if left_out else value
-        if volatile.get(name) is not None:
-            pair[volatile[name]] = value
+        if volatile.get(key) is not None:
+            pair[volatile[key]] = value
     text = json.dumps(list(stored.items()), ensure_ascii=False, separators=(",", ":"))
     row = {
         "digest": hashlib.sha256(text.encode("utf-8")).hexdigest(),
@@ -230,7 +230,7 @@ def downgrade() -> None:
             "content_type": content_type, "etag": etag, "last_modified": modified,
             "headers": {k: volatile.get(k) if v is None else v for k, v in response.items()},
             "request_headers": {
-                k: asked_with.get(k) if v is None else v for k, v in request.items()
+                k: asked_with.get(k.lower()) if v is None else v for k, v in request.items()
             },
         })  # fmt: skip
     if updates:

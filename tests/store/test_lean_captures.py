@@ -89,6 +89,14 @@ def test_captures_read_back_what_was_recorded_and_repeats_cost_no_new_rows(archi
         }
         found = session.scalars(select(Capture.id).where(Capture.canonical_url == CANONICAL))
         assert sorted(found) == sorted(ids), "the URL is matched in SQL"
+        prefix = Capture.canonical_url.like("http://127.0.0.1:9/events/%")
+        other = Capture.url.startswith("http://127.0.0.1:9/news/")
+        assert session.scalar(select(func.count()).where(prefix)) == len(ids)
+        assert session.scalar(select(func.count()).where(other)) == 0
+        listed = session.execute(
+            select(Capture.url, Capture.etag).where(Capture.id == ids[1])
+        ).one()
+        assert tuple(listed) == (URL, '"e1"'), "the columns as SQL expressions"
     # one URL; header sets: the 200s' (lengths apart), the 304s', the plain and the
     # conditional request; one ETag/Last-Modified pair for all four
     assert count == {"CaptureUrl": 1, "HeaderSet": 4, "Validators": 1}

@@ -40,20 +40,17 @@ def export_captures(
     archive: Archive, since: datetime | None = None, site: str | None = None
 ) -> list[FullCapture]:
     """Captures in fetch order (optionally since a time, of one site)."""
-    query = capture_query().add_columns(Capture.headers, Capture.request_headers)
+    query = capture_query()
     if since is not None:
         query = query.where(Capture.fetched_at >= since)
     query = query.order_by(Capture.fetched_at, Capture.id)
     out = []
     with archive.session() as session:
-        for capture, size, spider, headers, request_headers in session.execute(query):
+        for capture, size, spider in session.execute(query):
             if site and site_of_spider(spider) != site:
                 continue
-            out.append(
-                FullCapture(
-                    capture_row(capture, size, spider), dict(headers or {}), request_headers or {}
-                )
-            )
+            row = capture_row(capture, size, spider)
+            out.append(FullCapture(row, capture.headers, capture.request_headers))
     return out
 
 

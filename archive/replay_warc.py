@@ -32,20 +32,17 @@ def crawl_captures(archive: Archive, crawl_id: int) -> list[tuple[FullCapture, s
     """The crawl's captures in fetch order, each with the digest a 304 among them confirmed
     (the body ``parlwatch snapshot`` answers that 304 with)."""
     query = (
-        capture_query()
-        .add_columns(Capture.headers, Capture.request_headers)
-        .where(Capture.crawl_id == crawl_id)
-        .order_by(Capture.fetched_at, Capture.id)
+        capture_query().where(Capture.crawl_id == crawl_id).order_by(Capture.fetched_at, Capture.id)
     )
     out = []
     with archive.session() as session:
-        for capture, size, spider, headers, request_headers in session.execute(query).all():
+        for capture, size, spider in session.execute(query).all():
             row = capture_row(capture, size, spider)
             confirmed = None
             if row.status == 304:
                 full = last_full_capture(session, capture)
                 confirmed = full.digest if full else None
-            out.append((FullCapture(row, dict(headers or {}), request_headers or {}), confirmed))
+            out.append((FullCapture(row, capture.headers, capture.request_headers), confirmed))
     return out
 
 

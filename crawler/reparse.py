@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from crawler.ingest import Ingest, KnownHistory, is_html
 from crawler.items import Page
@@ -60,9 +61,16 @@ def reparse_site(
     """Reparse the captures behind ``site``'s current versions (those fetched since ``since``)."""
     spider = site_spider(site)
     history, last_capture = _current_state(archive, site)
+    wanted = sorted(set(last_capture.values()))
     with archive.session() as session:
-        captures = [session.get(Capture, cid) for cid in sorted(set(last_capture.values()))]
-    captures = [c for c in captures if c is not None and (since is None or c.fetched_at >= since)]
+        captures = [
+            capture
+            for start in range(0, len(wanted), _CHUNK)
+            for capture in session.scalars(
+                select(Capture).where(Capture.id.in_(wanted[start : start + _CHUNK]))
+            )
+        ]
+    captures = [c for c in captures if since is None or c.fetched_at >= since]
     captures.sort(key=lambda c: (c.fetched_at, c.id))
     read = {c.id for c in captures}
     history.reread = {key for key, cid in last_capture.items() if cid in read}
@@ -72,14 +80,17 @@ def reparse_site(
     )
     result = ReparseResult(site, crawl_id, parser_version, captures=len(captures))
     ingest = Ingest(archive, crawl_id, spider, history)
-    for capture in captures:
-        page = _stored_page(archive, spider, site, capture)
-        if page is None:
-            result.unreadable.append(f"capture {capture.id}: no stored body")
-            continue
-        reading = ingest.add(page).reading
-        if reading.missing:
-            result.unreadable.append(f"capture {capture.id} {capture.url}: {reading.errors}")
+    for start in range(0, len(captures), _CHUNK):
+        chunk = captures[start : start + _CHUNK]
+        with archive.session() as session:  # one read session per chunk, not per page
+            pages = [_stored_page(session, spider, site, capture) for capture in chunk]
+        for capture, page in zip(chunk, pages, strict=True):
+            if page is None:
+                result.unreadable.append(f"capture {capture.id}: no stored body")
+                continue
+            reading = ingest.add(page).reading
+            if reading.missing:
+                result.unreadable.append(f"capture {capture.id} {capture.url}: {reading.errors}")
     batch = ingest.settled()
     summary = archive.finish_crawl(
         crawl_id,
@@ -124,25 +135,27 @@ def _current_state(archive: Archive, site: str) -> tuple[KnownHistory, dict[str,
     return history, last_capture
 
 
+_CHUNK = 200  # captures read per query and per session
+
+
 def _stored_page(
-    archive: Archive, spider: ArchiveSpider, site: str, capture: Capture
+    session: Session, spider: ArchiveSpider, site: str, capture: Capture
 ) -> Page | None:
     """The page a capture stands for, as fetched then: its own body, or for a 304 (or a capture
     without a body) the last full capture's; None when there is no HTML body to read."""
-    with archive.session() as session:
-        source = capture
-        if capture.status == 304 or capture.digest is None:
-            source = last_full_capture_at(
-                session, capture.canonical_url, capture.language, capture.fetched_at, capture.id
-            )
-        if source is None or source.digest is None or not is_html(source.content_type):
-            return None
-        if source.status is None or not 200 <= source.status < 300:
-            return None
-        blob = session.get(Blob, source.digest)
-        if blob is None:
-            return None
-        body = read_body(blob)
+    source = capture
+    if capture.status == 304 or capture.digest is None:
+        source = last_full_capture_at(
+            session, capture.canonical_url, capture.language, capture.fetched_at, capture.id
+        )
+    if source is None or source.digest is None or not is_html(source.content_type):
+        return None
+    if source.status is None or not 200 <= source.status < 300:
+        return None
+    blob = session.get(Blob, source.digest)
+    if blob is None:
+        return None
+    body = read_body(blob)
     return Page(
         site=site,
         url=capture.url,

@@ -5,6 +5,7 @@ Renderers read only these; ``to_dict`` is the JSON shape (CSV flattens the same 
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -175,16 +176,19 @@ class Report:
         """The few things that matter most, one per entity heading (a member list's joins and
         departures read as one line): seats, people and representatives before wording, the
         assembly before national sites; routine and minor changes never lead."""
+        ranks = {level: rank(level) for level in LEVELS}
+        wording = ranks["wording"]
         groups: dict[tuple[str | None, str], list[Item]] = {}
         for item in self.items:
-            if rank(item.significance) >= rank("wording"):
+            if ranks[item.significance] >= wording:
                 groups.setdefault((item.country, item.group), []).append(item)
         out = []
         for items in groups.values():
-            top = max(rank(i.significance) for i in items)
-            lead = sorted((i for i in items if rank(i.significance) == top), key=_headline_key)
-            out.append(Headline(lead[0], [i.parts for i in lead[:HEADLINE_PARTS]], len(lead)))
-        return sorted(out, key=lambda h: _headline_key(h.item))[:limit]
+            top = max(ranks[i.significance] for i in items)
+            tops = [i for i in items if ranks[i.significance] == top]
+            lead = heapq.nsmallest(HEADLINE_PARTS, tops, key=_headline_key)
+            out.append(Headline(lead[0], [i.parts for i in lead], len(tops)))
+        return heapq.nsmallest(limit, out, key=lambda h: _headline_key(h.item))
 
     def countries(self) -> list[tuple[str | None, str, list[tuple[str, str, list[Item]]]]]:
         """[(code, name, [(group key, heading, items)])] in report order."""
@@ -214,7 +218,8 @@ class Report:
         by_level = Counter(item.significance for item in self.items)
         by_category = Counter(c for item in self.items for c in item.categories)
         crawls = {c.id: c for c in self.crawls}
-        used = sorted({n for item in self.items for n in item.crawls})
+        per_crawl = Counter(n for item in self.items for n in set(item.crawls))
+        used = sorted(per_crawl)
         coverage: dict[str, dict[str, Any]] = {}
         for crawl in self.crawls:
             row = coverage.setdefault(
@@ -237,7 +242,7 @@ class Report:
                     "id": n,
                     "spider": crawls[n].spider if n in crawls else None,
                     "finished": crawls[n].finished if n in crawls else None,
-                    "changes": sum(n in item.crawls for item in self.items),
+                    "changes": per_crawl[n],
                 }
                 for n in used
             ],  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
 from reports.describe import country_name
@@ -50,13 +51,25 @@ def filters_text(options: Options) -> str:
     return "; ".join(parts) or "none"
 
 
+_WHITESPACE = re.compile(r"\s+")
+_BLANK_OR_CONTROL = re.compile(r"[\x00-\x20]")
+
+
 def safe_url(url: object) -> str | None:
     """``url`` when it is an absolute http(s) URL fit for an href, else None (never a link).
 
     Scraped addresses can be anything (``javascript:``, ``data:``); only web links are linked.
     Characters that could break out of Markdown link syntax are percent-encoded.
     """
-    if not isinstance(url, str) or not url or any(ord(ch) < 33 for ch in url):
+    if not isinstance(url, str) or not url:
+        return None
+    return _safe_http_url(url)
+
+
+@lru_cache(maxsize=65536)
+def _safe_http_url(url: str) -> str | None:
+    """A report links the same few pages thousands of times: each is checked once."""
+    if _BLANK_OR_CONTROL.search(url):
         return None
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
@@ -69,7 +82,15 @@ def md_escape(text: object, keep_edges: bool = False) -> str:
 
     ``keep_edges`` keeps one leading / trailing space (pieces of a word diff need them).
     """
-    flat = re.sub(r"\s+", " ", str(text)) if text is not None else ""
+    if text is None:
+        return ""
+    return _md_escaped(text if isinstance(text, str) else str(text), keep_edges)
+
+
+@lru_cache(maxsize=8192)
+def _md_escaped(text: str, keep_edges: bool) -> str:
+    """A report says the same labels, reasons and names thousands of times: each once."""
+    flat = _WHITESPACE.sub(" ", text)
     if not keep_edges:
         flat = flat.strip()
     return _MD_SPECIAL.sub(r"\\\1", flat)

@@ -24,8 +24,7 @@ from store.captures import CaptureRecord, add_capture
 from store.db import make_engine
 from store.models import Crawl, Entity
 from store.observations import ObservationBatch
-from store.versions import ApplyResult, apply_batch
-from store.versions import removal_confirmations as confirmations_setting
+from store.removals import removal_confirmations as confirmations_setting
 
 FINISHED = "finished"
 # the start pages came back whole but other pages did not: what was seen applies, and the sets
@@ -164,6 +163,8 @@ class Archive:
             crawl.finished = utcnow()
             crawl.status = status
             crawl.reason = reason
+            from store.versions import ApplyResult, apply_batch  # the entity rules: when used
+
             applied = ApplyResult()
             if status in APPLIED and batch is not None:
                 applied = apply_batch(

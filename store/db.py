@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -146,19 +148,20 @@ def upgrade_schema(engine: Engine) -> None:
     upgraded. Where the migration scripts are not files (a zipped egg on scrapyd), the tables
     are created directly.
     """
+    migrations = (MIGRATIONS / "versions").is_dir()
+    if migrations and _at_head(engine):
+        return  # the common case, answered without loading alembic and every migration
     import store.notifications  # noqa: F401  (registers the notification tables)
     import store.schedules  # noqa: F401  (registers the schedule and lock tables)
     import store.search  # noqa: F401  (registers the news search index table)
 
-    if not (MIGRATIONS / "versions").is_dir():
+    if not migrations:
         Base.metadata.create_all(engine)
         return
-    if _at_head(engine):
-        return  # the common case, answered without loading alembic and every migration
     from alembic import command
     from alembic.migration import MigrationContext
 
-    with engine.begin() as connection:
+    with engine.connect() as connection, _foreign_keys_off(connection), connection.begin():
         current = MigrationContext.configure(connection).get_current_revision()
         config = alembic_config(connection)
         if current is None and not inspect(connection).has_table("crawl"):
@@ -170,6 +173,24 @@ def upgrade_schema(engine: Engine) -> None:
             _add_lazy_baseline_tables(connection)
             command.stamp(config, BASELINE_REVISION)
         command.upgrade(config, "head")
+
+
+@contextmanager
+def _foreign_keys_off(connection: Connection) -> Iterator[None]:
+    """On SQLite, foreign keys unchecked while migrating: a migration that rebuilds a table
+    others point at (``batch_alter_table``) drops the old one, which checked keys refuse.
+    The pragma is set outside the transaction (SQLite ignores it inside one)."""
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()
+    try:
+        yield
+    finally:
+        if sqlite:
+            connection.rollback()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
 
 
 def _refuse_newer_schema(connection: Connection, config: Config, current: str | None) -> None:

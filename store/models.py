@@ -22,8 +22,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    select,
 )
+from sqlalchemy.ext.hybrid import Comparator, hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql import operators
 
 
 class Base(DeclarativeBase):
@@ -61,31 +64,197 @@ class Blob(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+class CaptureUrl(Base):
+    """A URL as fetched and its canonical form, stored once; every capture of it points here."""
+
+    __tablename__ = "capture_url"
+    __table_args__ = (UniqueConstraint("url", "canonical_url"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    canonical_url: Mapped[str] = mapped_column(Text, index=True)
+
+
+class HeaderSet(Base):
+    """A set of HTTP headers (names in order), stored once per digest. The values that differ
+    from page to page or fetch to fetch are left out (null): the ``Date`` and Content-Length
+    (the capture's ``http_date`` and ``content_length``) and the
+    validators (ETag and Last-Modified, or sent back as If-None-Match and If-Modified-Since:
+    the capture's ``Validators``), so that pages share their header sets."""
+
+    __tablename__ = "header_set"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    headers: Mapped[dict] = mapped_column(JSON)  # {name: value or null}
+    content_type: Mapped[str | None] = mapped_column(String(200))
+
+
+class Validators(Base):
+    """An ETag and Last-Modified pair, stored once: a page's 200, its 304s and the conditional
+    requests asking for it all point at the same row."""
+
+    __tablename__ = "validators"
+    __table_args__ = (UniqueConstraint("etag", "last_modified"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    etag: Mapped[str | None] = mapped_column(String(200))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+
+
+class _UrlOf(Comparator):
+    """``Capture.url`` / ``Capture.canonical_url`` in SQL: comparisons become a look-up of the
+    matching URL ids (the ``capture_url`` indexes answer it); elsewhere the URL itself."""
+
+    def __init__(self, capture: type, column: str) -> None:
+        self.capture, self.column = capture, column
+        url_column = getattr(CaptureUrl, column)
+        super().__init__(
+            select(url_column)
+            .where(CaptureUrl.id == capture.url_id)
+            .scalar_subquery()
+            .label(column)
+        )
+
+    def operate(self, op, *other, **kwargs):  # type: ignore[no-untyped-def]
+        if op in _COMPARISONS:
+            url_column = getattr(CaptureUrl, self.column)
+            matching = select(CaptureUrl.id).where(op(url_column, *other, **kwargs))
+            return self.capture.url_id.in_(matching)
+        return op(self.expression, *other, **kwargs)
+
+    def reverse_operate(self, op, other, **kwargs):  # type: ignore[no-untyped-def]
+        return op(other, self.expression, **kwargs)
+
+
+_COMPARISONS = {
+    operators.eq, operators.ne, operators.lt, operators.le, operators.gt, operators.ge,
+    operators.like_op, operators.not_like_op, operators.in_op, operators.not_in_op,
+    operators.startswith_op, operators.between_op, operators.is_, operators.is_not,
+}  # fmt: skip
+
+
 class Capture(Base):
-    """One fetch of one URL: successful, an HTTP error, or a network failure."""
+    """One fetch of one URL: successful, an HTTP error, or a network failure.
+
+    Lean (issue 17): the URL is an id into ``capture_url`` and the headers ids into
+    ``header_set``; ``url``, ``canonical_url``, ``headers``, ``request_headers``,
+    ``content_type``, ``etag`` and ``last_modified`` read as they did (in SQL too)."""
 
     __tablename__ = "capture"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     crawl_id: Mapped[int | None] = mapped_column(ForeignKey("crawl.id"), index=True)
-    url: Mapped[str] = mapped_column(Text, index=True)
-    canonical_url: Mapped[str] = mapped_column(Text, index=True)
+    url_id: Mapped[int] = mapped_column(ForeignKey("capture_url.id"), index=True)
     language: Mapped[str | None] = mapped_column(String(10))
     fetched_at: Mapped[datetime] = mapped_column(DateTime, index=True)
     status: Mapped[int | None] = mapped_column(Integer)  # None: no HTTP response at all
     error: Mapped[str | None] = mapped_column(Text)
-    content_type: Mapped[str | None] = mapped_column(String(200))
-    etag: Mapped[str | None] = mapped_column(String(200))
-    last_modified: Mapped[str | None] = mapped_column(String(100))
     http_date: Mapped[str | None] = mapped_column(String(100))
-    headers: Mapped[dict] = mapped_column(JSON, default=dict)
-    request_headers: Mapped[dict] = mapped_column(JSON, default=dict)
+    content_length: Mapped[str | None] = mapped_column(String(20))  # the header, as sent
+    header_set_id: Mapped[int | None] = mapped_column(ForeignKey("header_set.id"))
+    validators_id: Mapped[int | None] = mapped_column(ForeignKey("validators.id"))
+    request_header_set_id: Mapped[int | None] = mapped_column(ForeignKey("header_set.id"))
+    request_validators_id: Mapped[int | None] = mapped_column(ForeignKey("validators.id"))
     digest: Mapped[str | None] = mapped_column(ForeignKey("blob.digest"), index=True)
     # ok / http-error / network-error / layout-missing (parsed, expected block absent)
     outcome: Mapped[str] = mapped_column(String(30), default="ok")
     parse_errors: Mapped[list] = mapped_column(JSON, default=list)
 
     blob: Mapped[Blob | None] = relationship()
+    url_row: Mapped[CaptureUrl] = relationship(lazy="joined", innerjoin=True)
+    header_set: Mapped[HeaderSet | None] = relationship(foreign_keys=[header_set_id], lazy="joined")
+    validators: Mapped[Validators | None] = relationship(
+        foreign_keys=[validators_id], lazy="joined"
+    )
+    request_header_set: Mapped[HeaderSet | None] = relationship(
+        foreign_keys=[request_header_set_id]
+    )
+    request_validators: Mapped[Validators | None] = relationship(
+        foreign_keys=[request_validators_id]
+    )
+
+    @hybrid_property
+    def url(self) -> str:
+        return self.url_row.url
+
+    @url.inplace.comparator
+    @classmethod
+    def _url_comparator(cls) -> _UrlOf:
+        return _UrlOf(cls, "url")
+
+    @hybrid_property
+    def canonical_url(self) -> str:
+        return self.url_row.canonical_url
+
+    @canonical_url.inplace.comparator
+    @classmethod
+    def _canonical_url_comparator(cls) -> _UrlOf:
+        return _UrlOf(cls, "canonical_url")
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """The response headers as received, in their order."""
+        pair = self.validators
+        volatile = {
+            "date": self.http_date,
+            "content-length": self.content_length,
+            "etag": pair.etag if pair else None,
+            "last-modified": pair.last_modified if pair else None,
+        }
+        return _filled(self.header_set, volatile)
+
+    @property
+    def request_headers(self) -> dict[str, str]:
+        """The request headers as sent, in their order."""
+        pair = self.request_validators
+        volatile = {
+            "if-none-match": pair.etag if pair else None,
+            "if-modified-since": pair.last_modified if pair else None,
+        }
+        return _filled(self.request_header_set, volatile)
+
+    @hybrid_property
+    def content_type(self) -> str | None:
+        return self.header_set.content_type if self.header_set else None
+
+    @content_type.inplace.expression
+    @classmethod
+    def _content_type_expression(cls):  # type: ignore[no-untyped-def]
+        return _header_field(cls, HeaderSet.content_type)
+
+    @hybrid_property
+    def etag(self) -> str | None:
+        return self.validators.etag if self.validators else None
+
+    @etag.inplace.expression
+    @classmethod
+    def _etag_expression(cls):  # type: ignore[no-untyped-def]
+        return _validator(cls, Validators.etag)
+
+    @hybrid_property
+    def last_modified(self) -> str | None:
+        return self.validators.last_modified if self.validators else None
+
+    @last_modified.inplace.expression
+    @classmethod
+    def _last_modified_expression(cls):  # type: ignore[no-untyped-def]
+        return _validator(cls, Validators.last_modified)
+
+
+def _filled(header_set: HeaderSet | None, volatile: dict[str, str | None]) -> dict[str, str]:
+    stored = header_set.headers if header_set else {}
+    return {k: volatile.get(k.lower()) if v is None else v for k, v in stored.items()}
+
+
+def _header_field(capture: type, column):  # type: ignore[no-untyped-def]
+    query = select(column).where(HeaderSet.id == capture.header_set_id)
+    return query.scalar_subquery().label(column.key)
+
+
+def _validator(capture: type, column):  # type: ignore[no-untyped-def]
+    query = select(column).where(Validators.id == capture.validators_id)
+    return query.scalar_subquery().label(column.key)
 
 
 class Entity(Base):

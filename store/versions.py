@@ -21,7 +21,6 @@ come from the entity type's home (``store.entities``).
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -32,26 +31,11 @@ from store.compare import FieldChange
 from store.diff import home_of
 from store.models import Change, Crawl, Entity, Transition, Version
 from store.observations import Observation, ObservationBatch
-
-REMOVAL_CONFIRMATIONS_ENV = "PARLWATCH_REMOVAL_CONFIRMATIONS"
-DEFAULT_REMOVAL_CONFIRMATIONS = 2
-
-
-def removal_confirmations(value: int | str | None = None) -> int:
-    """How many consecutive complete observations must lack an entity before it is removed:
-    ``value``, else ``$PARLWATCH_REMOVAL_CONFIRMATIONS``, else 2."""
-    if value is None:
-        value = os.environ.get(REMOVAL_CONFIRMATIONS_ENV, "").strip()
-        value = value or DEFAULT_REMOVAL_CONFIRMATIONS
-    try:
-        count = int(value)
-    except ValueError:
-        count = 0
-    if count < 1:
-        raise ValueError(
-            f"{REMOVAL_CONFIRMATIONS_ENV} must be a whole number of at least 1, not {value!r}"
-        )
-    return count
+from store.removals import (  # noqa: F401  (their home is store.removals; still read from here)
+    DEFAULT_REMOVAL_CONFIRMATIONS,
+    REMOVAL_CONFIRMATIONS_ENV,
+    removal_confirmations,
+)
 
 
 @dataclass

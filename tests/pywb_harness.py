@@ -169,16 +169,24 @@ def as_web_archive(
         source.backup(copy)  # the write-ahead log included, unlike a file copy
     with sqlite3.connect(target) as conn:
         steps = {c: i for i, (c,) in enumerate(conn.execute("SELECT id FROM crawl ORDER BY id"))}
-        rows = conn.execute("SELECT id, crawl_id, url, language FROM capture").fetchall()
+        rows = conn.execute(
+            "SELECT c.id, c.crawl_id, u.url, c.language FROM capture c "
+            "JOIN capture_url u ON u.id = c.url_id"
+        ).fetchall()
         for capture_id, crawl_id, url, language in rows:
             site, replica = next((s, b) for s, b in bases.items() if url.startswith(b))
             live = live_base(site, language) + url[len(replica) :]
             if drop and drop(steps[crawl_id], live, language):
                 conn.execute("DELETE FROM capture WHERE id = ?", (capture_id,))
                 continue
+            pair = (live, canonical_url(live))
             conn.execute(
-                "UPDATE capture SET url = ?, canonical_url = ? WHERE id = ?",
-                (live, canonical_url(live), capture_id),
+                "INSERT OR IGNORE INTO capture_url (url, canonical_url) VALUES (?, ?)", pair
+            )
+            conn.execute(
+                "UPDATE capture SET url_id = (SELECT id FROM capture_url WHERE url = ? AND "
+                "canonical_url = ?) WHERE id = ?",
+                (*pair, capture_id),
             )
     return target
 

@@ -19,6 +19,13 @@ pytestmark = pytest.mark.e2e
 
 SITES = ["pacsto", "sovrep_by", "parlament_tj"]
 
+# The captures with their URLs, for tests that read an archive in SQL (a capture row keeps a URL
+# id since migration 0005)
+CAPTURES_WITH_URLS = (
+    "(SELECT capture.*, capture_url.url, capture_url.canonical_url FROM capture "
+    "JOIN capture_url ON capture_url.id = capture.url_id)"
+)
+
 
 def archive_cli() -> click.Group:
     """The archive commands under one group, as ``parlwatch.cli`` registers them."""

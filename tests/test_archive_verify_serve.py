@@ -14,7 +14,7 @@ import zlib
 import pytest
 from click.testing import CliRunner
 from replica_histories import history_copy
-from test_archive_fixture import archive_cli
+from test_archive_fixture import CAPTURES_WITH_URLS, archive_cli
 
 pytestmark = pytest.mark.e2e
 
@@ -66,7 +66,7 @@ def test_canned_queries_answer_as_json(history):
     name = history.db.stem
     with sqlite3.connect(history.db) as conn:
         url, count = conn.execute(
-            "SELECT canonical_url, count(*) FROM capture GROUP BY canonical_url "
+            f"SELECT canonical_url, count(*) FROM {CAPTURES_WITH_URLS} GROUP BY canonical_url "
             "ORDER BY count(*) DESC LIMIT 1"
         ).fetchone()
 

@@ -12,7 +12,7 @@ from io import BytesIO
 import pytest
 from click.testing import CliRunner
 from replica_histories import history_copy
-from test_archive_fixture import archive_cli
+from test_archive_fixture import CAPTURES_WITH_URLS, archive_cli
 from warcio.archiveiterator import ArchiveIterator
 from warcio.timeutils import datetime_to_iso_date, iso_date_to_datetime
 from warcio.warcwriter import WARCWriter
@@ -50,7 +50,7 @@ def rows(db, sql):
         return conn.execute(sql).fetchall()
 
 
-CAPTURES = "SELECT url, fetched_at, status, digest, language FROM capture"
+CAPTURES = f"SELECT url, fetched_at, status, digest, language FROM {CAPTURES_WITH_URLS}"
 VERSIONS = (
     "SELECT e.key, v.content_hash FROM version v JOIN entity e ON e.id = v.entity_id ORDER BY 1, 2"
 )
@@ -204,11 +204,14 @@ def test_a_web_archive_copy_of_pacsto_org_builds_history(exported, live_warc, tm
     assert done.exit_code == 0, done.output
     spiders = {s for (s,) in rows(db, "SELECT spider FROM crawl")}
     assert spiders == {"import:pacsto", "import:sovrep_by", "import:parlament_tj"}
-    hosts = {u.split("/")[2] for (u,) in rows(db, "SELECT DISTINCT canonical_url FROM capture")}
+    hosts = {
+        u.split("/")[2]
+        for (u,) in rows(db, f"SELECT DISTINCT canonical_url FROM {CAPTURES_WITH_URLS}")
+    }
     assert hosts == {"pacsto.org", "paodkb.org", "sovrep.gov.by", "parlament.tj"}
-    assert rows(db, "SELECT DISTINCT language FROM capture WHERE url LIKE '%paodkb.org%'") == [
-        ("ru",)
-    ]
+    assert rows(
+        db, f"SELECT DISTINCT language FROM {CAPTURES_WITH_URLS} WHERE url LIKE '%paodkb.org%'"
+    ) == [("ru",)]
     versions = rows(
         db,
         "SELECT v.first_seen FROM version v JOIN entity e ON e.id = v.entity_id "

@@ -31,6 +31,7 @@ from archive.backfill import BackfillResult, backfill, list_pages
 from archive.cdx_client import CdxClient, Politeness, parse_listing, retry_after
 from parlwatch.cli import cli
 from store.archive import Archive
+from store.captures import REQUEST_VOLATILE, RESPONSE_VOLATILE, header_set_values
 
 pytestmark = pytest.mark.e2e
 
@@ -135,8 +136,8 @@ def test_every_capture_keeps_the_archives_url_as_provenance(served, backfilled):
     db, _ = backfilled
     linked = rows(
         db,
-        "SELECT m.replay_url, m.timestamp, c.url, c.fetched_at, c.language FROM memento m "
-        "JOIN capture c ON c.id = m.capture_id",
+        "SELECT m.replay_url, m.timestamp, u.url, c.fetched_at, c.language FROM memento m "
+        "JOIN capture c ON c.id = m.capture_id JOIN capture_url u ON u.id = c.url_id",
     )
     assert len(linked) == rows(db, "SELECT count(*) FROM capture")[0][0] > 0
     prefix = served.cdx_url.removesuffix("cdx")
@@ -402,7 +403,7 @@ MOVED_AT = "2026-08-01 09:00:00.000000"
 def with_redirect_off_the_site(db: Path) -> None:
     """A capture on a day of its own: the Russian Federation page redirecting off the site."""
     digest = "sha256:" + hashlib.sha256(b"").hexdigest()
-    headers = json.dumps({"location": "https://example.com/moved", "content-type": "text/html"})
+    headers = {"location": "https://example.com/moved", "content-type": "text/html"}
     with closing(sqlite3.connect(db)) as conn, conn:
         conn.execute(
             "INSERT OR IGNORE INTO blob (digest, size, compression, data) VALUES (?, 0, 'zlib', ?)",
@@ -414,10 +415,24 @@ def with_redirect_off_the_site(db: Path) -> None:
             (MOVED_AT, MOVED_AT),
         ).lastrowid
         conn.execute(
-            "INSERT INTO capture (crawl_id, url, canonical_url, language, fetched_at, status, "
-            "headers, request_headers, digest, outcome, parse_errors) "
-            "VALUES (?, ?, ?, 'en', ?, 302, ?, '{}', ?, 'off-site', '[]')",
-            (crawl, MOVED, MOVED, MOVED_AT, headers, digest),
+            "INSERT OR IGNORE INTO capture_url (url, canonical_url) VALUES (?, ?)", (MOVED, MOVED)
+        )
+        found_url = "SELECT id FROM capture_url WHERE url = ? AND canonical_url = ?"
+        url_id = conn.execute(found_url, (MOVED, MOVED)).fetchone()[0]
+        set_ids = []
+        for header_set, volatile in ((headers, RESPONSE_VOLATILE), ({}, REQUEST_VOLATILE)):
+            row = header_set_values(header_set, volatile)[0]
+            conn.execute(
+                "INSERT OR IGNORE INTO header_set (digest, headers, content_type) VALUES (?, ?, ?)",
+                (row["digest"], json.dumps(row["headers"]), row["content_type"]),
+            )
+            found = "SELECT id FROM header_set WHERE digest = ?"
+            set_ids.append(conn.execute(found, (row["digest"],)).fetchone()[0])
+        conn.execute(
+            "INSERT INTO capture (crawl_id, url_id, language, fetched_at, status, header_set_id, "
+            "request_header_set_id, digest, outcome, parse_errors) "
+            "VALUES (?, ?, 'en', ?, 302, ?, ?, ?, 'off-site', '[]')",
+            (crawl, url_id, MOVED_AT, *set_ids, digest),
         )
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from replica_histories import history_copy
+from test_archive_fixture import CAPTURES_WITH_URLS
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.capture_index import timestamp14
@@ -38,7 +39,8 @@ def written(history, tmp_path_factory):
 
 def captures(db: Path, where: str = "1") -> list[tuple]:
     query = (
-        f"SELECT id, crawl_id, url, language, fetched_at, status, digest FROM capture WHERE {where}"
+        "SELECT id, crawl_id, url, language, fetched_at, status, digest "
+        f"FROM {CAPTURES_WITH_URLS} WHERE {where}"
     )
     with sqlite3.connect(db) as conn:
         return conn.execute(query + " ORDER BY id").fetchall()
@@ -122,8 +124,8 @@ def test_unchanged_recaptures_are_revisits_of_earlier_crawls(history, written):
                 kinds[record.rec_type] += 1
     with sqlite3.connect(history.db) as conn:
         bodies = conn.execute(
-            "SELECT count(*) FROM (SELECT DISTINCT canonical_url, language, digest FROM capture "
-            "WHERE digest IS NOT NULL)"
+            "SELECT count(*) FROM (SELECT DISTINCT canonical_url, language, digest "
+            f"FROM {CAPTURES_WITH_URLS} WHERE digest IS NOT NULL)"
         ).fetchone()[0]
     assert kinds["response"] == bodies, "each body of a URL is written in full once"
     assert kinds["revisit"] > 0
@@ -140,8 +142,8 @@ def test_the_replay_warcs_import_back_to_the_same_captures(history, written, tmp
         assert import_warc(Archive(f"sqlite:///{target}"), warc).problems == []
     fields = "url, fetched_at, status, digest, language"
     with sqlite3.connect(history.db) as a, sqlite3.connect(target) as b:
-        theirs = Counter(a.execute(f"SELECT {fields} FROM capture"))
-        assert Counter(b.execute(f"SELECT {fields} FROM capture")) == theirs
+        theirs = Counter(a.execute(f"SELECT {fields} FROM {CAPTURES_WITH_URLS}"))
+        assert Counter(b.execute(f"SELECT {fields} FROM {CAPTURES_WITH_URLS}")) == theirs
 
 
 def test_index_files_are_merged_and_stay_few(written):
@@ -150,6 +152,12 @@ def test_index_files_are_merged_and_stay_few(written):
     crawls = len(list(collection.warcs.glob("*.warc.gz")))
     assert crawls >= 5 and len(files) <= crawls.bit_length()
     assert not list(collection.root.rglob("*.tmp"))
+
+
+COPIED = (
+    "url_id, language, status, error, http_date, content_length, header_set_id, validators_id, "
+    "request_header_set_id, request_validators_id, digest, outcome, parse_errors"
+)
 
 
 def test_a_new_crawl_is_written_alone(history, written, tmp_path):
@@ -167,12 +175,8 @@ def test_a_new_crawl_is_written_alone(history, written, tmp_path):
             (last + 1, last - 1),
         )
         conn.execute(
-            "INSERT INTO capture (crawl_id, url, canonical_url, language, fetched_at, status, "
-            "error, content_type, etag, last_modified, http_date, headers, request_headers, "
-            "digest, outcome, parse_errors) SELECT ?, url, canonical_url, language, "
-            "datetime(fetched_at, '+1 day'), status, error, content_type, etag, last_modified, "
-            "http_date, headers, request_headers, digest, outcome, parse_errors FROM capture "
-            "WHERE crawl_id = ?",
+            f"INSERT INTO capture (crawl_id, fetched_at, {COPIED}) "
+            f"SELECT ?, datetime(fetched_at, '+1 day'), {COPIED} FROM capture WHERE crawl_id = ?",
             (last + 1, last - 1),
         )
     done = first.sync(Archive(copy.url)).written

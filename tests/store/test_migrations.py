@@ -21,7 +21,16 @@ from reports.report import Options, build_report
 from store.archive import Archive
 from store.db import alembic_config, make_engine, resolve_db_url
 from store.diff import home_of
-from store.models import Base, Change, Entity, Transition, Version
+from store.models import (
+    Base,
+    Capture,
+    CaptureUrl,
+    Change,
+    Entity,
+    HeaderSet,
+    Transition,
+    Version,
+)
 from store.queries import list_changes
 
 
@@ -290,3 +299,48 @@ def test_stored_delegations_get_their_chambers_phrases_and_keep_their_hashes(
         "12 senators of the Russian Federation",
     } <= phrases
     archive.engine.dispose()
+
+
+_CAPTURE_FIELDS = (
+    "url", "canonical_url", "content_type", "etag", "last_modified", "http_date", "headers",
+    "request_headers",
+)  # fmt: skip
+
+
+def _stored_captures(path: Path) -> dict[int, tuple]:
+    with closing(sqlite3.connect(path)) as db:
+        rows = db.execute(f"SELECT id, {', '.join(_CAPTURE_FIELDS)} FROM capture").fetchall()
+    return {row[0]: (*row[1:-2], json.loads(row[-2]), json.loads(row[-1])) for row in rows}
+
+
+def test_captures_read_as_they_did_once_urls_and_headers_are_stored_once(
+    release_archive, release_url
+):
+    """Migration 0005 (lean captures): each capture's URLs and headers, in order, unchanged;
+    a URL and a header set are one row however many captures share them."""
+    before = _stored_captures(release_archive)
+    archive = Archive(release_url)
+    with archive.session() as session:
+        after = {
+            c.id: tuple(getattr(c, name) for name in _CAPTURE_FIELDS)
+            for c in session.scalars(select(Capture))
+        }
+        urls = session.scalar(select(func.count()).select_from(CaptureUrl))
+        sets = session.scalar(select(func.count()).select_from(HeaderSet))
+    assert after == before
+    assert [list(after[c][-2]) for c in sorted(after)] == [
+        list(before[c][-2]) for c in sorted(before)
+    ]
+    assert urls == len({(b[0], b[1]) for b in before.values()}) < len(before)
+    assert sets < 2 * len(before), "a response and a request header set per capture at most"
+    archive.engine.dispose()
+
+
+def test_lean_captures_go_down_with_their_urls_and_headers(release_archive):
+    before = _stored_captures(release_archive)
+    engine = create_engine(f"sqlite:///{release_archive}")
+    for step, to in ((command.upgrade, "head"), (command.downgrade, "0008")):
+        with engine.begin() as connection:
+            step(alembic_config(connection), to)
+    engine.dispose()
+    assert _stored_captures(release_archive) == before

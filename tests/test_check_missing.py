@@ -46,3 +46,19 @@ def test_check_lists_missing_unconfirmed_until_the_entity_returns(sqlite_url):
     crawl(archive, website("AM", T0 + timedelta(days=2)), website("KG", T0 + timedelta(days=2)))
     assert missing_in_check(sqlite_url) == []
     assert list_changes(archive) == []
+
+
+def test_check_text_words_list_disagreements_as_sentences():
+    from reports.checks import Finding, findings_text
+
+    finding = Finding(
+        kind="language-lists",
+        country="TJ",
+        subject="the English and Russian member lists differ",
+        values={"pacsto/en only": [], "pacsto/ru only": ["Курбонзода Рустам"]},
+        since=T0,
+    )
+    text = findings_text([finding])
+    assert "[]" not in text and "=[" not in text and "['" not in text
+    assert "only pacsto/ru lists Курбонзода Рустам" in text
+    assert text.endswith("Open since 2026-03-01T09:00:00Z.")

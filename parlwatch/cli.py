@@ -330,6 +330,12 @@ def replica(site: str, port: int, version: str | None) -> None:
         raise click.BadParameter(
             f"unknown site {site!r}; known: {', '.join(replicas.available_sites())}"
         )
+    versions = replicas.ReplicaServer(site).versions
+    if version is not None and version not in versions:
+        raise click.BadParameter(
+            f"unknown version {version!r} of {site}; have: {', '.join(versions)}",
+            param_hint="--version",
+        )
     replicas.serve_forever(site, port, version)
 
 

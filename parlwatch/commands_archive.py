@@ -31,6 +31,15 @@ FORMAT_OPTION = click.option(
 )
 
 
+def status_filter(value: str | None) -> str | None:
+    """``--status``: an HTTP status code, or ``none`` (and its aliases) for failed fetches."""
+    if value is None or value.lower() in ("none", "null", "-", "error"):
+        return value
+    if not value.isdigit() or not 100 <= int(value) <= 599:
+        raise click.BadParameter(f"{value!r} is neither an HTTP status (200, 404, …) nor none")
+    return value
+
+
 @click.command()
 @click.argument("url")
 @DB_OPTION
@@ -44,7 +53,11 @@ FORMAT_OPTION = click.option(
 @date_option("--from", "since", end=False, help="From this time (inclusive).")
 @date_option("--to", "until", end=True, help="Up to this time (inclusive).")
 @click.option("--collapse", type=click.Choice(["digest"]), help="Drop repeats of the same content.")
-@click.option("--status", help="Only this HTTP status (none: fetches that got no response).")
+@click.option(
+    "--status",
+    callback=lambda _ctx, _param, value: status_filter(value),
+    help="Only this HTTP status (none: fetches that got no response).",
+)
 @click.option("--language", help="Only captures made asking for this language.")
 @click.option("--limit", type=int, help="At most N rows (negative: the last N).")
 @click.option(

@@ -50,7 +50,9 @@ def crawl_dict(archive: Archive, crawl: CrawlInfo) -> dict:
 @click.command()
 @DB_OPTION
 @click.option("--site", "--spider", "site", help="Only crawls of this site.")
-@click.option("--last", type=int, default=20, show_default=True, help="How many crawls.")
+@click.option(
+    "--last", type=click.IntRange(min=1), default=20, show_default=True, help="How many crawls."
+)
 @FORMAT_OPTION
 def crawls(db_url: str | None, site: str | None, last: int, fmt: str) -> None:
     """Recent crawls, newest first: status, duration, pages, new versions, changes.

@@ -11,7 +11,7 @@ from datetime import datetime
 
 import click
 
-from parlwatch.cli_options import DB_OPTION, date_option, existing_archive
+from parlwatch.cli_options import DB_OPTION, date_option, existing_archive, validate_sites
 
 
 def echo_json(data: object) -> None:
@@ -21,8 +21,10 @@ def echo_json(data: object) -> None:
 @click.command()
 @click.argument("text")
 @DB_OPTION
-@click.option("--lang", "language", help="Only items in this language (en, ru).")
-@click.option("--site", help="Only items of this site.")
+@click.option(
+    "--lang", "language", type=click.Choice(["en", "ru"]), help="Only items in this language."
+)
+@click.option("--site", callback=validate_sites, help="Only items of this site.")
 @date_option("--since", end=False, help="Only items published (else first seen) since this date.")
 @click.option("--limit", type=int, default=20, show_default=True)
 @click.option(
@@ -68,7 +70,13 @@ def search(
 
 @click.command()
 @DB_OPTION
-@click.option("--site", "sites", multiple=True, help="Only this site (repeatable; default: all).")
+@click.option(
+    "--site",
+    "sites",
+    multiple=True,
+    callback=validate_sites,
+    help="Only this site (repeatable; default: all).",
+)
 @date_option(
     "--since", end=False, help="Only entities whose latest capture was fetched since this date."
 )

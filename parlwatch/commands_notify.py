@@ -12,7 +12,13 @@ from urllib.parse import urlsplit
 
 import click
 
-from parlwatch.cli_options import DB_OPTION, FORMAT_OPTION, archive_at
+from parlwatch.cli_options import (
+    DB_OPTION,
+    FORMAT_OPTION,
+    archive_at,
+    validate_countries,
+    validate_sites,
+)
 from parlwatch.notify.filters import CATEGORIES, LEVELS
 
 if TYPE_CHECKING:
@@ -45,8 +51,20 @@ def notify() -> None:
     type=click.Choice(CATEGORIES),
     help="Only changes of this category (repeatable; default: all).",
 )
-@click.option("--country", "countries", multiple=True, help="Only this country, e.g. RU.")
-@click.option("--site", "sites", multiple=True, help="Only changes on this site (repeatable).")
+@click.option(
+    "--country",
+    "countries",
+    multiple=True,
+    callback=validate_countries,
+    help="Only this country, e.g. RU.",
+)
+@click.option(
+    "--site",
+    "sites",
+    multiple=True,
+    callback=validate_sites,
+    help="Only changes on this site (repeatable).",
+)
 @click.option(
     "--min-level", type=click.Choice(LEVELS), help="Only changes at least this significant."
 )

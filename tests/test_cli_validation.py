@@ -1,0 +1,65 @@
+"""Options that name a site, a country, a language, a status or a version are checked up
+front: a typo is a usage error naming the option (exit 2), never a silent empty answer, a
+filter that can never match, or a Python error message."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from parlwatch.cli import cli
+from store.archive import Archive
+
+
+@pytest.fixture
+def db(tmp_path) -> str:
+    path = tmp_path / "archive.db"
+    Archive(str(path)).engine.dispose()
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["search", "x", "--site", "nosuch"], "unknown nosuch"),
+        (["search", "x", "--lang", "de"], "'de' is not one of"),
+        (["reparse", "--site", "nosuch"], "unknown nosuch"),
+        (["captures", "http://x/", "--status", "abc"], "neither an HTTP status"),
+        (["captures", "http://x/", "--status", "99"], "neither an HTTP status"),
+        (["crawls", "--last", "0"], "0 is not in the range"),
+        (["notify", "add", "t", "https://example.org/h", "--site", "nosuch"], "unknown nosuch"),
+        (["notify", "add", "t", "https://example.org/h", "--country", "ZZ"], "unknown country"),
+    ],
+)
+def test_a_bad_value_is_a_usage_error_naming_it(db, args, says):
+    done = CliRunner().invoke(cli, [*args, "--db", db])
+    assert done.exit_code == 2, done.output
+    assert says in done.output and "Traceback" not in done.output
+
+
+def test_captures_status_none_and_codes_still_work(db):
+    for status in ("none", "200", "404"):
+        done = CliRunner().invoke(cli, ["captures", "http://x/", "--status", status, "--db", db])
+        assert done.exit_code == 0 and "no captures" in done.output, done.output
+
+
+def test_notify_country_is_upper_cased_so_it_matches_the_changes(db):
+    done = CliRunner().invoke(
+        cli, ["notify", "add", "t", "https://example.org/h", "--country", "ru", "--db", db]
+    )
+    assert done.exit_code == 0, done.output
+    assert "(countries RU)" in done.output
+
+
+def test_import_warc_site_is_checked(db, tmp_path):
+    warc = tmp_path / "x.warc"
+    warc.write_bytes(b"")
+    done = CliRunner().invoke(cli, ["import", "warc", str(warc), "--site", "nosuch", "--db", db])
+    assert done.exit_code == 2 and "unknown nosuch" in done.output, done.output
+
+
+def test_replica_with_an_unknown_version_lists_the_versions():
+    done = CliRunner().invoke(cli, ["replica", "--site", "duma_ru", "--version", "1999"])
+    assert done.exit_code == 2, done.output
+    assert "unknown version '1999' of duma_ru; have: 2025, 2026" in done.output
+    assert "[" not in done.output.splitlines()[-1]

@@ -85,7 +85,12 @@ def crawl(
         raise click.UsageError("name at least one site, or --all (see `parlwatch sites`)")
     unknown = [name for name in chosen if name not in known]
     if unknown:
-        raise click.BadParameter(f"unknown site(s) {', '.join(unknown)}; known: {', '.join(known)}")
+        hint = ""
+        if any("=" in name for name in unknown):
+            hint = " (each SITE=URL needs its own --base-url)"
+        raise click.BadParameter(
+            f"unknown site(s) {', '.join(unknown)}{hint}; known: {', '.join(known)}"
+        )
     urls = base_url_map(base_urls, chosen)
     removal_confirmations()  # a bad $PARLWATCH_REMOVAL_CONFIRMATIONS: one line, before crawling
     if languages:

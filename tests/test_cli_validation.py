@@ -63,3 +63,15 @@ def test_replica_with_an_unknown_version_lists_the_versions():
     assert done.exit_code == 2, done.output
     assert "unknown version '1999' of duma_ru; have: 2025, 2026" in done.output
     assert "[" not in done.output.splitlines()[-1]
+
+
+def test_crawl_says_each_site_url_needs_its_own_base_url(db):
+    args = ["crawl", "duma_ru", "council_ru", "--base-url", "duma_ru=http://127.0.0.1:9"]
+    done = CliRunner().invoke(cli, [*args, "council_ru=http://127.0.0.1:9", "--db", db])
+    assert done.exit_code == 2, done.output
+    assert "each SITE=URL needs its own --base-url" in done.output
+
+
+def test_discover_checks_its_base_url():
+    done = CliRunner().invoke(cli, ["discover", "duma_ru", "--base-url", "notaurl"])
+    assert done.exit_code == 2 and "a base URL starts with http://" in done.output, done.output

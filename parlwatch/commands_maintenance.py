@@ -26,7 +26,13 @@ def echo_json(data: object) -> None:
 )
 @click.option("--site", callback=validate_sites, help="Only items of this site.")
 @date_option("--since", end=False, help="Only items published (else first seen) since this date.")
-@click.option("--limit", type=int, default=20, show_default=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="At most N items, best first.",
+)
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
@@ -140,8 +146,14 @@ def verify(db_url: str | None, fmt: str) -> None:
 
 @click.command()
 @DB_OPTION
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=int, default=8001, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=8001,
+    show_default=True,
+    help="Port to listen on.",
+)
 def serve(db_url: str | None, host: str, port: int) -> None:
     """Browse the archive read-only in Datasette, with canned queries (SQLite archives).
 

@@ -75,3 +75,25 @@ def test_crawl_says_each_site_url_needs_its_own_base_url(db):
 def test_discover_checks_its_base_url():
     done = CliRunner().invoke(cli, ["discover", "duma_ru", "--base-url", "notaurl"])
     assert done.exit_code == 2 and "a base URL starts with http://" in done.output, done.output
+
+
+def test_every_option_has_help_text_but_the_output_format():
+    import click
+
+    def leaves(group, path=()):
+        ctx = click.Context(group)
+        for name in group.list_commands(ctx):
+            command = group.get_command(ctx, name)
+            if isinstance(command, click.Group):
+                yield from leaves(command, (*path, name))
+            else:
+                yield (*path, name), command
+
+    silent = [
+        (" ".join(path), param.opts[0])
+        for path, command in leaves(cli)
+        for param in command.params
+        if isinstance(param, click.Option) and not param.help and not param.hidden
+        if param.name != "fmt"
+    ]
+    assert silent == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import importlib
 import json
 import sys
@@ -354,7 +355,14 @@ def replica(site: str, port: int, version: str | None) -> None:
             f"unknown version {version!r} of {site}; have: {', '.join(versions)}",
             param_hint="--version",
         )
-    replicas.serve_forever(site, port, version)
+    try:
+        replicas.serve_forever(site, port, version)
+    except OSError as exc:  # as `replay` and `serve` say it
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        raise click.ClickException(
+            f"port {port} on 127.0.0.1 is busy ({exc.strerror}): nothing was started; choose --port"
+        ) from exc
 
 
 # Exit codes (README "Exit codes"): each kind of trouble has its own, for scripts and schedulers.

@@ -97,3 +97,15 @@ def test_every_option_has_help_text_but_the_output_format():
         if param.name != "fmt"
     ]
     assert silent == []
+
+
+def test_replica_on_a_busy_port_says_so_as_replay_and_serve_do():
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        done = CliRunner().invoke(cli, ["replica", "--site", "duma_ru", "--port", str(port)])
+    assert done.exit_code == 1, done.output
+    assert f"port {port} on 127.0.0.1 is busy" in done.output and "choose --port" in done.output

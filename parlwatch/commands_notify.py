@@ -169,7 +169,7 @@ def notify_remove(names: tuple[str, ...], db_url: str | None) -> None:
 def notify_test(name: str, crawl_id: int | None, db_url: str | None) -> None:
     """Send to target NAME now: a sample change, or a crawl's changes (even if already sent).
 
-    Exits 1 when the target could not be reached.
+    Exits 1 when the target could not be reached. Not kept in `notify log`.
     """
     from parlwatch.notify import send_now
     from store.notifications import list_targets
@@ -196,7 +196,7 @@ def notify_log(crawl_id: int | None, db_url: str | None) -> None:
 
     rows = list_deliveries(archive_at(db_url), crawl_id)
     if not rows:
-        click.echo("nothing sent yet")
+        click.echo("nothing sent yet (what `notify test` sends is not logged)")
     for d in rows:
         error = f"  ({d.error})" if d.error else ""
         click.echo(

@@ -109,3 +109,8 @@ def test_replica_on_a_busy_port_says_so_as_replay_and_serve_do():
         done = CliRunner().invoke(cli, ["replica", "--site", "duma_ru", "--port", str(port)])
     assert done.exit_code == 1, done.output
     assert f"port {port} on 127.0.0.1 is busy" in done.output and "choose --port" in done.output
+
+
+def test_notify_log_says_tests_are_not_logged(db):
+    done = CliRunner().invoke(cli, ["notify", "log", "--db", db])
+    assert done.exit_code == 0 and "`notify test` sends is not logged" in done.output

@@ -92,6 +92,8 @@ def captures(
     from archive.capture_index import query_captures
     from archive.cdxj import cdxj_line
 
+    if since and until and since > until:
+        raise click.BadParameter(f"--from ({since}) must be before --to ({until})")
     rows = query_captures(
         existing_archive(db_url),
         url,
@@ -259,7 +261,8 @@ def timemap(
         raise click.BadParameter(str(exc), param_hint="--replay-url") from exc
     rows = query_captures(existing_archive(db_url), url, match=match, language=language)
     if not rows:
-        raise click.ClickException(f"no captures of {url}")
+        asked = f" asked for in {language}" if language else ""
+        raise click.ClickException(f"no captures of {url}{asked}")
     if replay is None:
         raise click.ClickException(
             f"{len(rows)} captures of {url}, but no replay server is configured, so there are "

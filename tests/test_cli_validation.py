@@ -114,3 +114,11 @@ def test_replica_on_a_busy_port_says_so_as_replay_and_serve_do():
 def test_notify_log_says_tests_are_not_logged(db):
     done = CliRunner().invoke(cli, ["notify", "log", "--db", db])
     assert done.exit_code == 0 and "`notify test` sends is not logged" in done.output
+
+
+def test_captures_refuses_a_period_that_ends_before_it_starts(db):
+    args = ["captures", "http://x/", "--from", "2027", "--to", "2026", "--db", db]
+    done = CliRunner().invoke(cli, args)
+    assert done.exit_code == 2 and "must be before --to" in done.output, done.output
+    same_day = ["captures", "http://x/", "--from", "2026-01-01", "--to", "2026-01-01"]
+    assert CliRunner().invoke(cli, [*same_day, "--db", db]).exit_code == 0

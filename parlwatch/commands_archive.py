@@ -285,8 +285,28 @@ def history(entity: str, db_url: str | None, fmt: str) -> None:
     """
     from parlwatch.archive_text import history_text
 
-    data = _history(existing_archive(db_url), entity)
+    archive = existing_archive(db_url)
+    data = _history(archive, entity)
+    _mark_confirmations(archive, data)
     echo_json(data.to_dict()) if fmt == "json" else click.echo(history_text(data))
+
+
+def _mark_confirmations(archive, data) -> None:
+    """A corroborated removal is dated at the first crawl that lacked the entity but recorded
+    when a later crawl confirmed it (its ``stats.removals_confirmed``): name that crawl too."""
+    from store.crawl_history import crawls_after, get_crawl
+
+    for removal in data.removals:
+        first = get_crawl(archive, removal["crawl"])
+        later = crawls_after(archive, first.site, first.id) if first else []
+        removal["confirmed_by"] = next(
+            (
+                crawl.id
+                for crawl in later
+                if [first.id, data.key] in (crawl.stats.get("removals_confirmed") or [])
+            ),
+            None,
+        )
 
 
 def _history(archive, entity: str):

@@ -74,5 +74,7 @@ def test_changes_of_a_crawl_name_the_removals_it_confirmed(sqlite_url):
     text = CliRunner().invoke(cli, ["changes", "--db", sqlite_url, "--crawl", str(second)]).output
     assert f"crawl {second} confirmed 1 removal(s)" in text
     assert f"pacsto/ru/website/AM (crawl {first})" in text
+    history = CliRunner().invoke(cli, ["history", "pacsto/ru/website/AM", "--db", sqlite_url])
+    assert f"by crawl {first} (site), confirmed by crawl {second}" in history.output
     missing = CliRunner().invoke(cli, ["changes", "--db", sqlite_url, "--crawl", "999"])
     assert missing.exit_code == 2 and "no crawl 999" in missing.output

@@ -122,3 +122,15 @@ def test_captures_refuses_a_period_that_ends_before_it_starts(db):
     assert done.exit_code == 2 and "must be before --to" in done.output, done.output
     same_day = ["captures", "http://x/", "--from", "2026-01-01", "--to", "2026-01-01"]
     assert CliRunner().invoke(cli, [*same_day, "--db", db]).exit_code == 0
+
+
+def test_crawls_columns_stay_aligned_for_long_site_names(db):
+    from store.archive import FINISHED
+    from store.observations import ObservationBatch
+
+    archive = Archive(db)
+    for spider in ("pacsto", "reparse:duma_ru"):
+        archive.finish_crawl(archive.start_crawl(spider), FINISHED, ObservationBatch(), {})
+    lines = CliRunner().invoke(cli, ["crawls", "--db", db]).output.splitlines()
+    column = lines[0].index("status")
+    assert [line[column:].split()[0] for line in lines[1:3]] == ["finished", "finished"], lines

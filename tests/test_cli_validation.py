@@ -134,3 +134,12 @@ def test_crawls_columns_stay_aligned_for_long_site_names(db):
     lines = CliRunner().invoke(cli, ["crawls", "--db", db]).output.splitlines()
     column = lines[0].index("status")
     assert [line[column:].split()[0] for line in lines[1:3]] == ["finished", "finished"], lines
+
+
+@pytest.mark.parametrize(
+    "args", [["--poll", "0"], ["--max-parallel", "0"], ["--stop-timeout", "-1"]]
+)
+def test_the_scheduler_refuses_values_that_would_spin_or_never_crawl(tmp_path, args):
+    nowhere = str(tmp_path / "no-such-folder" / "a.db")  # were it accepted: exit 3, not a run
+    done = CliRunner().invoke(cli, ["scheduler", *args, "--db", nowhere])
+    assert done.exit_code == 2 and "is not in the range" in done.output, done.output

@@ -92,6 +92,8 @@ def notify_add(
     from parlwatch.notify.senders import apprise_accepts, is_webhook
     from store.notifications import add_target
 
+    if not name.strip():
+        raise click.BadParameter("a target needs a name (e.g. team-hook)", param_hint="NAME")
     if not is_webhook(url) and not apprise_accepts(url):
         raise click.BadParameter("neither http(s) nor a URL Apprise supports", param_hint="URL")
     try:

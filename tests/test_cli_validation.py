@@ -29,6 +29,7 @@ def db(tmp_path) -> str:
         (["crawls", "--last", "0"], "0 is not in the range"),
         (["notify", "add", "t", "https://example.org/h", "--site", "nosuch"], "unknown nosuch"),
         (["notify", "add", "t", "https://example.org/h", "--country", "ZZ"], "unknown country"),
+        (["notify", "add", " ", "https://example.org/h"], "a target needs a name"),
     ],
 )
 def test_a_bad_value_is_a_usage_error_naming_it(db, args, says):

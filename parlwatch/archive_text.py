@@ -50,9 +50,10 @@ def history_text(history: EntityHistory) -> str:
     for row in history.versions:
         lines += version_text(row)
     for removal in history.removals:
+        confirmed = removal.get("confirmed_by")
         lines.append(
             f"removed  detected {removal['detected_at']} by crawl {removal['crawl']} "
-            f"({removal['cause']})"
+            f"({removal['cause']})" + (f", confirmed by crawl {confirmed}" if confirmed else "")
         )
     return "\n".join(lines)
 

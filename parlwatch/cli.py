@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import importlib
 import json
 import sys
@@ -110,6 +111,7 @@ def changes(
     from store.queries import assembly_news_keys, list_changes
 
     archive = existing_archive(db_url)
+    confirmed = _removals_confirmed(archive, crawl_id) if crawl_id is not None else []
     rows = list_changes(archive, since=since, crawl_id=crawl_id)
     if sites:
         rows = [row for row in rows if row.entity.split("/", 1)[0] in sites]
@@ -117,6 +119,23 @@ def changes(
         keys = assembly_news_keys(archive)
         rows = [row for row in rows if row.entity in keys]
     click.echo(changes_json(rows) if fmt == "json" else changes_text(rows))
+    if confirmed and fmt == "text":  # `crawls` counts them in this crawl's changes
+        listed = ", ".join(f"{key} (crawl {first})" for first, key in confirmed)
+        click.echo(
+            f"crawl {crawl_id} confirmed {len(confirmed)} removal(s), dated at the crawl that "
+            f"first lacked them: {listed}"
+        )
+
+
+def _removals_confirmed(archive, crawl_id: int) -> list[tuple[int, str]]:
+    """The removals ``crawl_id`` confirmed (dated at an earlier crawl); a usage error when
+    there is no such crawl."""
+    from store.crawl_history import get_crawl
+
+    crawl = get_crawl(archive, crawl_id)
+    if crawl is None:
+        raise click.BadParameter(f"no crawl {crawl_id} in the archive", param_hint="--crawl")
+    return [(first, key) for first, key in crawl.stats.get("removals_confirmed") or []]
 
 
 @cli.command()
@@ -338,7 +357,20 @@ def replica(site: str, port: int, version: str | None) -> None:
         raise click.BadParameter(
             f"unknown site {site!r}; known: {', '.join(replicas.available_sites())}"
         )
-    replicas.serve_forever(site, port, version)
+    versions = replicas.ReplicaServer(site).versions
+    if version is not None and version not in versions:
+        raise click.BadParameter(
+            f"unknown version {version!r} of {site}; have: {', '.join(versions)}",
+            param_hint="--version",
+        )
+    try:
+        replicas.serve_forever(site, port, version)
+    except OSError as exc:  # as `replay` and `serve` say it
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        raise click.ClickException(
+            f"port {port} on 127.0.0.1 is busy ({exc.strerror}): nothing was started; choose --port"
+        ) from exc
 
 
 # Exit codes (README "Exit codes"): each kind of trouble has its own, for scripts and schedulers.

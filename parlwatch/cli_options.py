@@ -121,6 +121,7 @@ _DAY_FIRST = re.compile(
 )
 _ISO_ZONED = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?[+-]\d{2}:?\d{2}$")
 _MONTH_YEAR = re.compile(r"^(\d{1,2})[./](\d{4})$")
+_YEAR_FIRST = re.compile(r"^(\d{4})[./-](\d{1,2})[./-](\d{1,2})$")  # 2026/04/03, 2026-4-3
 _AGO = re.compile(r"^(\d+)\s*(second|minute|hour|day|week|month|year)s?\s+ago$", re.IGNORECASE)
 _DAYS_BACK = {"today": 0, "yesterday": 1, "сегодня": 0, "вчера": 1}
 _UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 7 * 86400}
@@ -179,6 +180,8 @@ def parse_period(text: str, now: datetime | None = None) -> Period | None:
             if second is None:
                 return _period_after(start, "minute")
             return _period_after(start.replace(second=int(second)), "second")
+        if match := _YEAR_FIRST.match(value):  # a year first is never day-first
+            return _period_after(datetime(int(match[1]), int(match[2]), int(match[3])), "day")
         if match := _MONTH_YEAR.match(value):
             return _period_after(datetime(int(match[2]), int(match[1]), 1), "month")
     except (ValueError, OverflowError):  # 2026-13-01, 31.02.2026, "10**9 days ago": no such day

@@ -31,6 +31,15 @@ FORMAT_OPTION = click.option(
 )
 
 
+def status_filter(value: str | None) -> str | None:
+    """``--status``: an HTTP status code, or ``none`` (and its aliases) for failed fetches."""
+    if value is None or value.lower() in ("none", "null", "-", "error"):
+        return value
+    if not value.isdigit() or not 100 <= int(value) <= 599:
+        raise click.BadParameter(f"{value!r} is neither an HTTP status (200, 404, …) nor none")
+    return value
+
+
 @click.command()
 @click.argument("url")
 @DB_OPTION
@@ -44,7 +53,11 @@ FORMAT_OPTION = click.option(
 @date_option("--from", "since", end=False, help="From this time (inclusive).")
 @date_option("--to", "until", end=True, help="Up to this time (inclusive).")
 @click.option("--collapse", type=click.Choice(["digest"]), help="Drop repeats of the same content.")
-@click.option("--status", help="Only this HTTP status (none: fetches that got no response).")
+@click.option(
+    "--status",
+    callback=lambda _ctx, _param, value: status_filter(value),
+    help="Only this HTTP status (none: fetches that got no response).",
+)
 @click.option("--language", help="Only captures made asking for this language.")
 @click.option("--limit", type=int, help="At most N rows (negative: the last N).")
 @click.option(
@@ -79,6 +92,8 @@ def captures(
     from archive.capture_index import query_captures
     from archive.cdxj import cdxj_line
 
+    if since and until and since > until:
+        raise click.BadParameter(f"--from ({since}) must be before --to ({until})")
     rows = query_captures(
         existing_archive(db_url),
         url,
@@ -246,7 +261,8 @@ def timemap(
         raise click.BadParameter(str(exc), param_hint="--replay-url") from exc
     rows = query_captures(existing_archive(db_url), url, match=match, language=language)
     if not rows:
-        raise click.ClickException(f"no captures of {url}")
+        asked = f" asked for in {language}" if language else ""
+        raise click.ClickException(f"no captures of {url}{asked}")
     if replay is None:
         raise click.ClickException(
             f"{len(rows)} captures of {url}, but no replay server is configured, so there are "
@@ -269,8 +285,28 @@ def history(entity: str, db_url: str | None, fmt: str) -> None:
     """
     from parlwatch.archive_text import history_text
 
-    data = _history(existing_archive(db_url), entity)
+    archive = existing_archive(db_url)
+    data = _history(archive, entity)
+    _mark_confirmations(archive, data)
     echo_json(data.to_dict()) if fmt == "json" else click.echo(history_text(data))
+
+
+def _mark_confirmations(archive, data) -> None:
+    """A corroborated removal is dated at the first crawl that lacked the entity but recorded
+    when a later crawl confirmed it (its ``stats.removals_confirmed``): name that crawl too."""
+    from store.crawl_history import crawls_after, get_crawl
+
+    for removal in data.removals:
+        first = get_crawl(archive, removal["crawl"])
+        later = crawls_after(archive, first.site, first.id) if first else []
+        removal["confirmed_by"] = next(
+            (
+                crawl.id
+                for crawl in later
+                if [first.id, data.key] in (crawl.stats.get("removals_confirmed") or [])
+            ),
+            None,
+        )
 
 
 def _history(archive, entity: str):

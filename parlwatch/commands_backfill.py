@@ -109,6 +109,7 @@ def backfill(
     pages, fetched once in raw mode, applied oldest first as one synthetic crawl per capture
     day. Resumable: a rerun fetches nothing twice and continues where a run stopped."""
     from archive.backfill import backfill as run_backfill
+    from archive.backfill import site_patterns
     from archive.cdx_client import CdxClient, Politeness
     from crawler.registry import site_ids
     from parlwatch.cli import EXIT_REFUSED
@@ -131,6 +132,12 @@ def backfill(
         f"{result.reused} payloads reused, {result.known} taken before, "
         f"{result.duplicates} already in the archive"
     )
+    if not result.listed and not result.stopped:
+        asked = ", ".join(pattern for pattern, _language in site_patterns(site))
+        click.echo(
+            f"  the server lists no capture under {asked}, the site's own hosts (an archive "
+            "of a replica or mirror holds that host's URLs instead)"
+        )
     for crawl in result.crawls:
         click.echo(
             f"  crawl {crawl['crawl']} {crawl['group']} {crawl['status']}: "

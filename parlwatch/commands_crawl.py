@@ -85,7 +85,12 @@ def crawl(
         raise click.UsageError("name at least one site, or --all (see `parlwatch sites`)")
     unknown = [name for name in chosen if name not in known]
     if unknown:
-        raise click.BadParameter(f"unknown site(s) {', '.join(unknown)}; known: {', '.join(known)}")
+        hint = ""
+        if any("=" in name for name in unknown):
+            hint = " (each SITE=URL needs its own --base-url)"
+        raise click.BadParameter(
+            f"unknown site(s) {', '.join(unknown)}{hint}; known: {', '.join(known)}"
+        )
     urls = base_url_map(base_urls, chosen)
     removal_confirmations()  # a bad $PARLWATCH_REMOVAL_CONFIRMATIONS: one line, before crawling
     if languages:
@@ -134,8 +139,36 @@ def setting_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
             )
         if key == "PARLWATCH_MAX_LIST_PAGES" and not value.strip().isdigit():
             raise click.BadParameter(f"{pair!r}: a number of pages (0: all)", param_hint="-s")
+        _check_setting_type(pair, key, value)
         overrides[key] = value
     return overrides
+
+
+def _check_setting_type(pair: str, key: str, value: str) -> None:
+    """A value Scrapy would fail to read as its setting's type (a number, a flag) is refused
+    now, in one line, rather than as a traceback from inside the crawl."""
+    from scrapy.settings import default_settings
+
+    from crawler import settings as project
+
+    default = getattr(project, key, getattr(default_settings, key, None))
+    text = value.strip()
+    if isinstance(default, bool):
+        ok = text.lower() in ("true", "false", "1", "0")
+        kind = "true or false"
+    elif isinstance(default, int | float):  # Scrapy reads some int defaults as floats
+        kind = "a number"
+        try:
+            float(text)
+            ok = True
+        except ValueError:
+            ok = False
+    else:
+        return
+    if not ok:
+        raise click.BadParameter(
+            f"{pair!r}: {key} takes {kind} (default {default!r})", param_hint="-s"
+        )
 
 
 def _crawl_summary_text(spider: str, summary) -> str:

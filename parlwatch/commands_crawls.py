@@ -50,7 +50,9 @@ def crawl_dict(archive: Archive, crawl: CrawlInfo) -> dict:
 @click.command()
 @DB_OPTION
 @click.option("--site", "--spider", "site", help="Only crawls of this site.")
-@click.option("--last", type=int, default=20, show_default=True, help="How many crawls.")
+@click.option(
+    "--last", type=click.IntRange(min=1), default=20, show_default=True, help="How many crawls."
+)
 @FORMAT_OPTION
 def crawls(db_url: str | None, site: str | None, last: int, fmt: str) -> None:
     """Recent crawls, newest first: status, duration, pages, new versions, changes.
@@ -72,8 +74,9 @@ def crawls(db_url: str | None, site: str | None, last: int, fmt: str) -> None:
     if not rows:
         click.echo("no crawls yet")
         return
+    width = max(12, *(len(row["site"]) for row in rows))  # import:pacsto, reparse:duma_ru
     click.echo(
-        f"{'id':>5}  {'site':<12} {'status':<11} {'started':<20} {'took':>7}  "
+        f"{'id':>5}  {'site':<{width}} {'status':<11} {'started':<20} {'took':>7}  "
         f"{'pages ok/failed':>15}  {'versions':>8}  {'changes':>7}"
     )
     for row in rows:
@@ -81,7 +84,7 @@ def crawls(db_url: str | None, site: str | None, last: int, fmt: str) -> None:
         started = row["started"].replace("T", " ")
         pages = f"{row['pages_ok']}/{row['pages_failed']}"
         click.echo(
-            f"{row['id']:>5}  {row['site']:<12} {row['status']:<11} {started:<20} "
+            f"{row['id']:>5}  {row['site']:<{width}} {row['status']:<11} {started:<20} "
             f"{took:>7}  {pages:>15}  {row['new_versions']:>8}  {row['changes']:>7}"
         )
         if row["reason"]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from parlwatch.cli_options import validate_sites
+from parlwatch.cli_options import base_url_map, validate_sites
 
 
 @click.command()
@@ -43,7 +43,7 @@ def discover(site: str, base_url: str | None, write: bool, delay: float, max_pag
     config = site_config(site)
     if config.kind != NATIONAL or config.spider:
         raise click.BadParameter(f"{site} has a spider of its own: nothing to discover")
-    base = (base_url or config.base_url).rstrip("/")
+    base = (base_url_map((base_url,), [site])[site] if base_url else config.base_url).rstrip("/")
     settings = DISCOVERY_SETTINGS | {"DOWNLOAD_DELAY": delay, "CLOSESPIDER_PAGECOUNT": max_pages}
     process = CrawlerProcess(settings | {"LOG_INSTALL_ROOT_HANDLER": False})
     crawler = process.create_crawler(DiscoverySpider)
@@ -51,7 +51,9 @@ def discover(site: str, base_url: str | None, write: bool, delay: float, max_pag
     process.start()
     findings = crawler.spider.findings
     if not any(page.status == 200 for page in findings.pages.values()):
-        click.echo(f"nothing fetched at {base}: is the site up, the base URL right?", err=True)
+        click.echo(
+            f"error: nothing fetched at {base}: is the site up, the base URL right?", err=True
+        )
         sys.exit(1)
     click.echo(
         f"# {site}: {len(findings.pages)} pages, {len(findings.sitemaps)} sitemap(s), "
@@ -63,7 +65,7 @@ def discover(site: str, base_url: str | None, write: bool, delay: float, max_pag
         for key, why in proposal.reasons.items():
             value = getattr(proposal.paths, key)
             mark = "=" if getattr(old, key) == value else "*"
-            click.echo(f"# {mark} {proposal.language} {key}: {value!r} ({why})")
+            click.echo(f"# {mark} {proposal.language} {key}: '{value}' ({why})")
     click.echo(entry_toml(config, proposals))
     if write:
         path = Path(str(REGISTRY_FILE))

@@ -11,7 +11,7 @@ from datetime import datetime
 
 import click
 
-from parlwatch.cli_options import DB_OPTION, date_option, existing_archive
+from parlwatch.cli_options import DB_OPTION, date_option, existing_archive, validate_sites
 
 
 def echo_json(data: object) -> None:
@@ -21,10 +21,18 @@ def echo_json(data: object) -> None:
 @click.command()
 @click.argument("text")
 @DB_OPTION
-@click.option("--lang", "language", help="Only items in this language (en, ru).")
-@click.option("--site", help="Only items of this site.")
+@click.option(
+    "--lang", "language", type=click.Choice(["en", "ru"]), help="Only items in this language."
+)
+@click.option("--site", callback=validate_sites, help="Only items of this site.")
 @date_option("--since", end=False, help="Only items published (else first seen) since this date.")
-@click.option("--limit", type=int, default=20, show_default=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="At most N items, best first.",
+)
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
@@ -68,7 +76,13 @@ def search(
 
 @click.command()
 @DB_OPTION
-@click.option("--site", "sites", multiple=True, help="Only this site (repeatable; default: all).")
+@click.option(
+    "--site",
+    "sites",
+    multiple=True,
+    callback=validate_sites,
+    help="Only this site (repeatable; default: all).",
+)
 @date_option(
     "--since", end=False, help="Only entities whose latest capture was fetched since this date."
 )
@@ -132,8 +146,14 @@ def verify(db_url: str | None, fmt: str) -> None:
 
 @click.command()
 @DB_OPTION
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=int, default=8001, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=8001,
+    show_default=True,
+    help="Port to listen on.",
+)
 def serve(db_url: str | None, host: str, port: int) -> None:
     """Browse the archive read-only in Datasette, with canned queries (SQLite archives).
 

@@ -12,7 +12,13 @@ from urllib.parse import urlsplit
 
 import click
 
-from parlwatch.cli_options import DB_OPTION, FORMAT_OPTION, archive_at
+from parlwatch.cli_options import (
+    DB_OPTION,
+    FORMAT_OPTION,
+    archive_at,
+    validate_countries,
+    validate_sites,
+)
 from parlwatch.notify.filters import CATEGORIES, LEVELS
 
 if TYPE_CHECKING:
@@ -45,8 +51,20 @@ def notify() -> None:
     type=click.Choice(CATEGORIES),
     help="Only changes of this category (repeatable; default: all).",
 )
-@click.option("--country", "countries", multiple=True, help="Only this country, e.g. RU.")
-@click.option("--site", "sites", multiple=True, help="Only changes on this site (repeatable).")
+@click.option(
+    "--country",
+    "countries",
+    multiple=True,
+    callback=validate_countries,
+    help="Only this country, e.g. RU.",
+)
+@click.option(
+    "--site",
+    "sites",
+    multiple=True,
+    callback=validate_sites,
+    help="Only changes on this site (repeatable).",
+)
 @click.option(
     "--min-level", type=click.Choice(LEVELS), help="Only changes at least this significant."
 )
@@ -74,6 +92,8 @@ def notify_add(
     from parlwatch.notify.senders import apprise_accepts, is_webhook
     from store.notifications import add_target
 
+    if not name.strip():
+        raise click.BadParameter("a target needs a name (e.g. team-hook)", param_hint="NAME")
     if not is_webhook(url) and not apprise_accepts(url):
         raise click.BadParameter("neither http(s) nor a URL Apprise supports", param_hint="URL")
     try:
@@ -151,7 +171,7 @@ def notify_remove(names: tuple[str, ...], db_url: str | None) -> None:
 def notify_test(name: str, crawl_id: int | None, db_url: str | None) -> None:
     """Send to target NAME now: a sample change, or a crawl's changes (even if already sent).
 
-    Exits 1 when the target could not be reached.
+    Exits 1 when the target could not be reached. Not kept in `notify log`.
     """
     from parlwatch.notify import send_now
     from store.notifications import list_targets
@@ -178,7 +198,7 @@ def notify_log(crawl_id: int | None, db_url: str | None) -> None:
 
     rows = list_deliveries(archive_at(db_url), crawl_id)
     if not rows:
-        click.echo("nothing sent yet")
+        click.echo("nothing sent yet (what `notify test` sends is not logged)")
     for d in rows:
         error = f"  ({d.error})" if d.error else ""
         click.echo(

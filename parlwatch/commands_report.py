@@ -100,7 +100,7 @@ def report(
       parlwatch report --format csv --bom -o changes.csv
       parlwatch report --replay-url http://127.0.0.1:8080 --format html -o report.html
     """
-    from crawler.registry import national_sites
+    from crawler.registry import load_registry, national_sites
     from parlwatch.cli_options import parse_when
     from reports.checks import ChamberRule
     from reports.render_data import render
@@ -123,7 +123,7 @@ def report(
         min_significance=min_significance,
         net=net,
         spiders=spiders,
-        site_info={s.id: (s.country, s.name) for s in registry.values()},
+        site_info={s.id: (s.country, s.name) for s in load_registry().values()},
     )
     rules = [ChamberRule(s.id, s.country, s.assembly_match) for s in registry.values()]
     linker = capture_linker(replay_url, replay_collection)

@@ -258,12 +258,24 @@ def setup_logging(level: int = logging.INFO) -> None:
 
 @click.command()
 @DB_OPTION
-@click.option("--poll", type=float, default=5.0, show_default=True, help="Seconds between checks.")
-@click.option("--max-parallel", type=int, default=2, show_default=True, help="Crawls at once.")
+@click.option(
+    "--poll",
+    type=click.FloatRange(min=0.2),
+    default=5.0,
+    show_default=True,
+    help="Seconds between checks.",
+)
+@click.option(
+    "--max-parallel",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Crawls at once.",
+)
 @click.option("--crawl-timeout", default="6h", show_default=True, help="Stop a crawl after this.")
 @click.option(
     "--stop-timeout",
-    type=float,
+    type=click.FloatRange(min=0),
     default=60.0,
     show_default=True,
     help="On SIGTERM, seconds to let crawls close before killing them.",

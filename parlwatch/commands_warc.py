@@ -49,7 +49,11 @@ def import_() -> None:
 @import_.command("warc")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @DB_OPTION
-@click.option("--site", help="Treat every capture as this site's (for mirrors and replicas).")
+@click.option(
+    "--site",
+    callback=validate_sites,
+    help="Treat every capture as this site's (for mirrors and replicas).",
+)
 @click.option(
     "--group",
     "group_by",

@@ -223,13 +223,18 @@ def _iso(value: datetime) -> str:
 
 
 def findings_text(findings: list[Finding]) -> str:
+    """``parlwatch check``'s text: each disagreement as the report words it (who says what,
+    never a Python list); a missing entity's counts as ``name=value``."""
     if not findings:
         return "no disagreements"
     lines = []
     for f in findings:
-        values = ", ".join(f"{source}={value}" for source, value in f.values.items())
         since = f.since.isoformat(timespec="seconds") + "Z" if f.since else "unknown"
-        lines.append(f"[{f.kind}] {f.country}: {f.subject} — {values} (since {since})")
-        if f.detail:
-            lines.append(f"    {f.detail}")
+        if f.kind == "missing-unconfirmed":
+            values = ", ".join(f"{source}={value}" for source, value in f.values.items())
+            lines.append(f"[{f.kind}] {f.country}: {f.subject} — {values} (since {since})")
+            if f.detail:
+                lines.append(f"    {f.detail}")
+            continue
+        lines.append(f"[{f.kind}] {f.country}: {f.sentence()} Open since {since}.")
     return "\n".join(lines)

@@ -512,3 +512,30 @@ def test_a_server_without_resume_keys_is_listed_whole(served, monkeypatch):
     assert len(listed) == len(everything) > 5
     expected = {(c["url"], c["timestamp"]) for c in everything}
     assert {(c.url, c.timestamp) for c in listed} == expected
+
+
+def test_an_archive_without_the_sites_hosts_says_which_hosts_were_asked_for(tmp_path):
+    """A collection made from a replica's crawl holds 127.0.0.1 URLs: "0 captures listed"
+    alone would leave a user guessing."""
+
+    class Empty(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            body = b"[]"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Empty)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        done = run(tmp_path / "a.db", f"http://127.0.0.1:{server.server_address[1]}/coll/cdx")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert done.exit_code == 0, done.output
+    assert "0 captures listed" in done.output
+    assert "lists no capture under pacsto.org/, paodkb.org/" in done.output

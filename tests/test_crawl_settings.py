@@ -90,6 +90,8 @@ def test_a_scrapy_setting_reaches_the_crawl_settings():
         (["-s", "DOWNLOAD_DELAY"], "write KEY=VALUE"),
         (["-s", "=3"], "write KEY=VALUE"),
         (["-s", "PARLWATCH_MAX_LIST_PAGES=many"], "a number of pages"),
+        (["-s", "DOWNLOAD_DELAY=abc"], "DOWNLOAD_DELAY takes a number (default"),
+        (["-s", "ROBOTSTXT_OBEY=maybe"], "ROBOTSTXT_OBEY takes true or false"),
         (["--max-list-pages", "0"], "--max-list-pages"),
         (["--max-list-pages", "2", "--all-news"], "not both"),
     ],

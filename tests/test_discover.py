@@ -124,13 +124,15 @@ def test_discover_on_an_unmoved_site_proposes_the_registry_as_it_is():
     assert done.returncode == 0, done.stderr
     marks = [line.split()[1] for line in done.stdout.splitlines() if line.startswith("# ")][1:]
     assert marks and set(marks) == {"="}, done.stdout
+    article = next(line for line in done.stdout.splitlines() if " ru article: " in line)
+    assert "\\d" in article and "\\\\" not in article, "the pattern as written in sites.toml"
 
 
 def test_discover_refuses_the_assembly_and_a_site_it_cannot_reach():
     assert "has a spider of its own" in parlwatch("discover", "pacsto").stderr
     done = parlwatch("discover", "duma_ru", "--base-url", "http://127.0.0.1:9", "--delay", "0")
     assert done.returncode == 1
-    assert "nothing fetched" in done.stderr
+    assert done.stderr.strip().splitlines()[-1].startswith("error: nothing fetched")
 
 
 @pytest.mark.parametrize("site", ["parlament_tj", "duma_ru"])

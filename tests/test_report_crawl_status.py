@@ -43,3 +43,38 @@ def test_partial_is_shown_apart_and_abandoned_counts_as_failed(sqlite_url):
     assert "1 PARTIAL" in md and "country en https://pacsto.org/countries/kyrgyz-republic" in md
     html = render(report, "html")
     assert "PARTIAL" in html and "kyrgyz-republic: HTTP 503" in html
+
+
+def _assembly_member(name: str, key: str, when: datetime):
+    from store.observations import Observation
+
+    return Observation(
+        key=f"pacsto/ru/member/{key}",
+        type="member",
+        scope="pacsto/ru/member/TJ",
+        site="pacsto",
+        content={"name": name, "source": "pacsto"},
+        observed_at=when,
+        language="ru",
+        country="TJ",
+    )
+
+
+def test_the_assemblys_member_lists_are_headed_by_its_name_in_the_cli_report(sqlite_url):
+    from click.testing import CliRunner
+
+    from parlwatch.cli import cli
+
+    archive = Archive(sqlite_url)
+    crawl(archive, [_assembly_member("Боботов Исмоил", "boboev-ismoil", datetime(2026, 1, 1))])
+    crawl(
+        archive,
+        [
+            _assembly_member("Боботов Исмоил", "boboev-ismoil", datetime(2026, 1, 2)),
+            _assembly_member("Курбонзода Рустам", "kurbonzoda-rustam", datetime(2026, 1, 2)),
+        ],
+    )
+    done = CliRunner().invoke(cli, ["report", "--db", sqlite_url])
+    assert done.exit_code == 0, done.output
+    assert "CSTO Parliamentary Assembly member list (pacsto, ru)" in done.output
+    assert "pacsto member list" not in done.output

@@ -314,3 +314,28 @@ def test_frequent_runs_on_loopback_or_when_allowed_are_accepted(sqlite_url, args
     result = CliRunner().invoke(schedule, ["add", *args, "--db", sqlite_url])
     assert result.exit_code == 0, result.output
     assert len(store.list_schedules(Archive(sqlite_url))) == 1
+
+
+def test_the_log_carries_a_crawls_stale_registry_warning(make_scheduler, caplog):
+    from datetime import datetime
+
+    from crawler.stale import STATS_KEY
+    from store.crawl_history import CrawlInfo
+
+    sign = {"entry": "duma_ru/ru", "page": "delegation", "path": "/odkb/", "problem": "HTTP 404"}
+    crawl = CrawlInfo(
+        id=7,
+        site="duma_ru",
+        status="failed",
+        reason="page not usable — delegation ru: HTTP 404",
+        started=datetime(2026, 1, 1),
+        finished=datetime(2026, 1, 1, 0, 0, 1),
+        params={},
+        stats={"pages": 6, STATS_KEY: [sign]},
+    )
+    with caplog.at_level(logging.INFO, "parlwatch.scheduler"):
+        make_scheduler().report(crawl, 1.0)
+    assert (
+        "duma_ru: crawl 7: registry entry looks stale: duma_ru/ru delegation /odkb/" in caplog.text
+    )
+    assert "`parlwatch discover duma_ru`" in caplog.text

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from crawler.monitoring import drop_warning
+from crawler.stale import stale_warning
 from parlwatch.scheduling.rules import Rule
 from parlwatch.scheduling.runs import CrawlProcess, Job, launch_crawl, outcome_line
 from store import schedules as store
@@ -267,6 +268,9 @@ class Scheduler:
         warning = drop_warning(self.archive, crawl)
         if warning:
             log.warning("%s: crawl %s %s", crawl.site, crawl.id, warning)
+        stale = stale_warning(crawl.stats)
+        if stale:  # as `crawls` and the notifications say it: never a silent "no changes"
+            log.warning("%s: crawl %s: %s", crawl.site, crawl.id, stale)
         return text
 
     def _notify(self, crawl_id: int) -> None:

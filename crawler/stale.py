@@ -86,9 +86,12 @@ def stale_warning(stats: dict) -> str | None:
     signs = stats.get(STATS_KEY) or []
     if not signs:
         return None
-    sites = sorted({s["entry"].split("/")[0] for s in signs})
+    sites = sorted({(s["entry"].split("/")[0], s.get("base_url")) for s in signs}, key=str)
     pages = "; ".join(f"{s['entry']} {s['page']} {s['path']} {s['problem']}" for s in signs)
-    fixes = ", ".join(f"`parlwatch discover {site}`" for site in sites)
+    fixes = ", ".join(
+        f"`parlwatch discover {site}{f' --base-url {base}' if base else ''}`"
+        for site, base in sites
+    )
     return f"registry entry looks stale: {pages} — run {fixes} (crawler/sites.toml)"
 
 
@@ -100,4 +103,9 @@ def registry_stats(archive: Archive, spider: object, crawl_id: int) -> dict:
         return {}
     news_list = {lang: site.languages[lang].news_list for lang in spider.crawl_languages}
     signs = stale_signs(archive, site.id, crawl_id, watch, news_list)
+    for sign in signs:  # crawled elsewhere than the live site (a replica, a mirror): discover there
+        language = sign["entry"].partition("/")[2]
+        base = spider.base_urls.get(language)
+        if base and base != site.base_urls.get(language):
+            sign["base_url"] = base
     return {WATCH_KEY: watch.to_dict(), STATS_KEY: signs}

@@ -149,7 +149,7 @@ def test_a_moved_site_warns_then_discover_repairs_the_registry_with_no_false_cha
         srv.set_version("2027")
         stale = parlwatch(*crawl, registry=registry)
         assert f"registry entry looks stale: {site}/ru delegation" in stale.stdout
-        assert f"parlwatch discover {site}" in stale.stdout
+        assert f"parlwatch discover {site} --base-url {srv.url}" in stale.stdout, "not live"
         report = parlwatch("report", "--db", db)
         assert f"REGISTRY STALE** {site.replace('_', chr(92) + '_')}" in report.stdout
         assert "but registry entries look stale" in report.stdout  # never a plain "no changes"

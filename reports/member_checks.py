@@ -26,9 +26,13 @@ def person_of(state: CurrentState) -> str:
 
 
 def _lists(states: list[CurrentState]) -> dict[tuple[str, str], dict[str, str]]:
-    """(country, language) -> {person key: name as written}."""
+    """(country, language) -> {person key: name as written}: the names the list shows now. A
+    member its last complete observation lacked (missing, the removal not yet confirmed) is
+    not among them: the site no longer lists them, and ``check`` says so on its own line."""
     out: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
     for state in states:
+        if state.missing_since is not None:
+            continue
         member = Member(state.content)
         out[(state.country or "?", state.language or "?")][person_of(state)] = member.name or ""
     return out

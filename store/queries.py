@@ -211,6 +211,8 @@ class CurrentState:
     content: dict
     since: datetime
     capture_id: int | None
+    # a complete observation of its set lacked it, the removal not confirmed yet (issue 15)
+    missing_since: datetime | None = None
 
 
 def current_states(
@@ -244,6 +246,7 @@ def current_states(
                 content=version.content,
                 since=version.first_seen,
                 capture_id=version.capture_id,
+                missing_since=entity.missing_since,
             )
             for entity, version in session.execute(query)
         ]

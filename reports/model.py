@@ -119,10 +119,16 @@ HEADLINE_PARTS = 3  # statements said in one headline; the rest are counted
 HEADLINE_TYPES = ("delegation", "member", "representative", "website", "news")
 
 
+_LEVEL_RANK = {level: rank(level) for level in LEVELS}
+_HEADLINE_KIND = {kind: n for n, kind in enumerate(HEADLINE_TYPES)}
+
+
 def _headline_key(item: Item) -> tuple:
-    kind = HEADLINE_TYPES.index(item.type) if item.type in HEADLINE_TYPES else len(HEADLINE_TYPES)
+    kind = _HEADLINE_KIND.get(item.type, len(HEADLINE_TYPES))
     national = item.site != "pacsto"
-    return (-rank(item.significance), national, kind, -item.detected_at.timestamp(), item.id)
+    level = _LEVEL_RANK.get(item.significance)
+    level = rank(item.significance) if level is None else level
+    return (-level, national, kind, -item.detected_at.timestamp(), item.id)
 
 
 @dataclass
@@ -171,11 +177,20 @@ class Report:
     seats: list[SeatPoint]
     tenures: list[Any] = field(default_factory=list)  # store.tenures.Tenure of the assembly
     replay: bool = False  # capture links go to a replay server (else to the live site)
+    # headlines by limit, worked out once: the summary and every renderer ask for them
+    _headlines: dict[int, list[Headline]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def headlines(self, limit: int = HEADLINES) -> list[Headline]:
         """The few things that matter most, one per entity heading (a member list's joins and
         departures read as one line): seats, people and representatives before wording, the
         assembly before national sites; routine and minor changes never lead."""
+        if limit not in self._headlines:
+            self._headlines[limit] = self._find_headlines(limit)
+        return list(self._headlines[limit])
+
+    def _find_headlines(self, limit: int) -> list[Headline]:
         ranks = {level: rank(level) for level in LEVELS}
         wording = ranks["wording"]
         groups: dict[tuple[str | None, str], list[Item]] = {}
@@ -214,8 +229,12 @@ class Report:
         Neither finished nor failed: shown on their own, with their failed pages."""
         return [c for c in self.crawls if c.status == PARTIAL]
 
-    def summary(self) -> dict[str, Any]:
+    def significance_counts(self) -> dict[str, int]:
+        """{level: changes shown}, highest level first."""
         by_level = Counter(item.significance for item in self.items)
+        return {level: by_level.get(level, 0) for level in reversed(LEVELS)}
+
+    def summary(self) -> dict[str, Any]:
         by_category = Counter(c for item in self.items for c in item.categories)
         crawls = {c.id: c for c in self.crawls}
         per_crawl = Counter(n for item in self.items for n in set(item.crawls))
@@ -235,7 +254,7 @@ class Report:
         return {
             "changes": len(self.items),
             "hidden_below_min_significance": self.hidden,
-            "by_significance": {level: by_level.get(level, 0) for level in reversed(LEVELS)},
+            "by_significance": self.significance_counts(),
             "by_category": dict(sorted(by_category.items())),
             "crawls_with_changes": [
                 {

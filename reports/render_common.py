@@ -185,12 +185,12 @@ LEVEL_WORDS = {
 
 def lead_sentence(report: Report) -> str:
     """The period in one sentence: how many changes, of which significance."""
-    s = report.summary()
-    total = s["changes"]
+    total = len(report.items)
     if not total:
         hidden = " at this significance" if report.hidden else ""
         return f"No changes in this period{hidden}."
-    counts = [f"{n} {LEVEL_WORDS[level]}" for level, n in s["by_significance"].items() if n]
+    by_level = report.significance_counts()
+    counts = [f"{n} {LEVEL_WORDS[level]}" for level, n in by_level.items() if n]
     text = f"{total} change{'s' if total != 1 else ''} in this period: " + ", ".join(counts) + "."
     if report.hidden:
         text += f" {report.hidden} below the minimum significance are not shown."

@@ -60,8 +60,10 @@ def build_report(
         pairs = [(cs, [cs.crawl], 1) for cs in sets]
     names = {site: name for site, (_cc, name) in o.site_info.items()}
     items = [_item(cs, crawls, steps, judge(cs), names, replay) for cs, crawls, steps in pairs]
-    shown = [i for i in items if rank(i.significance) >= rank(o.min_significance)]
-    flips = [f for f in flips if rank(f.significance) >= rank(o.min_significance)]
+    lowest = rank(o.min_significance)
+    ranks = {level: rank(level) for level in {i.significance for i in items}}
+    shown = [i for i in items if ranks[i.significance] >= lowest]
+    flips = [f for f in flips if rank(f.significance) >= lowest]
     spiders = spiders_of_sites(o.sites) if o.sites else o.spiders
     findings = _findings(archive, rules, o) if rules is not None else []
     seats = seat_history(archive, until=o.until, countries=o.countries or None)

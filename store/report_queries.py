@@ -105,7 +105,7 @@ def change_sets(
             for (
                 id_, crawl_id, detected_at, change, version_id, previous_id,
                 key, type_, site, language, country,
-            ) in session.execute(query)
+            ) in session.connection().execute(query)
         ]  # fmt: skip
         _attach_fields(session, found, json_values)
         _attach_versions(session, found, json_values)
@@ -138,7 +138,7 @@ def _attach_fields(session, sets: list[Transition], json_values: _JsonValues) ->
     raw_old = cast(Change.old, Text)
     raw_new = cast(Change.new, Text)
     for chunk in _in_chunks(list(by_id)):
-        rows = session.execute(
+        rows = session.connection().execute(
             select(
                 Change.transition_id, Change.change, Change.field, raw_old, raw_new,
                 Change.category,
@@ -157,7 +157,7 @@ def _attach_versions(session, sets: list[Transition], json_values: _JsonValues) 
     versions: dict[int, tuple] = {}
     raw_content = cast(Version.content, Text)
     for chunk in _in_chunks(ids):
-        for id_, content, content_hash, capture_id, last_capture_id in session.execute(
+        for id_, content, content_hash, capture_id, last_capture_id in session.connection().execute(
             select(
                 Version.id, raw_content, Version.content_hash, Version.capture_id,
                 Version.last_capture_id,
@@ -167,7 +167,7 @@ def _attach_versions(session, sets: list[Transition], json_values: _JsonValues) 
     capture_ids = sorted({i for v in versions.values() for i in (v[2], v[3]) if i is not None})
     captures: dict[int, CaptureRef] = {}
     for chunk in _in_chunks(capture_ids):
-        for id_, url, fetched_at, status in session.execute(
+        for id_, url, fetched_at, status in session.connection().execute(
             select(Capture.id, Capture.url, Capture.fetched_at, Capture.status).where(
                 Capture.id.in_(chunk or [-1])
             )

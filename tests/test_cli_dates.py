@@ -8,6 +8,7 @@ from datetime import datetime
 
 import click
 import pytest
+from cli_commands import leaf_commands
 from click.testing import CliRunner
 
 from parlwatch.cli import cli
@@ -18,19 +19,9 @@ DATE_NAMES = {"since", "until", "at", "from", "to"}
 END_OPTIONS = {"--until", "--to", "--at"}
 
 
-def _commands(group: click.Group = cli, path: tuple[str, ...] = ()):
-    ctx = click.Context(group)  # list_commands/get_command: lazily loaded commands too
-    for name in sorted(group.list_commands(ctx)):
-        command = group.get_command(ctx, name)
-        if isinstance(command, click.Group):
-            yield from _commands(command, (*path, name))
-        else:
-            yield (*path, name), command
-
-
 def date_options() -> list[tuple[tuple[str, ...], click.Command, click.Option]]:
     found = []
-    for path, command in _commands():
+    for path, command in leaf_commands():
         for param in command.params:
             if isinstance(param, click.Option) and {o.lstrip("-") for o in param.opts} & DATE_NAMES:
                 found.append((path, command, param))

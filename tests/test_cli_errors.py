@@ -12,9 +12,9 @@ from pathlib import Path
 
 import click
 import pytest
+from cli_commands import leaf_commands
 
 from parlwatch import cli as cli_module
-from parlwatch.cli import cli
 from store.archive import Archive
 
 LONG_RUNNING = {"serve", "replay", "scheduler", "replica", "demo"}  # they serve when all is well
@@ -25,16 +25,6 @@ LAST_OUTPUT: list[str] = []  # stdout of the last run_main
 
 class Hung(BaseException):
     """A command ran on instead of refusing its input (not an Exception: main must not eat it)."""
-
-
-def leaf_commands(group: click.Group = cli, path: tuple[str, ...] = ()):
-    ctx = click.Context(group)  # list_commands/get_command: lazily loaded commands too
-    for name in sorted(group.list_commands(ctx)):
-        command = group.get_command(ctx, name)
-        if isinstance(command, click.Group):
-            yield from leaf_commands(command, (*path, name))
-        else:
-            yield (*path, name), command
 
 
 COMMANDS = list(leaf_commands())

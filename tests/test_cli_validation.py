@@ -4,7 +4,9 @@ filter that can never match, or a Python error message."""
 
 from __future__ import annotations
 
+import click
 import pytest
+from cli_commands import leaf_commands
 from click.testing import CliRunner
 
 from parlwatch.cli import cli
@@ -79,20 +81,9 @@ def test_discover_checks_its_base_url():
 
 
 def test_every_option_has_help_text_but_the_output_format():
-    import click
-
-    def leaves(group, path=()):
-        ctx = click.Context(group)
-        for name in group.list_commands(ctx):
-            command = group.get_command(ctx, name)
-            if isinstance(command, click.Group):
-                yield from leaves(command, (*path, name))
-            else:
-                yield (*path, name), command
-
     silent = [
         (" ".join(path), param.opts[0])
-        for path, command in leaves(cli)
+        for path, command in leaf_commands()
         for param in command.params
         if isinstance(param, click.Option) and not param.help and not param.hidden
         if param.name != "fmt"

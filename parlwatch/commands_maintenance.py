@@ -53,6 +53,8 @@ def search(
     """
     from store.search import search_news
 
+    if not text.strip():
+        raise click.BadParameter('give a word or a "phrase" to search for', param_hint="TEXT")
     hits = search_news(
         existing_archive(db_url),
         text,

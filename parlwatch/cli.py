@@ -20,6 +20,7 @@ from parlwatch.cli_options import (
     validate_countries,
     validate_sites,
 )
+from store.wording import plural
 
 # Commands that live in their own modules, imported only when run (or listed by --help), so that
 # a read command does not pay for the crawler's imports: name -> "module:attribute".
@@ -122,8 +123,8 @@ def changes(
     if confirmed and fmt == "text":  # `crawls` counts them in this crawl's changes
         listed = ", ".join(f"{key} (crawl {first})" for first, key in confirmed)
         click.echo(
-            f"crawl {crawl_id} confirmed {len(confirmed)} removal(s), dated at the crawl that "
-            f"first lacked them: {listed}"
+            f"crawl {crawl_id} confirmed {plural(len(confirmed), 'removal')}, dated at the crawl "
+            f"that first lacked them: {listed}"
         )
 
 
@@ -207,6 +208,9 @@ def export() -> None:
     """Export the archive in other formats."""
 
 
+POPOLO_KINDS = ("persons", "organizations", "memberships")
+
+
 @export.command("popolo")
 @DB_OPTION
 @click.option("--country", callback=validate_countries, help="Only this country's delegations.")
@@ -224,6 +228,9 @@ def export_popolo(db_url: str | None, country: str | None, output) -> None:
 
     document = popolo(member_tenures(existing_archive(db_url), country=country))
     output.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    if output.name != "<stdout>":  # as every command that writes a file says what it wrote
+        counts = [plural(len(document[key]), key[:-1]) for key in POPOLO_KINDS]
+        click.echo(f"wrote {', '.join(counts)} to {output.name}", err=True)
 
 
 @cli.command()

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from parlwatch.cli_options import base_url_map, validate_sites
+from store.wording import plural
 
 
 @click.command()
@@ -56,8 +57,9 @@ def discover(site: str, base_url: str | None, write: bool, delay: float, max_pag
         )
         sys.exit(1)
     click.echo(
-        f"# {site}: {len(findings.pages)} pages, {len(findings.sitemaps)} sitemap(s), "
-        f"{len(findings.feeds)} feed(s), {len(findings.searched)} search(es) read at {base}"
+        f"# {site}: {plural(len(findings.pages), 'page')}, "
+        f"{plural(len(findings.sitemaps), 'sitemap')}, {plural(len(findings.feeds), 'feed')}, "
+        f"{plural(len(findings.searched), 'search', 'searches')} read at {base}"
     )
     proposals = [propose(config, lang, findings) for lang in config.language_codes]
     for proposal in proposals:

@@ -298,7 +298,7 @@ def test_verify_reports_a_corrupted_page(tmp_path, capfd):
     db = tmp_path / "a.db"
     Archive(str(db)).engine.dispose()
     code, _err = run_main(["verify", "--db", str(db)], capfd)
-    assert code == 0 and "database check (SQLite integrity_check): 0 problem(s)" in LAST_OUTPUT[0]
+    assert code == 0 and "database check (SQLite integrity_check): 0 problems" in LAST_OUTPUT[0]
     _corrupt_an_index_page(db)
     code, err = run_main(["verify", "--db", str(db)], capfd)
     assert code == 1, err

@@ -81,6 +81,20 @@ def validate_sites(ctx: click.Context, param: click.Parameter, value):
     return value
 
 
+def validate_discoverable_site(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """Click callback for ``discover``: a national site the generic spider reads (the others
+    have a spider of their own, whose pages ``discover`` cannot propose)."""
+    from crawler.registry import NATIONAL, load_registry
+
+    registry = load_registry()
+    readable = [sid for sid, site in registry.items() if site.kind == NATIONAL and not site.spider]
+    if value not in readable:
+        own = "has a spider of its own: nothing to discover"
+        text = f"{value} {own}" if value in registry else f"unknown {value}"
+        raise click.BadParameter(f"{text}; discover reads: {', '.join(readable)}")
+    return value
+
+
 def validate_countries(ctx: click.Context, param: click.Parameter, value):
     """Click callback: ISO codes of member states, upper-cased."""
     values = value if isinstance(value, tuple) else (value,) if value else ()

@@ -247,3 +247,18 @@ def test_an_export_to_stdout_adds_no_line(tmp_path):
     result = CliRunner().invoke(cli, ["export", "popolo", "--db", str(db)])
     assert result.exit_code == 0 and result.stderr == "", result.output
     assert set(json.loads(result.stdout)) >= {"persons", "organizations", "memberships"}
+
+
+@pytest.mark.parametrize(
+    ("site", "says"),
+    [("nosuch", "unknown nosuch; discover reads: "), ("pacsto", "pacsto has a spider of its own")],
+)
+def test_discover_names_only_the_sites_it_can_read(site, says):
+    from crawler.registry import national_sites
+
+    result = CliRunner().invoke(cli, ["discover", site])
+    assert result.exit_code == 2, result.output
+    assert says in result.output and "Invalid value for 'SITE'" in result.output
+    listed = result.output.split("discover reads: ", 1)[1].split()
+    readable = [sid for sid, config in national_sites().items() if not config.spider]
+    assert [name.rstrip(",") for name in listed] == readable and "pacsto" not in listed

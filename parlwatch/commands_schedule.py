@@ -107,6 +107,7 @@ def schedule_add(
             jitter=_duration(jitter, "--jitter"),
             anchor=created.replace(tzinfo=UTC),
         )
+        rule.check_jitter()
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
     urls = base_url_map(base_urls, chosen)

@@ -207,6 +207,12 @@ def test_schedule_commands(sqlite_url):
         run(group, ["schedule", "add", "nosuchsite", "--every", "1h", "--db", sqlite_url]).exit_code
         == 2
     )
+    jittery = run(
+        group,
+        ["schedule", "add", "pacsto", "--every", "1d", "--jitter", "2d", "--db", sqlite_url],
+    )
+    assert jittery.exit_code == 2 and "--jitter 2d is not smaller" in jittery.output
+    assert "no schedules" in run(group, ["schedule", "list", "--db", sqlite_url]).output
 
 
 def test_locks_claims_and_deliveries_are_atomic_on_every_backend(archive):

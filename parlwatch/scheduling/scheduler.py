@@ -163,7 +163,13 @@ class Scheduler:
             )
             for site in schedule.sites:
                 self.enqueue(
-                    Job(site, schedule.id, (schedule.base_urls or {}).get(site), schedule.languages)
+                    Job(
+                        site,
+                        schedule.id,
+                        (schedule.base_urls or {}).get(site),
+                        schedule.languages,
+                        tuple((schedule.settings or {}).items()),
+                    )
                 )
 
     def enqueue(self, job: Job) -> None:

@@ -113,7 +113,7 @@ def backfill(
     from archive.backfill import site_patterns
     from archive.cdx_client import CdxClient, Politeness
     from crawler.registry import site_ids
-    from parlwatch.cli import EXIT_REFUSED
+    from parlwatch.exit_codes import EXIT_REFUSED
 
     if site not in site_ids():
         raise click.BadParameter(f"unknown site {site!r}; known: {', '.join(site_ids())}")

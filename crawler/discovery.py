@@ -146,7 +146,7 @@ def _news_list(
         return s + 100 * (p.target == old) - 0.5 * p.depth
 
     best = max(candidates, key=score)
-    return best, f"links to {articles_on(best)} articles"
+    return best, f"links to {plural(articles_on(best), 'article')}"
 
 
 def _news_page(listing: SeenPage | None, pattern: str, old: str) -> tuple[str, str]:

@@ -131,3 +131,24 @@ def test_a_bad_list_depth_in_the_environment_is_one_line(tmp_path):
     assert done.stderr == (
         "error: PARLWATCH_MAX_LIST_PAGES must be a number of news-list pages (0: all), not 'lots'\n"
     )
+
+
+def test_every_whole_number_setting_read_as_a_float_takes_a_fraction():
+    """FRACTIONAL_SETTINGS is written by hand: every setting with a whole-number default that
+    Scrapy or the crawler reads with ``getfloat`` must be in it, or -s would refuse 2.5 for it."""
+    import scrapy
+    from scrapy.settings import default_settings
+
+    from crawler import settings as project
+    from parlwatch.cli_options import FRACTIONAL_SETTINGS
+
+    read = re.compile(r"getfloat\(\s*[\"']([A-Z0-9_]+)[\"']")
+    sources = [*Path(scrapy.__file__).parent.rglob("*.py"), *(ROOT / "crawler").rglob("*.py")]
+    as_float = {name for path in sources for name in read.findall(path.read_text("utf-8"))}
+    assert {"DOWNLOAD_DELAY", "DOWNLOAD_TIMEOUT", "PARLWATCH_HEARTBEAT"} <= as_float
+    whole = {
+        name
+        for name in as_float
+        if type(getattr(project, name, getattr(default_settings, name, None))) is int
+    }
+    assert whole <= FRACTIONAL_SETTINGS, whole - FRACTIONAL_SETTINGS

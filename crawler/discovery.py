@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from crawler.feeds import FeedEntry
 from crawler.parsers.kind import MIN_PERSONS
 from crawler.registry import LanguagePaths, SiteConfig
+from store.wording import plural
 
 _ASSEMBLY_WORDS = re.compile(r"одкб|odkb|csto|pa-?odkb|ассамбле", re.I)
 _NEWS_WORDS = re.compile(r"новост|news|novosti|press|events", re.I)
@@ -96,11 +97,11 @@ def _article_pattern(articles: list[str], old: str, avoid: set[str]) -> tuple[st
     if not articles:
         return old, "no article found: kept"
     if old and sum(bool(re.fullmatch(old, a)) for a in articles) * 2 > len(articles):
-        return old, f"still matches {len(articles)} article(s) found"
+        return old, f"still matches {plural(len(articles), 'article')} found"
     counts = Counter(path_pattern(urlsplit(a).path) for a in articles)
     for pattern, count in counts.most_common():
         if not any(re.fullmatch(pattern, p) for p in avoid):
-            return pattern, f"matches {count} of {len(articles)} article(s) found"
+            return pattern, f"matches {count} of {plural(len(articles), 'article')} found"
     return old, "no pattern sets the articles apart: kept"
 
 
@@ -123,7 +124,7 @@ def _delegation(
 
     best = max(candidates, key=score)
     why = f"lists {best.persons} persons and names the CSTO PA"
-    return best.target, why + (f" ({len(candidates)} candidate(s))" if len(candidates) > 1 else "")
+    return best.target, why + (f" ({len(candidates)} candidates)" if len(candidates) > 1 else "")
 
 
 def _news_list(
@@ -145,7 +146,7 @@ def _news_list(
         return s + 100 * (p.target == old) - 0.5 * p.depth
 
     best = max(candidates, key=score)
-    return best, f"links to {articles_on(best)} articles"
+    return best, f"links to {plural(articles_on(best), 'article')}"
 
 
 def _news_page(listing: SeenPage | None, pattern: str, old: str) -> tuple[str, str]:

@@ -16,6 +16,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from crawler.items import GONE, OK, PageItem
+from store.wording import plural
 
 _shared: dict[str, Any] = {"progress": None, "users": 0}
 
@@ -86,7 +87,7 @@ class CrawlProgress:
             self.task,
             completed=self.pages,
             total=max(queued, self.pages),
-            detail=f"{self.failed} failed, {self.records} records",
+            detail=f"{self.failed} failed, {plural(self.records, 'record')}",
         )
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
@@ -95,7 +96,7 @@ class CrawlProgress:
         self.progress.update(
             self.task,
             total=self.pages,
-            detail=f"{self.failed} failed, {self.records} records — {reason}",
+            detail=f"{self.failed} failed, {plural(self.records, 'record')} — {reason}",
         )
         self.task = None
         _release()

@@ -6,6 +6,7 @@ import json
 
 from reports.changes import summary_of, value_change
 from store.entity_history import EntityAt, EntityHistory, VersionRow
+from store.wording import plural
 
 
 def _capture_line(label: str, ref) -> str:
@@ -44,7 +45,7 @@ def history_text(history: EntityHistory) -> str:
         f"{history.key}  ({history.type}, {history.country or '--'}, "
         f"{history.language or '--'}) — {history.state}",
         f"first seen {history.first_seen}, last seen {history.last_seen}, "
-        f"{len(history.versions)} version(s)",
+        f"{plural(len(history.versions), 'version')}",
         "",
     ]
     for row in history.versions:

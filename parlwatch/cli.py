@@ -20,6 +20,8 @@ from parlwatch.cli_options import (
     validate_countries,
     validate_sites,
 )
+from parlwatch.exit_codes import error_exit
+from store.wording import plural
 
 # Commands that live in their own modules, imported only when run (or listed by --help), so that
 # a read command does not pay for the crawler's imports: name -> "module:attribute".
@@ -122,8 +124,8 @@ def changes(
     if confirmed and fmt == "text":  # `crawls` counts them in this crawl's changes
         listed = ", ".join(f"{key} (crawl {first})" for first, key in confirmed)
         click.echo(
-            f"crawl {crawl_id} confirmed {len(confirmed)} removal(s), dated at the crawl that "
-            f"first lacked them: {listed}"
+            f"crawl {crawl_id} confirmed {plural(len(confirmed), 'removal')}, dated at the crawl "
+            f"that first lacked them: {listed}"
         )
 
 
@@ -207,6 +209,9 @@ def export() -> None:
     """Export the archive in other formats."""
 
 
+POPOLO_KINDS = ("persons", "organizations", "memberships")
+
+
 @export.command("popolo")
 @DB_OPTION
 @click.option("--country", callback=validate_countries, help="Only this country's delegations.")
@@ -224,6 +229,9 @@ def export_popolo(db_url: str | None, country: str | None, output) -> None:
 
     document = popolo(member_tenures(existing_archive(db_url), country=country))
     output.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    if output.name != "<stdout>":  # as every command that writes a file says what it wrote
+        counts = [plural(len(document[key]), key[:-1]) for key in POPOLO_KINDS]
+        click.echo(f"wrote {', '.join(counts)} to {output.name}", err=True)
 
 
 @cli.command()
@@ -373,56 +381,10 @@ def replica(site: str, port: int, version: str | None) -> None:
         ) from exc
 
 
-# Exit codes (README "Exit codes"): each kind of trouble has its own, for scripts and schedulers.
-EXIT_FAILED = 1  # the command ran and found trouble: a crawl failed, verify found damage, ...
-EXIT_USAGE = 2  # a bad option or argument (click's own code)
-EXIT_NO_ARCHIVE = 3  # no archive at --db: a missing file or folder, or a directory
-EXIT_DATABASE = 4  # the archive cannot be read: not a database, damaged, server unreachable
-EXIT_UNSUPPORTED = 5  # --db names a database this installation has no driver for
-EXIT_NEWER_ARCHIVE = 6  # the archive was written by a newer parlwatch
-EXIT_BAD_INPUT = 7  # a file or value given could not be read or used
-EXIT_INTERNAL = 8  # anything else: a bug (PARLWATCH_DEBUG=1 shows the traceback)
-EXIT_REFUSED = 9  # a remote server (a web archive's CDX or replay) refused or was unreachable
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(getattr(exc, "orig", None) or exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
-def _error_exit(exc: BaseException) -> tuple[str, int]:
-    """The one line and the exit code for an error that reached the top."""
-    from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
-    from warcio.exceptions import ArchiveLoadFailed
-
-    from archive.snapshots import IntegrityError
-    from store.db import ArchiveNotFound, ArchiveUnusable, DatabaseUnsupported, SchemaTooNew
-
-    if isinstance(exc, ArchiveNotFound):
-        hint = "check --db / $PARLWATCH_DB, or crawl first"
-        return f"no archive at {exc.path} ({hint})", EXIT_NO_ARCHIVE
-    if isinstance(exc, ArchiveUnusable):
-        return str(exc), EXIT_NO_ARCHIVE
-    if isinstance(exc, SchemaTooNew):
-        return str(exc), EXIT_NEWER_ARCHIVE
-    if isinstance(exc, DatabaseUnsupported):
-        return str(exc), EXIT_UNSUPPORTED
-    if isinstance(exc, ArgumentError | NoSuchModuleError):
-        return f"cannot use the archive database: {_first_line(exc)}", EXIT_UNSUPPORTED
-    if isinstance(exc, DatabaseError | OperationalError):
-        return f"cannot use the archive database: {_first_line(exc)}", EXIT_DATABASE
-    if isinstance(exc, OSError | ValueError | LookupError | IntegrityError | ArchiveLoadFailed):
-        return _first_line(exc), EXIT_BAD_INPUT
-    return (
-        f"unexpected {type(exc).__name__}: {_first_line(exc)} "
-        "(a bug: rerun with PARLWATCH_DEBUG=1 and report the traceback)",
-        EXIT_INTERNAL,
-    )
-
-
 def main() -> None:
     """The console entry point: bad input becomes one clear line and its exit code (see
-    ``EXIT_*``), never a traceback. ``PARLWATCH_DEBUG=1`` lets the traceback through."""
+    ``parlwatch.exit_codes``), never a traceback. ``PARLWATCH_DEBUG=1`` lets the traceback
+    through."""
     import os
 
     if os.environ.get("PARLWATCH_DEBUG"):
@@ -434,6 +396,6 @@ def main() -> None:
         click.echo("interrupted", err=True)
         sys.exit(130)
     except Exception as exc:
-        line, code = _error_exit(exc)
+        line, code = error_exit(exc)
         click.echo(f"error: {line}", err=True)
         sys.exit(code)

@@ -1,4 +1,4 @@
-"""Options and helpers shared by the scheduling, crawls and notify commands."""
+"""Options and helpers shared by the commands: --db, dates, sites, countries, -s settings."""
 
 from __future__ import annotations
 
@@ -78,6 +78,20 @@ def validate_sites(ctx: click.Context, param: click.Parameter, value):
     unknown = [v for v in values if v not in allowed]
     if unknown:
         raise click.BadParameter(f"unknown {', '.join(unknown)}; known: {', '.join(allowed)}")
+    return value
+
+
+def validate_discoverable_site(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """Click callback for ``discover``: a national site the generic spider reads (the others
+    have a spider of their own, whose pages ``discover`` cannot propose)."""
+    from crawler.registry import NATIONAL, load_registry
+
+    registry = load_registry()
+    readable = [sid for sid, site in registry.items() if site.kind == NATIONAL and not site.spider]
+    if value not in readable:
+        own = "has a spider of its own: nothing to discover"
+        text = f"{value} {own}" if value in registry else f"unknown {value}"
+        raise click.BadParameter(f"{text}; discover reads: {', '.join(readable)}")
     return value
 
 
@@ -271,3 +285,79 @@ def date_option(*names: str, end: bool, help: str, **kwargs):
         help=f"{help} {_END_HELP if end else _START_HELP} {DATES_HELP}",
         **kwargs,
     )
+
+
+# Settings whose default is a whole number but which Scrapy (or parlwatch) reads as a float
+# (``settings.getfloat``): a fraction is fine for them. Every other whole-number default is read
+# with ``getint``, which fails on "2.5".
+FRACTIONAL_SETTINGS = frozenset(
+    {
+        "DOWNLOAD_DELAY",
+        "DOWNLOAD_TIMEOUT",
+        "DNS_TIMEOUT",
+        "CLOSESPIDER_TIMEOUT",
+        "PARLWATCH_HEARTBEAT",
+    }
+)
+
+
+def setting_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
+    """``-s KEY=VALUE`` pairs -> settings; Scrapy converts the strings where it reads them."""
+    overrides: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        key = key.strip()
+        if not sep or not key or not key.replace("_", "").isalnum() or not key.isupper():
+            raise click.BadParameter(
+                f"{pair!r}: write KEY=VALUE, e.g. DOWNLOAD_DELAY=2", param_hint="-s"
+            )
+        if key == "PARLWATCH_MAX_LIST_PAGES" and not value.strip().isdigit():
+            raise click.BadParameter(f"{pair!r}: a number of pages (0: all)", param_hint="-s")
+        _check_setting_type(pair, key, value)
+        overrides[key] = value
+    return overrides
+
+
+def _check_setting_type(pair: str, key: str, value: str) -> None:
+    """A value Scrapy would fail to read as its setting's type (a flag, a whole number, a
+    number) is refused now, in one line, rather than as a traceback from inside the crawl."""
+    from scrapy.settings import default_settings
+
+    from crawler import settings as project
+
+    default = getattr(project, key, getattr(default_settings, key, None))
+    text = value.strip()
+    if isinstance(default, bool):
+        ok = text.lower() in ("true", "false", "1", "0")
+        kind = "true or false"
+    elif isinstance(default, int) and key not in FRACTIONAL_SETTINGS:
+        kind = "a whole number"
+        ok = _reads_as(int, text)
+    elif isinstance(default, int | float):
+        kind = "a number"
+        ok = _reads_as(float, text)
+    else:
+        return
+    if not ok:
+        raise click.BadParameter(
+            f"{pair!r}: {key} takes {kind} (default {default!r})", param_hint="-s"
+        )
+
+
+def _reads_as(kind: type, text: str) -> bool:
+    try:
+        kind(text)
+    except ValueError:
+        return False
+    return True
+
+
+SETTINGS_OPTION = click.option(
+    "-s",
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="KEY=VALUE",
+    callback=lambda ctx, param, value: setting_overrides(value),
+    help="A Scrapy or parlwatch setting, as scrapy crawl -s (repeatable): -s DOWNLOAD_DELAY=2.",
+)

@@ -25,6 +25,7 @@ from parlwatch.commands_maintenance import (
     echo_json,
 )
 from parlwatch.commands_warc import import_, warc_export
+from store.wording import plural
 
 FORMAT_OPTION = click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -170,7 +171,7 @@ def snapshot(
         click.echo("\n".join(lines), err=True)
     if output:
         Path(output).write_bytes(snap.body)
-        click.echo(f"wrote {len(snap.body)} bytes to {output}", err=True)
+        click.echo(f"wrote {plural(len(snap.body), 'byte')} to {output}", err=True)
     else:
         out.write(snap.body)
         out.flush()
@@ -265,10 +266,10 @@ def timemap(
         raise click.ClickException(f"no captures of {url}{asked}")
     if replay is None:
         raise click.ClickException(
-            f"{len(rows)} captures of {url}, but no replay server is configured, so there are "
-            "no memento URIs to list: start `parlwatch replay` and pass the address it prints "
-            "as --replay-url (or set PARLWATCH_REPLAY_URL). `parlwatch captures URL` lists the "
-            "captures without one."
+            f"{plural(len(rows), 'capture')} of {url}, but no replay server is configured, so "
+            "there are no memento URIs to list: start `parlwatch replay` and pass the address it "
+            "prints as --replay-url (or set PARLWATCH_REPLAY_URL). `parlwatch captures URL` lists "
+            "the captures without one."
         )
     click.echo(build(canonical_url(with_scheme(url)), rows, replay, language), nl=False)
 

@@ -11,6 +11,7 @@ from datetime import datetime
 import click
 
 from parlwatch.cli_options import DB_OPTION, archive_at, date_option
+from store.wording import plural
 
 
 def replay_prefix_for(cdx: str) -> str | None:
@@ -112,7 +113,7 @@ def backfill(
     from archive.backfill import site_patterns
     from archive.cdx_client import CdxClient, Politeness
     from crawler.registry import site_ids
-    from parlwatch.cli import EXIT_REFUSED
+    from parlwatch.exit_codes import EXIT_REFUSED
 
     if site not in site_ids():
         raise click.BadParameter(f"unknown site {site!r}; known: {', '.join(site_ids())}")
@@ -127,9 +128,9 @@ def backfill(
         click.echo(f"error: stopped before any capture was listed: {result.stopped}", err=True)
         sys.exit(EXIT_REFUSED)
     click.echo(
-        f"backfill {site} from {result.source}: {result.listed} captures listed, "
-        f"{result.taken} pages taken (one a day), {result.fetched} fetched, "
-        f"{result.reused} payloads reused, {result.known} taken before, "
+        f"backfill {site} from {result.source}: {plural(result.listed, 'capture')} listed, "
+        f"{plural(result.taken, 'page')} taken (one a day), {result.fetched} fetched, "
+        f"{plural(result.reused, 'payload')} reused, {result.known} taken before, "
         f"{result.duplicates} already in the archive"
     )
     if not result.listed and not result.stopped:
@@ -141,8 +142,9 @@ def backfill(
     for crawl in result.crawls:
         click.echo(
             f"  crawl {crawl['crawl']} {crawl['group']} {crawl['status']}: "
-            f"{crawl['captures']} captures, {crawl['new_versions']} new versions, "
-            f"{crawl['changes']} changes, {crawl['stale']} older than the history"
+            f"{plural(crawl['captures'], 'capture')}, "
+            f"{plural(crawl['new_versions'], 'new version')}, "
+            f"{plural(crawl['changes'], 'change')}, {crawl['stale']} older than the history"
         )
     for problem in result.problems:
         click.echo(f"  problem: {problem}", err=True)

@@ -7,7 +7,13 @@ import sys
 
 import click
 
-from parlwatch.cli_options import DB_OPTION, archive_at, base_url_map, check_languages
+from parlwatch.cli_options import (
+    DB_OPTION,
+    SETTINGS_OPTION,
+    archive_at,
+    base_url_map,
+    check_languages,
+)
 
 
 @click.command()
@@ -36,14 +42,7 @@ from parlwatch.cli_options import DB_OPTION, archive_at, base_url_map, check_lan
     is_flag=True,
     help="Follow every page of each news list: a full first crawl of the years a site holds.",
 )
-@click.option(
-    "-s",
-    "--set",
-    "settings",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="A Scrapy or parlwatch setting, as scrapy crawl -s (repeatable): -s DOWNLOAD_DELAY=2.",
-)
+@SETTINGS_OPTION
 @click.option(
     "-v", "--verbose", is_flag=True, help="Show Scrapy's log (INFO) instead of warnings only."
 )
@@ -55,7 +54,7 @@ def crawl(
     languages: str | None,
     max_list_pages: int | None,
     all_news: bool,
-    settings: tuple[str, ...],
+    settings: dict[str, str],
     verbose: bool,
 ) -> None:
     """Crawl SITES (e.g. pacsto, duma_ru) and record captures, versions and changes.
@@ -98,7 +97,7 @@ def crawl(
     archive_at(db_url)  # an unusable --db is one line here, not a failure inside Scrapy
     # the summary below reports every failure with its reason; -v shows Scrapy's own log
     overrides = {"LOG_LEVEL": "INFO" if verbose else "CRITICAL", "PARLWATCH_PROGRESS": not verbose}
-    overrides.update(setting_overrides(settings))
+    overrides.update(settings)
     if max_list_pages and all_news:
         raise click.UsageError("give --max-list-pages N or --all-news, not both")
     if max_list_pages or all_news:
@@ -125,50 +124,6 @@ def crawl(
     notify_crawls(db_url, finished, echo=lambda line: click.echo(line, err=True))
     if failed:
         sys.exit(1)
-
-
-def setting_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
-    """``-s KEY=VALUE`` pairs -> settings; Scrapy converts the strings where it reads them."""
-    overrides: dict[str, str] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        key = key.strip()
-        if not sep or not key or not key.replace("_", "").isalnum() or not key.isupper():
-            raise click.BadParameter(
-                f"{pair!r}: write KEY=VALUE, e.g. DOWNLOAD_DELAY=2", param_hint="-s"
-            )
-        if key == "PARLWATCH_MAX_LIST_PAGES" and not value.strip().isdigit():
-            raise click.BadParameter(f"{pair!r}: a number of pages (0: all)", param_hint="-s")
-        _check_setting_type(pair, key, value)
-        overrides[key] = value
-    return overrides
-
-
-def _check_setting_type(pair: str, key: str, value: str) -> None:
-    """A value Scrapy would fail to read as its setting's type (a number, a flag) is refused
-    now, in one line, rather than as a traceback from inside the crawl."""
-    from scrapy.settings import default_settings
-
-    from crawler import settings as project
-
-    default = getattr(project, key, getattr(default_settings, key, None))
-    text = value.strip()
-    if isinstance(default, bool):
-        ok = text.lower() in ("true", "false", "1", "0")
-        kind = "true or false"
-    elif isinstance(default, int | float):  # Scrapy reads some int defaults as floats
-        kind = "a number"
-        try:
-            float(text)
-            ok = True
-        except ValueError:
-            ok = False
-    else:
-        return
-    if not ok:
-        raise click.BadParameter(
-            f"{pair!r}: {key} takes {kind} (default {default!r})", param_hint="-s"
-        )
 
 
 def _crawl_summary_text(spider: str, summary) -> str:

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import click
 
-from parlwatch.cli_options import base_url_map, validate_sites
+from parlwatch.cli_options import base_url_map, validate_discoverable_site
+from store.wording import plural
 
 
 @click.command()
-@click.argument("site", callback=validate_sites)
+@click.argument("site", callback=validate_discoverable_site)
 @click.option("--base-url", help="Crawl this host instead of the registry's (a replica, a mirror).")
 @click.option("--write", is_flag=True, help="Update sites.toml after showing the difference.")
 @click.option(
@@ -38,11 +39,9 @@ def discover(site: str, base_url: str | None, write: bool, delay: float, max_pag
 
     from crawler.discovery import entry_toml, propose, registry_diff, rewrite_registry
     from crawler.discovery_spider import DISCOVERY_SETTINGS, DiscoverySpider
-    from crawler.registry import NATIONAL, REGISTRY_FILE, site_config
+    from crawler.registry import REGISTRY_FILE, site_config
 
     config = site_config(site)
-    if config.kind != NATIONAL or config.spider:
-        raise click.BadParameter(f"{site} has a spider of its own: nothing to discover")
     base = (base_url_map((base_url,), [site])[site] if base_url else config.base_url).rstrip("/")
     settings = DISCOVERY_SETTINGS | {"DOWNLOAD_DELAY": delay, "CLOSESPIDER_PAGECOUNT": max_pages}
     process = CrawlerProcess(settings | {"LOG_INSTALL_ROOT_HANDLER": False})
@@ -56,8 +55,9 @@ def discover(site: str, base_url: str | None, write: bool, delay: float, max_pag
         )
         sys.exit(1)
     click.echo(
-        f"# {site}: {len(findings.pages)} pages, {len(findings.sitemaps)} sitemap(s), "
-        f"{len(findings.feeds)} feed(s), {len(findings.searched)} search(es) read at {base}"
+        f"# {site}: {plural(len(findings.pages), 'page')}, "
+        f"{plural(len(findings.sitemaps), 'sitemap')}, {plural(len(findings.feeds), 'feed')}, "
+        f"{plural(len(findings.searched), 'search', 'searches')} read at {base}"
     )
     proposals = [propose(config, lang, findings) for lang in config.language_codes]
     for proposal in proposals:

@@ -12,6 +12,7 @@ from datetime import datetime
 import click
 
 from parlwatch.cli_options import DB_OPTION, date_option, existing_archive, validate_sites
+from store.wording import plural
 
 
 def echo_json(data: object) -> None:
@@ -101,13 +102,15 @@ def reparse(db_url: str | None, sites: tuple[str, ...], since: datetime | None) 
     chosen = list(sites) or sites_with_history(archive)
     for site in chosen:
         result = reparse_site(archive, site, since=since)
-        line = f"{site}: {result.captures} captures re-read with parser {result.parser_version}"
+        read = plural(result.captures, "capture")
+        line = f"{site}: {read} re-read with parser {result.parser_version}"
         if not result.changed_anything:
             click.echo(f"{line} — no change: the parser reads them as the archive holds them")
         else:
             click.echo(
-                f"{line} — crawl {result.crawl_id}: {result.new_versions} new versions, "
-                f"{result.changes} parser changes ({result.added} added, {result.removed} removed)"
+                f"{line} — crawl {result.crawl_id}: {plural(result.new_versions, 'new version')}, "
+                f"{plural(result.changes, 'parser change')} "
+                f"({result.added} added, {result.removed} removed)"
             )
         for problem in result.unreadable:
             click.echo(f"  unreadable: {problem}", err=True)
@@ -128,8 +131,8 @@ def verify(db_url: str | None, fmt: str) -> None:
         echo_json(report.to_dict())
     else:
         click.echo(
-            f"{report.blobs} bodies checked, {report.ok} intact; "
-            f"{report.captures} captures checked; {report.problems} problem(s)"
+            f"{plural(report.blobs, 'body', 'bodies')} checked, {report.ok} intact; "
+            f"{plural(report.captures, 'capture')} checked; {plural(report.problems, 'problem')}"
         )
         for row in report.mismatched:
             click.echo(f"  MISMATCH {row['digest']} hashes to {row['actual']}: {row['captures']}")
@@ -139,7 +142,8 @@ def verify(db_url: str | None, fmt: str) -> None:
             click.echo(f"  UNREADABLE {row['digest']}: {row['error']}")
         for row in report.missing:
             click.echo(f"  MISSING capture {row['capture']} {row['url']}: {row['reason']}")
-        click.echo(f"database check ({report.database_check}): {len(report.database)} problem(s)")
+        found = plural(len(report.database), "problem")
+        click.echo(f"database check ({report.database_check}): {found}")
         for line in report.database:
             click.echo(f"  DATABASE {line}")
     if report.problems:

@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from parlwatch.cli_options import DB_OPTION, existing_archive
+from store.wording import plural
 
 
 @contextmanager
@@ -34,8 +35,8 @@ def _stop_on_signals() -> Iterator[threading.Event]:
 def _echo_written(done) -> None:
     note = f"; {done.unresolved_304} 304s without their body" if done.unresolved_304 else ""
     click.echo(
-        f"crawl {done.crawl} ({done.spider}, {done.status}): {done.captures} captures "
-        f"replayable, {done.warc_bytes} bytes of WARC, in {done.seconds:.2f} s{note}"
+        f"crawl {done.crawl} ({done.spider}, {done.status}): {plural(done.captures, 'capture')} "
+        f"replayable, {plural(done.warc_bytes, 'byte')} of WARC, in {done.seconds:.2f} s{note}"
     )
 
 
@@ -171,8 +172,9 @@ def _echo_usage(replay_folder) -> None:
     usage = replay_folder.disk_usage()
     per_capture = (usage["warc_bytes"] + usage["index_bytes"]) / max(usage["captures"], 1)
     click.echo(
-        f"{replay_folder.root}: {usage['crawls']} crawls, {usage['captures']} captures, "
-        f"{usage['warc_bytes']} bytes of WARC and {usage['index_bytes']} of indexes "
+        f"{replay_folder.root}: {plural(usage['crawls'], 'crawl')}, "
+        f"{plural(usage['captures'], 'capture')}, "
+        f"{plural(usage['warc_bytes'], 'byte')} of WARC and {usage['index_bytes']} of indexes "
         f"({per_capture:.0f} bytes per capture); collections: "
         + ", ".join(replay_folder.collection_names())
     )

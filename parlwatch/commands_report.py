@@ -11,6 +11,7 @@ from parlwatch.cli_options import (
     validate_sites,
 )
 from store.entities import TYPES
+from store.wording import plural
 
 FORMATS = ["md", "html", "csv", "json", "atom"]
 
@@ -133,7 +134,7 @@ def report(
     if output:
         with open(output, "w", encoding="utf-8", newline="") as handle:
             handle.write(document)
-        click.echo(f"wrote {output}", err=True)
+        click.echo(f"wrote {plural(len(built.items), 'change')} to {output}", err=True)
     else:
         click.echo(document, nl=False)
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from parlwatch.cli_options import DB_OPTION, FORMAT_OPTION, archive_at, stamp
+from parlwatch.cli_options import DB_OPTION, FORMAT_OPTION, SETTINGS_OPTION, archive_at, stamp
 from parlwatch.commands_crawls import crawls
 
 if TYPE_CHECKING:
@@ -59,6 +59,7 @@ def schedule() -> None:
     is_flag=True,
     help="Allow runs less than 1h apart on live (non-loopback) sites.",
 )
+@SETTINGS_OPTION
 @DB_OPTION
 def schedule_add(
     sites: tuple[str, ...],
@@ -71,9 +72,12 @@ def schedule_add(
     base_urls: tuple[str, ...],
     languages: str | None,
     allow_frequent: bool,
+    settings: dict[str, str],
     db_url: str | None,
 ) -> None:
     """Crawl SITES on a schedule: --every INTERVAL or --cron EXPR.
+
+    Each run is a `parlwatch crawl` with the schedule's --base-url, --language and -s settings.
 
     \b
     Examples:
@@ -81,6 +85,7 @@ def schedule_add(
       parlwatch schedule add duma_ru council_ru --every 12h --window 01:00-05:00 --jitter 20m
       parlwatch schedule add --all --every 1d --window 01:00-05:00 --timezone Europe/Moscow
       parlwatch schedule add pacsto --every 1m --base-url http://127.0.0.1:8000
+      parlwatch schedule add duma_ru --every 1d -s DOWNLOAD_DELAY=5 -s CONCURRENT_REQUESTS=1
     """
     from crawler.registry import site_ids
     from parlwatch.cli_options import base_url_map, check_languages
@@ -107,6 +112,7 @@ def schedule_add(
             jitter=_duration(jitter, "--jitter"),
             anchor=created.replace(tzinfo=UTC),
         )
+        rule.check_jitter()
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
     urls = base_url_map(base_urls, chosen)
@@ -122,6 +128,7 @@ def schedule_add(
         jitter_seconds=rule.jitter,
         base_urls=urls,
         languages=languages,
+        settings=settings or None,
         enabled=True,
         created_at=created,
         next_run_at=first,
@@ -161,6 +168,7 @@ def _schedule_dict(row: Schedule) -> dict:
         "jitter_seconds": row.jitter_seconds,
         "base_urls": row.base_urls or {},
         "languages": row.languages,
+        "settings": row.settings or {},
         "state": "active" if row.enabled else "paused",
         "next_run": stamp(row.next_run_at) if row.enabled else None,
         "last_run": stamp(row.last_run_at) if row.last_run_at else None,
@@ -190,6 +198,9 @@ def schedule_list(db_url: str | None, fmt: str) -> None:
             click.echo(f"       {site} at {url}")
         if row.get("languages"):
             click.echo(f"       languages: {row['languages']}")
+        if row["settings"]:
+            pairs = " ".join(f"-s {key}={value}" for key, value in row["settings"].items())
+            click.echo(f"       settings: {pairs}")
         if row["last_result"]:
             click.echo(f"       last: {row['last_result']}")
 

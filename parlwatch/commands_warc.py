@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from parlwatch.cli_options import DB_OPTION, date_option, existing_archive, validate_sites
+from store.wording import plural
 
 
 @click.command("warc")
@@ -36,9 +37,10 @@ def warc_export(
         write_index=not no_index,
     )
     counts = ", ".join(f"{k} {v}" for k, v in sorted(result.records.items()))
-    click.echo(f"wrote {result.path}: {result.captures} captures ({counts})")
+    captures = plural(result.captures, "capture")
+    click.echo(f"wrote {captures} to {result.path} (records: {counts})", err=True)
     if result.index:
-        click.echo(f"index: {result.index}")
+        click.echo(f"wrote the CDXJ index to {result.index}", err=True)
 
 
 @click.group("import")
@@ -86,13 +88,15 @@ def import_warc_command(
     for file in sorted(files, key=str):
         result = import_warc(archive, Path(file), site=site, group_by=group_by)
         click.echo(
-            f"{result.file}: {result.records} records, {result.captures} captures imported, "
+            f"{result.file}: {plural(result.records, 'record')}, "
+            f"{plural(result.captures, 'capture')} imported, "
             f"{result.duplicates} already in the archive"
         )
         for crawl in result.crawls:
             click.echo(
                 f"  crawl {crawl['crawl']} import:{crawl['site']} {crawl['status']}: "
-                f"{crawl['new_versions']} new versions, {crawl['changes']} changes, "
+                f"{plural(crawl['new_versions'], 'new version')}, "
+                f"{plural(crawl['changes'], 'change')}, "
                 f"{crawl['stale']} older than the history"
             )
         for problem in result.problems:

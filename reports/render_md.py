@@ -25,6 +25,7 @@ from reports.render_common import (
 )
 from reports.stale_registry import stale_markdown, stale_registry
 from reports.worddiff import diff_text
+from store.wording import plural
 
 
 def render_markdown(report: Report) -> str:
@@ -37,7 +38,7 @@ def render_markdown(report: Report) -> str:
         lines += ["<details><summary>Contents</summary>", ""]
         for _code, name, groups in countries:
             count = sum(len(items) for _, _, items in groups)
-            lines.append(f"- [{md_escape(name)}](#{_slug(name)}) — {count} change(s)")
+            lines.append(f"- [{md_escape(name)}](#{_slug(name)}) — {plural(count, 'change')}")
         lines += ["", "</details>", ""]
     if not countries:
         hidden = " at this significance" if report.hidden else ""
@@ -75,12 +76,12 @@ def _summary(report: Report) -> list[str]:
     out += _seat_table(report)
     out += [links_note(report), ""]
     levels = ", ".join(f"{n} {level}" for level, n in s["by_significance"].items())
-    out.append(f"- **{s['changes']} change(s)**: {levels}")
+    out.append(f"- **{plural(s['changes'], 'change')}**: {levels}")
     cats = ", ".join(f"{cat} {n}" for cat, n in s["by_category"].items()) or "none"
     out.append(f"- By category (a change may touch several): {cats}")
     used = "; ".join(
         f"crawl {c['id']} ({md_escape(c['spider'])}, finished {fmt_time(c['finished'])}):"
-        f" {c['changes']} change(s)"
+        f" {plural(c['changes'], 'change')}"
         for c in s["crawls_with_changes"]
     )
     out.append(f"- From crawls: {used or 'none'}")
@@ -98,7 +99,7 @@ def _summary(report: Report) -> list[str]:
     out += _partial_lines(report)
     for spider, row in sorted(s["coverage"].items()):
         out.append(
-            f"- {md_escape(spider)}: {row['finished']} finished crawl(s),"
+            f"- {md_escape(spider)}: {plural(row['finished'], 'finished crawl')},"
             f" last {fmt_time(row['last'])}; {row['partial']} partial; {row['failed']} failed"
             + ("" if row["finished"] else " — **not checked in this period**")
         )
@@ -116,7 +117,9 @@ def _partial_lines(report: Report) -> list[str]:
     out = [f"- {len(partial)} PARTIAL (applied; the sets of their failed pages removed nothing):"]
     for crawl in partial:
         pages = crawl.stats.get("failed_pages") or []
-        out.append(f"  - crawl {crawl.id} ({md_escape(crawl.spider)}): {len(pages)} page(s) failed")
+        out.append(
+            f"  - crawl {crawl.id} ({md_escape(crawl.spider)}): {plural(len(pages), 'page')} failed"
+        )
         out += [f"    - {md_escape(describe_failed(page))}" for page in pages]
     return out if partial else []
 

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, MetaData, Table, create_engine, event, inspect, text
 from sqlalchemy.exc import NoSuchModuleError
 
 from store.models import Base
@@ -128,6 +128,9 @@ BASELINE_REVISION = "0001"
 # Tables that releases before migrations created only when first used (schedules, locks,
 # notifications): an archive adopted at the baseline may lack them.
 LAZY_BASELINE_TABLES = ("schedule", "crawl_lock", "notify_target", "notify_delivery")
+# Columns that later migrations added to those tables: the migration adds them, so an adopted
+# archive's table is made without them.
+LATER_COLUMNS = {"schedule": ("settings",)}  # 0010
 
 
 def alembic_config(connection: Connection) -> Config:
@@ -261,8 +264,14 @@ def _add_lazy_baseline_tables(connection: Connection) -> None:
     """
     present = set(inspect(connection).get_table_names())
     missing = [Base.metadata.tables[name] for name in LAZY_BASELINE_TABLES if name not in present]
-    if missing:
-        Base.metadata.create_all(connection, tables=missing)
+    as_models = [table for table in missing if table.name not in LATER_COLUMNS]
+    if as_models:
+        Base.metadata.create_all(connection, tables=as_models)
+    for table in missing:
+        if table.name in LATER_COLUMNS:  # (none of them has a foreign key)
+            later = LATER_COLUMNS[table.name]
+            columns = [column._copy() for column in table.columns if column.name not in later]
+            Table(table.name, MetaData(), *columns).create(connection)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -49,6 +49,8 @@ class Schedule(Base):
     # site -> base URL of a replica or mirror; sites not named crawl their live URLs
     base_urls: Mapped[dict] = mapped_column(JSON, default=dict)
     languages: Mapped[str | None] = mapped_column(String(60))
+    # -s KEY=VALUE crawl settings (setting -> value as typed), passed to each crawl it starts
+    settings: Mapped[dict | None] = mapped_column(JSON)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     next_run_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)  # naive UTC

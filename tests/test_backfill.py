@@ -444,7 +444,7 @@ def test_a_redirect_off_the_site_is_recorded_as_a_failed_page(served, tmp_path):
         db = tmp_path / "backfilled.db"
         done = run(db, f"{pywb.url}/moved/cdx")
     assert done.exit_code == 0, done.output
-    assert "day:2026-08-01 failed: 1 captures, 0 new versions, 0 changes" in done.output
+    assert "day:2026-08-01 failed: 1 capture, 0 new versions, 0 changes" in done.output
     assert rows(db, f"SELECT status, outcome FROM capture WHERE fetched_at = '{MOVED_AT}'") == [
         (302, "off-site")
     ]

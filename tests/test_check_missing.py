@@ -72,7 +72,7 @@ def test_changes_of_a_crawl_name_the_removals_it_confirmed(sqlite_url):
     first = crawl(archive, website("KG", T0 + timedelta(days=1)))
     second = crawl(archive, website("KG", T0 + timedelta(days=2)))
     text = CliRunner().invoke(cli, ["changes", "--db", sqlite_url, "--crawl", str(second)]).output
-    assert f"crawl {second} confirmed 1 removal(s)" in text
+    assert f"crawl {second} confirmed 1 removal," in text
     assert f"pacsto/ru/website/AM (crawl {first})" in text
     history = CliRunner().invoke(cli, ["history", "pacsto/ru/website/AM", "--db", sqlite_url])
     assert f"by crawl {first} (site), confirmed by crawl {second}" in history.output

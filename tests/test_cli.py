@@ -221,3 +221,44 @@ def test_parse_on_a_national_maintenance_page_says_the_list_is_missing():
     )
     assert result.exit_code == 1
     assert "expected block(s) missing: members" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "wrote"),
+    [
+        (["export", "popolo"], r"wrote \d+ persons?, \d+ organizations?, \d+ memberships? to "),
+        (["export", "warc"], r"wrote 0 captures to .*\(records: warcinfo 1\)\n"),
+        (["report", "--format", "md"], r"wrote 0 changes to "),
+    ],
+)
+def test_every_command_writing_a_file_says_what_it_wrote_on_stderr(tmp_path, args, wrote):
+    db = tmp_path / "a.db"
+    Archive(str(db))
+    out = tmp_path / "out.file"
+    result = CliRunner().invoke(cli, [*args, "--db", str(db), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.stat().st_size > 0 and result.stdout == ""
+    assert re.search(wrote + re.escape(str(out)) if wrote.endswith("to ") else wrote, result.stderr)
+
+
+def test_an_export_to_stdout_adds_no_line(tmp_path):
+    db = tmp_path / "a.db"
+    Archive(str(db))
+    result = CliRunner().invoke(cli, ["export", "popolo", "--db", str(db)])
+    assert result.exit_code == 0 and result.stderr == "", result.output
+    assert set(json.loads(result.stdout)) >= {"persons", "organizations", "memberships"}
+
+
+@pytest.mark.parametrize(
+    ("site", "says"),
+    [("nosuch", "unknown nosuch; discover reads: "), ("pacsto", "pacsto has a spider of its own")],
+)
+def test_discover_names_only_the_sites_it_can_read(site, says):
+    from crawler.registry import national_sites
+
+    result = CliRunner().invoke(cli, ["discover", site])
+    assert result.exit_code == 2, result.output
+    assert says in result.output and "Invalid value for 'SITE'" in result.output
+    listed = result.output.split("discover reads: ", 1)[1].split()
+    readable = [sid for sid, config in national_sites().items() if not config.spider]
+    assert [name.rstrip(",") for name in listed] == readable and "pacsto" not in listed

@@ -15,6 +15,7 @@ import pytest
 from cli_commands import leaf_commands
 
 from parlwatch import cli as cli_module
+from parlwatch import exit_codes
 from store.archive import Archive
 
 LONG_RUNNING = {"serve", "replay", "scheduler", "replica", "demo"}  # they serve when all is well
@@ -181,7 +182,7 @@ def test_every_command_answers_bad_values_without_a_traceback(
 
 def test_the_exit_codes_are_documented():
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    for name, code in vars(cli_module).items():
+    for name, code in vars(exit_codes).items():
         if name.startswith("EXIT_") and isinstance(code, int):
             assert f"| {code} |" in readme, name
 
@@ -298,7 +299,7 @@ def test_verify_reports_a_corrupted_page(tmp_path, capfd):
     db = tmp_path / "a.db"
     Archive(str(db)).engine.dispose()
     code, _err = run_main(["verify", "--db", str(db)], capfd)
-    assert code == 0 and "database check (SQLite integrity_check): 0 problem(s)" in LAST_OUTPUT[0]
+    assert code == 0 and "database check (SQLite integrity_check): 0 problems" in LAST_OUTPUT[0]
     _corrupt_an_index_page(db)
     code, err = run_main(["verify", "--db", str(db)], capfd)
     assert code == 1, err

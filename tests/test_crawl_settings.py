@@ -75,9 +75,22 @@ def test_the_contact_from_the_environment_is_in_the_user_agent():
     assert "+mailto:me@example.org" in done.stdout, done.stderr
 
 
+@pytest.mark.parametrize(
+    "pair", ["DOWNLOAD_TIMEOUT=2.5", "DNS_TIMEOUT=0.5", "PARLWATCH_HEARTBEAT=1.5", "RETRY_TIMES=3"]
+)
+def test_a_fraction_is_taken_where_scrapy_reads_a_float(pair):
+    from crawler.runner import crawl_settings
+    from parlwatch.cli_options import setting_overrides
+
+    key, _, value = pair.partition("=")
+    settings = crawl_settings(overrides=setting_overrides((pair,)))
+    read = settings.getint(key) if key == "RETRY_TIMES" else settings.getfloat(key)
+    assert read == float(value)
+
+
 def test_a_scrapy_setting_reaches_the_crawl_settings():
     from crawler.runner import crawl_settings
-    from parlwatch.commands_crawl import setting_overrides
+    from parlwatch.cli_options import setting_overrides
 
     settings = crawl_settings(overrides=setting_overrides(("DOWNLOAD_DELAY=7", "RETRY_TIMES=0")))
     assert settings.getfloat("DOWNLOAD_DELAY") == 7.0
@@ -92,6 +105,8 @@ def test_a_scrapy_setting_reaches_the_crawl_settings():
         (["-s", "PARLWATCH_MAX_LIST_PAGES=many"], "a number of pages"),
         (["-s", "DOWNLOAD_DELAY=abc"], "DOWNLOAD_DELAY takes a number (default"),
         (["-s", "ROBOTSTXT_OBEY=maybe"], "ROBOTSTXT_OBEY takes true or false"),
+        (["-s", "CONCURRENT_REQUESTS=2.5"], "CONCURRENT_REQUESTS takes a whole number (default"),
+        (["-s", "RETRY_TIMES=1e2"], "RETRY_TIMES takes a whole number"),
         (["--max-list-pages", "0"], "--max-list-pages"),
         (["--max-list-pages", "2", "--all-news"], "not both"),
     ],
@@ -116,3 +131,24 @@ def test_a_bad_list_depth_in_the_environment_is_one_line(tmp_path):
     assert done.stderr == (
         "error: PARLWATCH_MAX_LIST_PAGES must be a number of news-list pages (0: all), not 'lots'\n"
     )
+
+
+def test_every_whole_number_setting_read_as_a_float_takes_a_fraction():
+    """FRACTIONAL_SETTINGS is written by hand: every setting with a whole-number default that
+    Scrapy or the crawler reads with ``getfloat`` must be in it, or -s would refuse 2.5 for it."""
+    import scrapy
+    from scrapy.settings import default_settings
+
+    from crawler import settings as project
+    from parlwatch.cli_options import FRACTIONAL_SETTINGS
+
+    read = re.compile(r"getfloat\(\s*[\"']([A-Z0-9_]+)[\"']")
+    sources = [*Path(scrapy.__file__).parent.rglob("*.py"), *(ROOT / "crawler").rglob("*.py")]
+    as_float = {name for path in sources for name in read.findall(path.read_text("utf-8"))}
+    assert {"DOWNLOAD_DELAY", "DOWNLOAD_TIMEOUT", "PARLWATCH_HEARTBEAT"} <= as_float
+    whole = {
+        name
+        for name in as_float
+        if type(getattr(project, name, getattr(default_settings, name, None))) is int
+    }
+    assert whole <= FRACTIONAL_SETTINGS, whole - FRACTIONAL_SETTINGS

@@ -10,7 +10,10 @@ from observed import FAILED_COUNTRY_PAGE, crawl, website
 from test_notify import FAST, Receiver
 
 from parlwatch.notify import notify_crawl
+from parlwatch.notify.dispatch import Outcome
+from parlwatch.notify.messages import text_message
 from store.archive import PARTIAL, Archive
+from store.crawl_history import get_crawl
 from store.notifications import add_target
 
 T0 = datetime(2025, 6, 1, 12, 0, 0)
@@ -37,9 +40,20 @@ def test_a_partial_crawl_notifies_its_changes_and_names_its_failed_pages(sqlite_
     )
     (outcome,) = notify_crawl(archive, partial, FAST)
     assert (outcome.status, outcome.changes) == ("sent", 1)
+    assert outcome.text() == "notify hook: sent (1 change)"
     message = hook.requests[0]["json"]
     assert message["crawl"]["status"] == "partial"
     assert message["crawl"]["failed_pages"] == [FAILED_COUNTRY_PAGE]
+    title, body = text_message(get_crawl(archive, partial), [])
+    assert title == "parlwatch: 0 changes on " + message["crawl"]["site"]
+    assert "\n1 page did not come back whole;" in body
+
+
+def test_a_failed_notification_counts_its_attempts_in_words():
+    once = Outcome("hook", 1, "failed", 1, attempts=1, error="HTTP 500")
+    assert once.text() == "notify hook: failed (1 change, 1 attempt: HTTP 500)"
+    twice = Outcome("hook", 1, "failed", 2, attempts=2, error="HTTP 500")
+    assert twice.text() == "notify hook: failed (2 changes, 2 attempts: HTTP 500)"
 
 
 def test_a_confirmed_removal_is_told_by_the_crawl_that_confirmed_it(sqlite_url, hook):

@@ -152,3 +152,14 @@ def test_a_member_edit_names_the_member_and_what_changed():
     text = "".join(part for _kind, part in statement(change_set(old, new, kind="member")))
     assert text.startswith("Ashurzoda Faridun: post changed")
     assert "biography edited (2 words changed)" in text  # one word out, one in
+
+
+def test_markdown_says_one_page_failed_not_one_pages():
+    from types import SimpleNamespace
+
+    from reports.render_md import _partial_lines
+
+    page = {"role": "country", "language": "en", "url": "http://x/ru", "reason": "timeout"}
+    crawl = SimpleNamespace(id=7, spider="pacsto", stats={"failed_pages": [page]})
+    lines = _partial_lines(SimpleNamespace(partial_crawls=[crawl]))
+    assert "  - crawl 7 (pacsto): 1 page failed" in lines

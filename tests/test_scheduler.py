@@ -207,6 +207,12 @@ def test_schedule_commands(sqlite_url):
         run(group, ["schedule", "add", "nosuchsite", "--every", "1h", "--db", sqlite_url]).exit_code
         == 2
     )
+    jittery = run(
+        group,
+        ["schedule", "add", "pacsto", "--every", "1d", "--jitter", "2d", "--db", sqlite_url],
+    )
+    assert jittery.exit_code == 2 and "--jitter 2d is not smaller" in jittery.output
+    assert "no schedules" in run(group, ["schedule", "list", "--db", sqlite_url]).output
 
 
 def test_locks_claims_and_deliveries_are_atomic_on_every_backend(archive):
@@ -339,3 +345,70 @@ def test_the_log_carries_a_crawls_stale_registry_warning(make_scheduler, caplog)
         "duma_ru: crawl 7: registry entry looks stale: duma_ru/ru delegation /odkb/" in caplog.text
     )
     assert "`parlwatch discover duma_ru`" in caplog.text
+
+
+def test_a_schedules_settings_are_stored_listed_and_passed_to_its_crawls(
+    sqlite_url, make_scheduler, launched
+):
+    from parlwatch.scheduling.runs import crawl_command
+
+    group = click.Group(commands={"schedule": schedule})
+    run = CliRunner().invoke
+    added = run(
+        group,
+        ["schedule", "add", "pacsto", "--every", "1h", "-s", "DOWNLOAD_DELAY=5"]
+        + ["--set", "CONCURRENT_REQUESTS=1", "--db", sqlite_url],
+    )
+    assert added.exit_code == 0, added.output
+    (listed,) = json.loads(
+        run(group, ["schedule", "list", "--db", sqlite_url, "--format", "json"]).output
+    )
+    assert listed["settings"] == {"DOWNLOAD_DELAY": "5", "CONCURRENT_REQUESTS": "1"}
+    text = run(group, ["schedule", "list", "--db", sqlite_url]).output
+    assert "settings: -s DOWNLOAD_DELAY=5 -s CONCURRENT_REQUESTS=1" in text
+    scheduler = make_scheduler()
+    scheduler.tick()
+    (crawl,) = launched
+    assert crawl_command(crawl.job)[-5:] == [
+        "pacsto", "-s", "DOWNLOAD_DELAY=5", "-s", "CONCURRENT_REQUESTS=1"
+    ]  # fmt: skip
+    bad = run(
+        group,
+        ["schedule", "add", "pacsto", "--every", "1h", "-s", "CONCURRENT_REQUESTS=2.5"]
+        + ["--db", sqlite_url],
+    )
+    assert bad.exit_code == 2 and "CONCURRENT_REQUESTS takes a whole number" in bad.output
+    assert len(store.list_schedules(Archive(sqlite_url))) == 1
+
+
+def test_a_schedule_without_settings_crawls_with_none(make_scheduler, launched):
+    from parlwatch.scheduling.runs import crawl_command
+
+    scheduler = make_scheduler()
+    add(scheduler.archive, ["pacsto"])
+    scheduler.tick()
+    assert launched[0].job.settings == ()
+    assert crawl_command(launched[0].job)[-2:] == ["crawl", "pacsto"]
+
+
+@pytest.mark.parametrize("backend", ["sqlite_url", "postgres_url"])
+def test_the_schedule_settings_migration_goes_down_and_up(request, backend):
+    """Migration 0010 adds schedule.settings; down to 0005 drops it, and up again."""
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from store.db import alembic_config, make_engine, resolve_db_url
+
+    url = resolve_db_url(request.getfixturevalue(backend))
+    archive = Archive(url)
+    add(archive, ["pacsto"], settings={"DOWNLOAD_DELAY": "5"})
+    archive.engine.dispose()
+    engine = make_engine(url)
+    for step, to, has in ((command.downgrade, "0005", False), (command.upgrade, "head", True)):
+        with engine.begin() as connection:
+            step(alembic_config(connection), to)
+        columns = {c["name"] for c in inspect(engine).get_columns("schedule")}
+        assert ("settings" in columns) is has
+    engine.dispose()
+    (row,) = store.list_schedules(Archive(url))
+    assert row.sites == ["pacsto"] and row.settings is None

@@ -95,3 +95,22 @@ def test_a_new_interval_schedule_runs_at_once_and_a_cron_one_at_its_time():
 def test_bad_rules_are_rejected(kwargs):
     with pytest.raises(ValueError):
         Rule(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "gap"),
+    [
+        ({"every_seconds": 86400, "cron": None, "jitter": 2 * 86400}, "1d"),
+        ({"every_seconds": 86400, "cron": None, "jitter": 86400}, "1d"),
+        ({"every_seconds": None, "cron": "0 */6 * * *", "jitter": 6 * 3600}, "6h"),
+    ],
+)
+def test_a_jitter_not_smaller_than_the_time_between_runs_is_refused(kwargs, gap):
+    rule = Rule(**kwargs)  # a stored schedule still loads; adding one checks
+    with pytest.raises(ValueError, match=rf"not smaller than the time between runs \({gap}\)"):
+        rule.check_jitter()
+
+
+def test_a_jitter_under_the_interval_is_taken():
+    Rule(every_seconds=86400, cron=None, jitter=86399).check_jitter()
+    Rule(every_seconds=None, cron="0 6 * * *", jitter=3600).check_jitter()

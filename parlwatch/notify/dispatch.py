@@ -35,6 +35,7 @@ from store.notifications import (
     list_targets,
 )
 from store.queries import ChangeRow, list_changes
+from store.wording import plural
 
 log = logging.getLogger("parlwatch.notify")
 NOTIFY_ENV = "PARLWATCH_NOTIFY"
@@ -50,8 +51,8 @@ class Outcome:
     error: str | None = None
 
     def text(self) -> str:
-        detail = f", {self.attempts} attempt(s): {self.error}" if self.error else ""
-        return f"notify {self.target}: {self.status} ({self.changes} changes{detail})"
+        detail = f", {plural(self.attempts, 'attempt')}: {self.error}" if self.error else ""
+        return f"notify {self.target}: {self.status} ({plural(self.changes, 'change')}{detail})"
 
 
 def send(

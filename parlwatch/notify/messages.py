@@ -11,6 +11,7 @@ from crawler.stale import stale_warning
 from parlwatch import __version__
 from store.crawl_history import CrawlInfo
 from store.queries import ChangeRow
+from store.wording import plural
 
 EVENT = "parlwatch.changes"
 TEXT_LIMIT = 25  # changes listed in a text message; the rest are counted
@@ -60,7 +61,7 @@ def describe(row: ChangeRow) -> str:
 
 def text_message(crawl: CrawlInfo, rows: list[ChangeRow]) -> tuple[str, str]:
     """(title, body) for chat and e-mail targets."""
-    title = f"parlwatch: {len(rows)} change{'s' * (len(rows) != 1)} on {crawl.site}"
+    title = f"parlwatch: {plural(len(rows), 'change')} on {crawl.site}"
     lines = [f"crawl {crawl.id} of {crawl.site}, {crawl.status} {_iso(crawl.finished)}"]
     stale = stale_warning(crawl.stats)
     if stale:  # never a silent "no changes": the registry's pages have moved
@@ -72,7 +73,8 @@ def text_message(crawl: CrawlInfo, rows: list[ChangeRow]) -> tuple[str, str]:
     failed = crawl.stats.get("failed_pages") or []
     if failed:
         lines.append(
-            f"{len(failed)} page(s) did not come back whole; the sets they carry removed nothing:"
+            f"{plural(len(failed), 'page')} did not come back whole; the sets they carry removed "
+            "nothing:"
         )
         lines += [f"  {describe_failed(page)}" for page in failed[:TEXT_LIMIT]]
     return title, "\n".join(lines)

@@ -146,6 +146,20 @@ class Rule:
             fire = following
         return min(gaps, default=366 * 86400)
 
+    def check_jitter(self) -> None:
+        """Refuse a jitter not smaller than the time between runs: a run delayed by it would
+        land at or past the next one. Checked when a schedule is added, not when one is read,
+        so a schedule stored before this check still loads."""
+        if not self.jitter:
+            return
+        gap = self.shortest_gap()
+        if self.jitter >= gap:
+            raise ValueError(
+                f"--jitter {format_duration(self.jitter)} is not smaller than the time between "
+                f"runs ({format_duration(gap)}): a run could be delayed past the next one; give "
+                "a shorter --jitter"
+            )
+
     @classmethod
     def from_schedule(cls, schedule: object) -> Rule:
         """The rule of a ``store.schedules.Schedule`` row."""

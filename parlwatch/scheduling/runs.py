@@ -31,6 +31,7 @@ class Job:
     schedule_id: int | None = None
     base_url: str | None = None
     languages: str | None = None
+    settings: tuple[tuple[str, str], ...] = ()  # (KEY, VALUE) pairs for `crawl -s KEY=VALUE`
 
 
 class CrawlProcess(Protocol):
@@ -85,6 +86,8 @@ def crawl_command(job: Job) -> list[str]:
         command += ["--base-url", job.base_url]
     if job.languages:
         command += ["--language", job.languages]
+    for key, value in job.settings:
+        command += ["-s", f"{key}={value}"]
     return command
 
 

@@ -38,6 +38,7 @@ from store.crawl_history import (
     ran_in,
 )
 from store.db import resolve_db_url
+from store.wording import plural
 
 log = logging.getLogger("parlwatch.scheduler")
 
@@ -162,7 +163,13 @@ class Scheduler:
             )
             for site in schedule.sites:
                 self.enqueue(
-                    Job(site, schedule.id, (schedule.base_urls or {}).get(site), schedule.languages)
+                    Job(
+                        site,
+                        schedule.id,
+                        (schedule.base_urls or {}).get(site),
+                        schedule.languages,
+                        tuple((schedule.settings or {}).items()),
+                    )
                 )
 
     def enqueue(self, job: Job) -> None:
@@ -179,11 +186,11 @@ class Scheduler:
             for stale in store.expire_locks(self.archive, job.site):
                 marked = self._mark_stale_crawls(job.site)
                 log.warning(
-                    "%s: lock of %s expired at %s; %d crawl(s) marked interrupted",
+                    "%s: lock of %s expired at %s; %s marked interrupted",
                     job.site,
                     stale.holder,
                     _iso(stale.expires_at),
-                    marked,
+                    plural(marked, "crawl"),
                 )
             note = f"schedule {job.schedule_id}" if job.schedule_id else None
             if not store.acquire_lock(self.archive, job.site, self.holder, self.lock_ttl, note):

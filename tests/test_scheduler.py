@@ -393,7 +393,7 @@ def test_a_schedule_without_settings_crawls_with_none(make_scheduler, launched):
 
 @pytest.mark.parametrize("backend", ["sqlite_url", "postgres_url"])
 def test_the_schedule_settings_migration_goes_down_and_up(request, backend):
-    """Migration 0010 adds schedule.settings; down to 0005 drops it, and up again."""
+    """Migration 0010 adds schedule.settings; down to 0009 drops it, and up again."""
     from alembic import command
     from sqlalchemy import inspect
 
@@ -404,7 +404,7 @@ def test_the_schedule_settings_migration_goes_down_and_up(request, backend):
     add(archive, ["pacsto"], settings={"DOWNLOAD_DELAY": "5"})
     archive.engine.dispose()
     engine = make_engine(url)
-    for step, to, has in ((command.downgrade, "0005", False), (command.upgrade, "head", True)):
+    for step, to, has in ((command.downgrade, "0009", False), (command.upgrade, "head", True)):
         with engine.begin() as connection:
             step(alembic_config(connection), to)
         columns = {c["name"] for c in inspect(engine).get_columns("schedule")}

@@ -1,7 +1,7 @@
 """schedule settings: the -s KEY=VALUE crawl settings a schedule runs its crawls with
 
 Revision ID: 0010
-Revises: 0005
+Revises: 0009
 Create Date: 2026-12-03 17:10:00.000000
 
 ``parlwatch schedule add ... -s DOWNLOAD_DELAY=5`` keeps its settings with the schedule (a JSON
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0005"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

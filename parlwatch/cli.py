@@ -29,6 +29,7 @@ LAZY_COMMANDS = {
     "crawl": "parlwatch.commands_crawl:crawl",
     "report": "parlwatch.commands_report:report",
     "crawls": "parlwatch.commands_crawls:crawls",
+    "changes": "parlwatch.commands_changes:changes",
     "schedule": "parlwatch.commands_schedule:schedule",
     "scheduler": "parlwatch.commands_schedule:scheduler",
     "notify": "parlwatch.commands_notify:notify",
@@ -77,67 +78,6 @@ class LazyGroup(click.Group):
 @click.version_option(__version__, prog_name="parlwatch")
 def cli() -> None:
     """Crawl parliamentary websites, keep every capture, and record what changed."""
-
-
-@cli.command()
-@DB_OPTION
-@date_option("--since", end=False, help="Only changes detected since this date.")
-@click.option("--crawl", "crawl_id", type=int, help="Only changes detected by this crawl.")
-@click.option(
-    "--site",
-    "sites",
-    multiple=True,
-    callback=validate_sites,
-    help="Only changes on this site (repeatable).",
-)
-@click.option("--about-assembly", is_flag=True, help="Only news items that concern the CSTO PA.")
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
-def changes(
-    db_url: str | None,
-    since: datetime | None,
-    crawl_id: int | None,
-    sites: tuple[str, ...],
-    about_assembly: bool,
-    fmt: str,
-) -> None:
-    """List recorded changes, oldest first.
-
-    \b
-    Examples:
-      parlwatch changes --since "30 days ago"
-      parlwatch changes --format json > changes.json
-    """
-    from reports.changes import changes_json, changes_text
-    from store.queries import assembly_news_keys, list_changes
-
-    archive = existing_archive(db_url)
-    confirmed = _removals_confirmed(archive, crawl_id) if crawl_id is not None else []
-    rows = list_changes(archive, since=since, crawl_id=crawl_id)
-    if sites:
-        rows = [row for row in rows if row.entity.split("/", 1)[0] in sites]
-    if about_assembly:
-        keys = assembly_news_keys(archive)
-        rows = [row for row in rows if row.entity in keys]
-    click.echo(changes_json(rows) if fmt == "json" else changes_text(rows))
-    if confirmed and fmt == "text":  # `crawls` counts them in this crawl's changes
-        listed = ", ".join(f"{key} (crawl {first})" for first, key in confirmed)
-        click.echo(
-            f"crawl {crawl_id} confirmed {plural(len(confirmed), 'removal')}, dated at the crawl "
-            f"that first lacked them: {listed}"
-        )
-
-
-def _removals_confirmed(archive, crawl_id: int) -> list[tuple[int, str]]:
-    """The removals ``crawl_id`` confirmed (dated at an earlier crawl); a usage error when
-    there is no such crawl."""
-    from store.crawl_history import get_crawl
-
-    crawl = get_crawl(archive, crawl_id)
-    if crawl is None:
-        raise click.BadParameter(f"no crawl {crawl_id} in the archive", param_hint="--crawl")
-    return [(first, key) for first, key in crawl.stats.get("removals_confirmed") or []]
 
 
 @cli.command()

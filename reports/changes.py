@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from itertools import groupby
 
 from reports.worddiff import diff_text, shorten, word_diff
@@ -13,20 +13,41 @@ SIGNS = {"added": "+", "modified": "~", "removed": "-"}
 
 
 def changes_json(rows: Iterable[ChangeRow]) -> str:
-    return json.dumps([row.to_dict() for row in rows], ensure_ascii=False, indent=2)
+    return "\n".join(stream_changes_json(rows))
+
+
+def stream_changes_json(rows: Iterable[ChangeRow]) -> Iterator[str]:
+    """The JSON array of ``changes_json`` in pieces, one row at a time: joined by newlines,
+    the same text as ``json.dumps(list, indent=2)``."""
+    held: str | None = None  # each item waits for the next, to know whether a comma follows
+    for row in rows:
+        item = "  " + json.dumps(row.to_dict(), ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        yield "[" if held is None else held + ","
+        held = item
+    if held is None:
+        yield "[]"
+    else:
+        yield held
+        yield "]"
 
 
 def changes_text(rows: Iterable[ChangeRow]) -> str:
+    return "\n".join(stream_changes_text(rows))
+
+
+def stream_changes_text(rows: Iterable[ChangeRow]) -> Iterator[str]:
     """One block per crawl, one line per changed field: ``~ entity field [category] diff``.
 
     A modified text shows as a word diff (``[-old-]{+new+}``) with its whole changed part and a
     few words of context, never cut off in the middle of the difference."""
-    lines: list[str] = []
+    empty = True
     for (crawl, detected_at), group in groupby(rows, key=lambda r: (r.crawl, r.detected_at)):
-        lines.append(f"crawl {crawl} ({detected_at})")
+        empty = False
+        yield f"crawl {crawl} ({detected_at})"
         for row in group:
-            lines.append("  " + _line(row))
-    return "\n".join(lines) if lines else "no changes"
+            yield "  " + _line(row)
+    if empty:
+        yield "no changes"
 
 
 def _line(row: ChangeRow) -> str:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from store.archive import Archive
 from store.models import Blob, Capture, Change, Crawl, Entity, Transition
@@ -72,7 +73,24 @@ def list_changes(
     types: list[str] | None = None,
 ) -> list[ChangeRow]:
     """Changes in detection order (oldest first)."""
-    query = select(Change, Entity).join(Entity, Change.entity_id == Entity.id)
+    return list(iter_changes(archive, since, until, crawl_id, types))
+
+
+def iter_changes(
+    archive: Archive,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    crawl_id: int | None = None,
+    types: list[str] | None = None,
+    sites: tuple[str, ...] = (),
+    limit: int | None = None,
+) -> Iterator[ChangeRow]:
+    """``list_changes`` as a stream: the changes' ids are sorted first (small rows, whatever
+    the texts), then the changes are read a thousand at a time, so an archive's whole history
+    (100,000 changes of full article texts) is never in memory, nor sorted, at once. ``sites``
+    keeps the changes of those sites' entities; ``limit`` the first N (the last N when
+    negative, still in detection order), in SQL."""
+    query = select(Change.id).join(Entity, Change.entity_id == Entity.id)
     if since is not None:
         query = query.where(Change.detected_at >= since)
     if until is not None:
@@ -81,25 +99,48 @@ def list_changes(
         query = query.where(Change.crawl_id == crawl_id)
     if types:
         query = query.where(Entity.type.in_(types))
-    query = query.order_by(Change.detected_at, Change.crawl_id, Entity.key, Change.field)
+    if sites:
+        prefixes = (Entity.key.startswith(f"{site}/", autoescape=True) for site in sites)
+        query = query.where(or_(*prefixes))
+    order = (Change.detected_at, Change.crawl_id, Entity.key, Change.field, Change.id)
+    newest_first = bool(limit and limit < 0)
+    query = query.order_by(*(c.desc() for c in order) if newest_first else order)
+    if limit:
+        query = query.limit(abs(limit))
     with archive.session() as session:
-        return [
-            ChangeRow(
-                entity=entity.key,
-                type=entity.type,
-                country=entity.country,
-                language=entity.language,
-                change=change.change,
-                field=change.field,
-                old=change.old,
-                new=change.new,
-                category=change.category,
-                detected_at=_iso(change.detected_at) or "",
-                crawl=change.crawl_id,
-                transition=change.transition_id,
+        ids = list(session.scalars(query))
+        if newest_first:
+            ids.reverse()
+        for start in range(0, len(ids), _CHANGES_READ_AT_ONCE):
+            chunk = ids[start : start + _CHANGES_READ_AT_ONCE]
+            rows = session.execute(
+                select(Change, Entity)
+                .join(Entity, Change.entity_id == Entity.id)
+                .where(Change.id.in_(chunk))
             )
-            for change, entity in session.execute(query)
-        ]
+            by_id = {change.id: (change, entity) for change, entity in rows}
+            yield from (_change_row(*by_id[i]) for i in chunk)
+            session.expunge_all()
+
+
+_CHANGES_READ_AT_ONCE = 1000
+
+
+def _change_row(change: Change, entity: Entity) -> ChangeRow:
+    return ChangeRow(
+        entity=entity.key,
+        type=entity.type,
+        country=entity.country,
+        language=entity.language,
+        change=change.change,
+        field=change.field,
+        old=change.old,
+        new=change.new,
+        category=change.category,
+        detected_at=_iso(change.detected_at) or "",
+        crawl=change.crawl_id,
+        transition=change.transition_id,
+    )
 
 
 # Crawls that are not a spider's own visit to a site but still build its history.

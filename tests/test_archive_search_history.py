@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from replica_histories import history_copy
 from test_archive_fixture import archive_cli
 
+from parlwatch.cli import cli
 from store.archive import Archive
 from store.search import fts_query, search_news
 
@@ -157,3 +158,23 @@ def test_an_archive_that_cannot_refresh_its_index_is_still_searchable(history, m
     assert search_news(archive, "chairmanship")[0].key == CHAIR
     with pytest.raises(OperationalError):
         search_news(archive, "chairmanship", method="fts5")
+
+
+def test_changes_limit_site_and_until_select_in_sql_what_the_full_list_holds(history):
+    def run(history, *args):
+        return CliRunner().invoke(cli, [*args, "--db", history.url])
+
+    everything = json.loads(run(history, "changes", "--format", "json").output)
+    assert len(everything) > 10
+    first = json.loads(run(history, "changes", "--format", "json", "--limit", "4").output)
+    last = json.loads(run(history, "changes", "--format", "json", "--limit", "-4").output)
+    assert first == everything[:4] and last == everything[-4:]
+    national = [c for c in everything if not c["entity"].startswith("pacsto/")]
+    site = national[0]["entity"].split("/", 1)[0]
+    only = json.loads(run(history, "changes", "--format", "json", "--site", site).output)
+    assert only == [c for c in everything if c["entity"].split("/", 1)[0] == site]
+    cut = everything[len(everything) // 2]["detected_at"]
+    until = json.loads(run(history, "changes", "--format", "json", "--until", cut).output)
+    assert until == [c for c in everything if c["detected_at"] <= cut]
+    text = run(history, "changes", "--limit", "-1").output.splitlines()
+    assert len(text) == 2 and text[1].startswith("  ") and last[-1]["entity"] in text[1]

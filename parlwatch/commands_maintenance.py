@@ -88,7 +88,19 @@ def search(
 @date_option(
     "--since", end=False, help="Only entities whose latest capture was fetched since this date."
 )
-def reparse(db_url: str | None, sites: tuple[str, ...], since: datetime | None) -> None:
+@click.option(
+    "--parse-workers",
+    "workers",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    envvar="PARLWATCH_PARSE_WORKERS",
+    help="Read the pages in this many worker processes (0: in this one); "
+    "the results are the same. Env: PARLWATCH_PARSE_WORKERS.",
+)
+def reparse(
+    db_url: str | None, sites: tuple[str, ...], since: datetime | None, workers: int
+) -> None:
     """Re-read stored captures with the current parsers; record what they now read differently.
 
     New versions are written by a crawl named reparse:SITE, so they show as parser changes
@@ -100,7 +112,7 @@ def reparse(db_url: str | None, sites: tuple[str, ...], since: datetime | None) 
     archive = existing_archive(db_url)
     chosen = list(sites) or sites_with_history(archive)
     for site in chosen:
-        result = reparse_site(archive, site, since=since)
+        result = reparse_site(archive, site, since=since, workers=workers)
         line = f"{site}: {result.captures} captures re-read with parser {result.parser_version}"
         if not result.changed_anything:
             click.echo(f"{line} — no change: the parser reads them as the archive holds them")

@@ -6,6 +6,7 @@ Registered through ``parlwatch.commands_archive.ARCHIVE_COMMANDS``.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import datetime
 
@@ -92,14 +93,13 @@ def search(
     "--parse-workers",
     "workers",
     type=click.IntRange(min=0),
-    default=0,
-    show_default=True,
     envvar="PARLWATCH_PARSE_WORKERS",
-    help="Read the pages in this many worker processes (0: in this one); "
-    "the results are the same. Env: PARLWATCH_PARSE_WORKERS.",
+    help="Read the pages in this many worker processes while this one reads the archive and "
+    "writes (0: all in this one); the results are the same. Default: 1 on a machine with "
+    "more than one CPU, else 0. Env: PARLWATCH_PARSE_WORKERS.",
 )
 def reparse(
-    db_url: str | None, sites: tuple[str, ...], since: datetime | None, workers: int
+    db_url: str | None, sites: tuple[str, ...], since: datetime | None, workers: int | None
 ) -> None:
     """Re-read stored captures with the current parsers; record what they now read differently.
 
@@ -109,6 +109,8 @@ def reparse(
     """
     from crawler.reparse import reparse_site, sites_with_history
 
+    if workers is None:
+        workers = 1 if (os.cpu_count() or 1) > 1 else 0
     archive = existing_archive(db_url)
     chosen = list(sites) or sites_with_history(archive)
     for site in chosen:

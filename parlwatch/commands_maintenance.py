@@ -95,7 +95,7 @@ def search(
     type=click.IntRange(min=0),
     envvar="PARLWATCH_PARSE_WORKERS",
     help="Read the pages in this many worker processes while this one reads the archive and "
-    "writes (0: all in this one); the results are the same. Default: 1 on a machine with "
+    "writes (0: all in this one); the results are the same. Default: 2 on a machine with "
     "more than one CPU, else 0. Env: PARLWATCH_PARSE_WORKERS.",
 )
 def reparse(
@@ -110,7 +110,8 @@ def reparse(
     from crawler.reparse import reparse_site, sites_with_history
 
     if workers is None:
-        workers = 1 if (os.cpu_count() or 1) > 1 else 0
+        cpus = os.cpu_count() or 1  # parsing is ~2/3 of the work: past 2 workers, this
+        workers = min(cpus, 2) if cpus > 1 else 0  # process (reading, writing) holds them up
     archive = existing_archive(db_url)
     chosen = list(sites) or sites_with_history(archive)
     for site in chosen:

@@ -11,7 +11,9 @@ and compares what the current parser makes of it with the stored version:
 - a page the new parser cannot read changes nothing (as in a crawl).
 
 Each capture goes in by the crawl's own path (``crawler.ingest.Ingest.add``), told what the
-archive held (``KnownHistory``) and that the capture is already stored.
+archive held (``KnownHistory``) and that the capture is already stored. The pages are read
+(``crawler.ingest.read_page``) here or by parse workers (``crawler.parse_pool``): the reading
+is the same, only where it is computed changes.
 
 Versions record ``PARSER_VERSION``; older versions keep the parser version that made them.
 A second reparse with the same parser finds nothing to do and says so.
@@ -19,7 +21,7 @@ A second reparse with the same parser finds nothing to do and says so.
 
 from __future__ import annotations
 
-import multiprocessing
+import sys
 from collections import deque
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -167,9 +169,9 @@ def _current_state(archive: Archive, site: str) -> tuple[KnownHistory, dict[str,
 
 
 _CHUNK = 200  # captures read per query and per session
-# how parse workers start: forked (no reactor runs here; they start with this process's
-# imports and parser) where the platform can, else spawned
-_START = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+# how parse workers start: forked on Linux (no reactor runs here; they start at once, with this
+# process's imports and parser), elsewhere spawned (macOS and Windows default to it)
+_START = "fork" if sys.platform.startswith("linux") else "spawn"
 
 
 def _stored_pages(

@@ -251,6 +251,9 @@ class KnownHistory:
     reread: set[str] = field(default_factory=set)  # entities whose captures the run reads
 
 
+_HASHES_MAX = 4096  # distinct contents kept by Ingest._content_hash (the block's are a few)
+
+
 @dataclass
 class _Pending:
     """A page added but not yet written: its capture (``record``, unless it is stored already)
@@ -318,6 +321,7 @@ class Ingest:
         self.held_back: dict[str, str] = {}
         self.pending: list[_Pending] = []
         self.last_flush = time.monotonic()
+        self._hashes: dict[str, str] = {}  # see _content_hash
 
     def ledger(self, site: str) -> SetLedger:
         """The site's ledger, with what the archive held before this run."""
@@ -380,7 +384,7 @@ class Ingest:
         for obs in item.observations:
             obs.capture_id = item.capture_id
             known = current.get(obs.key)  # hashed only when there is something to compare
-            if known is not None and known == content_hash(obs.content):
+            if known is not None and known == self._content_hash(obs.content):
                 self.batch.confirm(obs.key, obs.observed_at, obs.capture_id)
             else:
                 self.batch.add(obs)
@@ -388,6 +392,18 @@ class Ingest:
             self.batch.confirm(key, item.fetched_at, item.capture_id)
         for key in item.gone:
             self.batch.mark_gone(key, item.fetched_at, item.capture_id)
+
+    def _content_hash(self, content: dict) -> str:
+        """``content_hash``, memoised by the content's ``repr``: the site-wide block's records
+        recur on every page a re-read reads. (A content written in any way differently, even 1
+        against 1.0 or True, or a tuple against a list, is hashed on its own.)"""
+        text = repr(content)
+        digest = self._hashes.get(text)
+        if digest is None:
+            if len(self._hashes) >= _HASHES_MAX:
+                self._hashes.clear()
+            digest = self._hashes[text] = content_hash(content)
+        return digest
 
     def _page_country(self, page: Page) -> str | None:
         """The country a page is about, as its site's spider tells from the URL (so a page that

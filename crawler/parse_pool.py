@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
 from crawler.ingest import read_page
@@ -33,18 +33,25 @@ def _read(page: Page) -> PageReading:
 
 
 class ParsePool:
-    """``workers`` processes reading pages of ``site``."""
+    """``workers`` processes reading pages of ``site``.
 
-    def __init__(self, site: str, workers: int) -> None:
+    Workers are spawned (a fresh interpreter each) unless ``start`` says otherwise: a crawl must
+    never fork its running reactor; ``reparse``, which runs none, forks where it can."""
+
+    def __init__(self, site: str, workers: int, start: str = "spawn") -> None:
         self.executor = ProcessPoolExecutor(
             max_workers=workers,
-            mp_context=multiprocessing.get_context("spawn"),  # never fork a running reactor
+            mp_context=multiprocessing.get_context(start),
             initializer=_start_worker,
             initargs=(site,),
         )
 
+    def submit(self, page: Page) -> Future[PageReading]:
+        """``read_page`` on ``page`` in a worker: its reading, when done."""
+        return self.executor.submit(_read, page)
+
     async def read(self, page: Page) -> PageReading:
-        return await asyncio.wrap_future(self.executor.submit(_read, page))
+        return await asyncio.wrap_future(self.submit(page))
 
     def close(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)

@@ -11,7 +11,9 @@ and compares what the current parser makes of it with the stored version:
 - a page the new parser cannot read changes nothing (as in a crawl).
 
 Each capture goes in by the crawl's own path (``crawler.ingest.Ingest.add``), told what the
-archive held (``KnownHistory``) and that the capture is already stored.
+archive held (``KnownHistory``) and that the capture is already stored. The pages are read
+(``crawler.ingest.read_page``) here or by parse workers (``crawler.parse_pool``): the reading
+is the same, only where it is computed changes.
 
 Versions record ``PARSER_VERSION``; older versions keep the parser version that made them.
 A second reparse with the same parser finds nothing to do and says so.
@@ -19,6 +21,9 @@ A second reparse with the same parser finds nothing to do and says so.
 
 from __future__ import annotations
 
+import sys
+from collections import deque
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -27,10 +32,11 @@ from sqlalchemy.orm import Session
 
 from crawler.ingest import Ingest, KnownHistory, is_html
 from crawler.items import Page
+from crawler.parse_pool import ParsePool
 from crawler.spiders.base import ArchiveSpider
 from crawler.stored_pages import PARSER_VERSION, role_of, site_spider
 from store.archive import FINISHED, Archive
-from store.captures import last_full_capture_at, read_body
+from store.captures import last_full_captures, read_body
 from store.models import Blob, Capture, Entity, Version
 
 
@@ -57,8 +63,11 @@ def reparse_site(
     site: str,
     since: datetime | None = None,
     parser_version: str = PARSER_VERSION,
+    workers: int = 0,
 ) -> ReparseResult:
-    """Reparse the captures behind ``site``'s current versions (those fetched since ``since``)."""
+    """Reparse the captures behind ``site``'s current versions (those fetched since ``since``),
+    the pages read here or, with ``workers``, by that many parse workers
+    (``crawler.parse_pool``) while this process reads the archive and stages what they read."""
     spider = site_spider(site)
     history, last_capture = _current_state(archive, site)
     wanted = sorted(set(last_capture.values()))
@@ -72,25 +81,31 @@ def reparse_site(
         ]
     captures = [c for c in captures if since is None or c.fetched_at >= since]
     captures.sort(key=lambda c: (c.fetched_at, c.id))
-    read = {c.id for c in captures}
-    history.reread = {key for key, cid in last_capture.items() if cid in read}
+    ids = {c.id for c in captures}
+    history.reread = {key for key, cid in last_capture.items() if cid in ids}
     crawl_id = archive.start_crawl(
         f"reparse:{site}",
         {"parser_version": parser_version, "since": since.isoformat() if since else None},
     )
     result = ReparseResult(site, crawl_id, parser_version, captures=len(captures))
     ingest = Ingest(archive, crawl_id, spider, history)
-    for start in range(0, len(captures), _CHUNK):
-        chunk = captures[start : start + _CHUNK]
-        with archive.session() as session:  # one read session per chunk, not per page
-            pages = [_stored_page(session, spider, site, capture) for capture in chunk]
-        for capture, page in zip(chunk, pages, strict=True):
-            if page is None:
-                result.unreadable.append(f"capture {capture.id}: no stored body")
-                continue
-            reading = ingest.add(page).reading
-            if reading.missing:
-                result.unreadable.append(f"capture {capture.id} {capture.url}: {reading.errors}")
+    pool = ParsePool(site, workers, _START) if workers > 0 else None
+    read: deque[tuple[list[Capture], list[Page | None], list[Future | None]]] = deque()
+    try:
+        for start in range(0, len(captures), _CHUNK):
+            chunk = captures[start : start + _CHUNK]
+            with archive.session() as session:  # one read session per chunk, not per page
+                pages = _stored_pages(session, spider, site, chunk)
+            # with a pool, the workers read this chunk while the previous one is staged here
+            futures = [pool.submit(p) if pool and p else None for p in pages]
+            read.append((chunk, pages, futures))
+            if pool is None or len(read) > 1:
+                _add_chunk(ingest, result, *read.popleft())
+        while read:
+            _add_chunk(ingest, result, *read.popleft())
+    finally:
+        if pool is not None:
+            pool.close()
     batch = ingest.settled()
     summary = archive.finish_crawl(
         crawl_id,
@@ -110,6 +125,24 @@ def reparse_site(
     result.removed = stats.get("history/removed", 0)
     result.unchanged = stats.get("history/unchanged", 0)
     return result
+
+
+def _add_chunk(
+    ingest: Ingest,
+    result: ReparseResult,
+    chunk: list[Capture],
+    pages: list[Page | None],
+    futures: list[Future | None],
+) -> None:
+    """Each page of ``chunk`` into ``ingest`` (read here, or by the pool that ``futures`` come
+    from: the reading is the same), in the order of the captures."""
+    for capture, page, future in zip(chunk, pages, futures, strict=True):
+        if page is None:
+            result.unreadable.append(f"capture {capture.id}: no stored body")
+            continue
+        reading = ingest.add(page, future.result() if future is not None else None).reading
+        if reading.missing:
+            result.unreadable.append(f"capture {capture.id} {capture.url}: {reading.errors}")
 
 
 def _current_state(archive: Archive, site: str) -> tuple[KnownHistory, dict[str, int]]:
@@ -136,26 +169,47 @@ def _current_state(archive: Archive, site: str) -> tuple[KnownHistory, dict[str,
 
 
 _CHUNK = 200  # captures read per query and per session
+# how parse workers start: forked on Linux (no reactor runs here; they start at once, with this
+# process's imports and parser), elsewhere spawned (macOS and Windows default to it)
+_START = "fork" if sys.platform.startswith("linux") else "spawn"
+
+
+def _stored_pages(
+    session: Session, spider: ArchiveSpider, site: str, captures: list[Capture]
+) -> list[Page | None]:
+    """The pages ``captures`` stand for, as fetched then: each its own body, or for a 304 (or a
+    capture without a body) the last full capture's; None where there is no HTML body to read.
+    The full captures and the bodies are read a chunk at a time, not a query per capture."""
+    revisits = [c for c in captures if c.status == 304 or c.digest is None]
+    sources = last_full_captures(session, revisits) if revisits else {}
+    chosen = {c.id: sources.get(c.id, c) for c in captures}
+    digests = sorted({s.digest for s in chosen.values() if s is not None and s.digest})
+    blobs = {
+        blob.digest: blob
+        for start in range(0, len(digests), _CHUNK)
+        for blob in session.scalars(
+            select(Blob).where(Blob.digest.in_(digests[start : start + _CHUNK]))
+        )
+    }
+    return [_stored_page(spider, site, c, chosen[c.id], blobs) for c in captures]
 
 
 def _stored_page(
-    session: Session, spider: ArchiveSpider, site: str, capture: Capture
+    spider: ArchiveSpider,
+    site: str,
+    capture: Capture,
+    source: Capture | None,
+    blobs: dict[str, Blob],
 ) -> Page | None:
-    """The page a capture stands for, as fetched then: its own body, or for a 304 (or a capture
-    without a body) the last full capture's; None when there is no HTML body to read."""
-    source = capture
-    if capture.status == 304 or capture.digest is None:
-        source = last_full_capture_at(
-            session, capture.canonical_url, capture.language, capture.fetched_at, capture.id
-        )
+    """The page ``capture`` stands for, read from ``source`` (itself, or the full capture a 304
+    stands for); None when there is no HTML body to read."""
     if source is None or source.digest is None or not is_html(source.content_type):
         return None
     if source.status is None or not 200 <= source.status < 300:
         return None
-    blob = session.get(Blob, source.digest)
+    blob = blobs.get(source.digest)
     if blob is None:
         return None
-    body = read_body(blob)
     return Page(
         site=site,
         url=capture.url,
@@ -163,7 +217,7 @@ def _stored_page(
         role=role_of(spider, capture.url, capture.language or ""),
         fetched_at=capture.fetched_at,
         status=source.status,
-        body=body,
+        body=read_body(blob),
         headers={"content-type": source.content_type} if source.content_type else {},
         capture_id=capture.id,
     )

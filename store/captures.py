@@ -230,6 +230,34 @@ def last_full_capture_at(
     return session.scalars(query).first()
 
 
+def last_full_captures(
+    session: Session, captures: list[Capture], chunk: int = 500
+) -> dict[int, Capture | None]:
+    """``last_full_capture_at`` for each of ``captures`` (at its own time, itself left out):
+    capture id -> the full capture it stands for. One query per ``chunk`` URLs instead of one
+    per capture (a reparse reads hundreds of 304s at a time)."""
+    urls = sorted({c.canonical_url for c in captures})
+    full: dict[tuple[str, str | None], list[Capture]] = {}
+    for start in range(0, len(urls), chunk):
+        query = select(Capture).where(
+            Capture.canonical_url.in_(urls[start : start + chunk]),
+            Capture.digest.is_not(None),
+            Capture.status >= 200,
+            Capture.status < 300,
+        )
+        for row in session.scalars(query):
+            full.setdefault((row.canonical_url, row.language), []).append(row)
+    found: dict[int, Capture | None] = {}
+    for capture in captures:
+        candidates = [
+            row
+            for row in full.get((capture.canonical_url, capture.language), [])
+            if row.fetched_at <= capture.fetched_at and row.id != capture.id
+        ]
+        found[capture.id] = max(candidates, key=lambda r: (r.fetched_at, r.id), default=None)
+    return found
+
+
 @dataclass(frozen=True)
 class SiblingCapture:
     """A capture made by the same crawl, in the same language, as another one."""

@@ -104,9 +104,8 @@ def apply_batch(
     known_scopes = _known_scopes(session, {o.scope for o in batch.observations.values()})
     for obs in sorted(batch.observations.values(), key=lambda o: o.key):
         _apply_observation(session, crawl, obs, obs.scope in known_scopes, parser_version, result)
-    for key, (when, capture_id) in sorted(batch.confirmed.items()):
-        if key not in batch.observations:
-            _confirm(session, key, when, capture_id, result)
+    confirming = sorted((k, v) for k, v in batch.confirmed.items() if k not in batch.observations)
+    _confirm_all(session, confirming, result)
     seen = set(batch.observations) | set(batch.confirmed)
     for scope, when in sorted(batch.complete_scopes.items()):
         unjudged = batch.except_countries.get(scope, set())
@@ -163,13 +162,47 @@ def _clear_missing(entity: Entity, when: datetime, result: ApplyResult) -> None:
         result.returned += 1
 
 
-def _confirm(
-    session: Session, key: str, when: datetime, capture_id: int | None, result: ApplyResult
+_CONFIRM_CHUNK = 500  # keys per look-up (well under every database's bound-parameter limit)
+
+
+def _confirm_all(
+    session: Session,
+    confirming: list[tuple[str, tuple[datetime, int | None]]],
+    result: ApplyResult,
 ) -> None:
-    entity = session.scalars(select(Entity).where(Entity.key == key)).first()
+    """Confirm the current versions of the entities of ``confirming`` (key, (when, capture id)),
+    in that order. The entities and their current versions are read a chunk at a time (an
+    unchanged recrawl or a reparse confirms nearly every entity), the rule is ``_confirm``'s."""
+    for start in range(0, len(confirming), _CONFIRM_CHUNK):
+        chunk = confirming[start : start + _CONFIRM_CHUNK]
+        entities = {
+            e.key: e
+            for e in session.scalars(select(Entity).where(Entity.key.in_([k for k, _ in chunk])))
+        }
+        present = [e.id for e in entities.values() if e.state == "present"]
+        current: dict[int, Version] = {}
+        if present:
+            query = select(Version).where(
+                Version.entity_id.in_(present), Version.superseded_at.is_(None)
+            )
+            for version in session.scalars(query.order_by(Version.id)):
+                current[version.entity_id] = version  # the latest, as ``current_version``
+        for key, (when, capture_id) in chunk:
+            entity = entities.get(key)
+            version = current.get(entity.id) if entity is not None else None
+            _confirm(entity, version, when, capture_id, result)
+
+
+def _confirm(
+    entity: Entity | None,
+    current: Version | None,
+    when: datetime,
+    capture_id: int | None,
+    result: ApplyResult,
+) -> None:
+    """``entity`` was shown as its ``current`` version holds it at ``when``."""
     if entity is None or entity.state != "present":
         return
-    current = current_version(session, entity)
     if current is None or when < current.last_seen:
         return
     _clear_missing(entity, when, result)

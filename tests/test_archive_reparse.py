@@ -81,6 +81,62 @@ def test_a_parser_change_is_a_parser_change_and_reparsing_again_finds_nothing(hi
     assert not reparse_site(archive, "pacsto").changed_anything
 
 
+def dump(db):
+    """Everything a reparse writes to the history, row by row (but when it ran)."""
+    tables = {}
+    with sqlite3.connect(db) as conn:
+        for table in ("entity", "version", "transition", "change"):
+            cursor = conn.execute(f"SELECT * FROM {table} ORDER BY id")
+            keep = [i for i, d in enumerate(cursor.description) if d[0] != "detected_at"]
+            tables[table] = [tuple(row[i] for i in keep) for row in cursor]
+    return tables
+
+
+class _Forgetful(dict):
+    """A memo that keeps nothing: every block line is read afresh."""
+
+    def __setitem__(self, key, value):
+        pass
+
+
+def test_reparse_writes_the_same_with_its_memos_and_parse_workers_as_without(
+    replica_histories, tmp_path, monkeypatch
+):
+    from crawler.ingest import Ingest
+    from crawler.parsers import delegations
+    from store.diff import content_hash
+
+    real = pacsto_spider.parse_pacsto_page
+
+    def shouting(body, url, **kwargs):  # a parser change: titles and labels differ, a page
+        result = real(body, url, **kwargs)  # is unreadable
+        if url.rstrip("/").endswith(NEWS.rsplit("/", 1)[1]):
+            result.records, result.missing, result.errors = [], ["delegations"], ["test: none"]
+        for record in result.records:
+            if record["type"] == "news":
+                record["title"] = record["title"].upper()
+            if record["type"] == "website":
+                record["label"] = record["label"].upper()
+        return result
+
+    monkeypatch.setattr(pacsto_spider, "parse_pacsto_page", shouting)  # forked workers too
+    source = replica_histories.get("archive")
+    plain, fast = history_copy(source, tmp_path / "plain"), history_copy(source, tmp_path / "fast")
+    with monkeypatch.context() as memoless:
+        memoless.setattr(delegations, "_READINGS", _Forgetful())
+        memoless.setattr(Ingest, "_content_hash", lambda self, content: content_hash(content))
+        expected = [reparse_site(Archive(plain.url), "pacsto", parser_version="9.9-test")]
+        expected.append(reparse_site(Archive(plain.url), "pacsto", parser_version="9.9-test"))
+    got = [
+        reparse_site(Archive(fast.url), "pacsto", parser_version="9.9-test", workers=workers)
+        for workers in (2, 1)
+    ]
+    assert expected[0].changes > 0 and expected[0].unreadable, "changes and an unreadable page"
+    assert not expected[1].changed_anything
+    assert got == expected
+    assert dump(fast.db) == dump(plain.db)
+
+
 def test_reparse_since_a_date_after_every_capture_reads_nothing(history):
     result = CliRunner().invoke(
         archive_cli(), ["reparse", "--site", "pacsto", "--since", "2999-01-01", "--db", history.url]

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from crawler.ingest import Ingest, KnownHistory, is_html, outcome_text, read_page
 from crawler.items import Page, ParseOutcome
 from store.archive import FINISHED, Archive
-from store.captures import body_digest, last_full_capture_at
+from store.captures import body_digest, last_full_capture_at, last_full_captures
 from store.models import Capture
 from store.queries import KnownPage
 
@@ -169,3 +169,27 @@ def test_last_full_capture_at_is_the_body_a_304_stands_for(local_archive):
             is None
         )
         assert not_modified != full
+
+
+def test_last_full_captures_answer_as_last_full_capture_at_for_each(local_archive):
+    crawl_id = local_archive.start_crawl("duma_ru")
+    ingest = Ingest(local_archive, crawl_id, Parser())
+    full = ingest.add(page(200)).capture_id
+    ingest.add(page(200, b"later", fetched_at=T0 + timedelta(hours=2)))
+    ingest.add(page(200, b"english", language="en", fetched_at=T0 + timedelta(minutes=5)))
+    ingest.add(page(304, None, fetched_at=T0 + timedelta(hours=1)))
+    ingest.add(page(304, None, fetched_at=T0 + timedelta(hours=3)))
+    ingest.add(page(304, None, language="en", fetched_at=T0 + timedelta(hours=4)))
+    ingest.add(page(404, None, fetched_at=T0 + timedelta(hours=5)))
+    ingest.flush()
+    with local_archive.session() as session:
+        captures = list(session.scalars(select(Capture).order_by(Capture.id)))
+        batched = last_full_captures(session, captures, chunk=1)
+        single = {
+            c.id: last_full_capture_at(session, c.canonical_url, c.language, c.fetched_at, c.id)
+            for c in captures
+        }
+    ids = {cid: found.id if found else None for cid, found in batched.items()}
+    assert ids == {cid: found.id if found else None for cid, found in single.items()}
+    assert ids[captures[0].id] is None and full in ids.values()
+    assert len(set(ids.values())) == 4  # none, the first, the later, the English full capture

@@ -232,8 +232,10 @@ def parse_website(segment: str) -> dict | None:
         m = rx.match(segment)
         if m:
             return _website(language, m["label"], m["v"])
+    if not _SITE_START.match(segment):  # before looking for an address in a long line
+        return None
     url = _URL.search(segment)
-    if _SITE_START.match(segment) and url and url.group().lower().startswith(("http", "www")):
+    if url and url.group().lower().startswith(("http", "www")):
         label = segment[: url.start()]
         return _website("ru" if cyrillic_ratio(label) > 0.5 else "en", label, url.group())
     return None

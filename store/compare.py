@@ -57,6 +57,30 @@ def content_hash(content: dict) -> str:
     return "sha256:" + hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
+def common_prefix(a: str, b: str) -> int:
+    """How many leading characters ``a`` and ``b`` share (slices compared, halving the step)."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[low:middle] == b[low:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def common_suffix(a: str, b: str, limit: int) -> int:
+    """How many trailing characters ``a`` and ``b`` share, at most ``limit``."""
+    low, high = 0, limit
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[len(a) - middle : len(a) - low] == b[len(b) - middle : len(b) - low]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
 def field_path(parts: list[Any]) -> str:
     """``['chambers', 1, 'member_title']`` -> ``chambers[1].member_title``."""
     out = ""

@@ -15,6 +15,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from store.compare import common_prefix, common_suffix
+
 LEVELS = ("minor", "routine", "wording", "substantive")  # ascending
 MINOR, ROUTINE, WORDING, SUBSTANTIVE = LEVELS
 
@@ -43,13 +45,33 @@ def _fold(text: str) -> str:
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
+def same_folded(old: object, new: object) -> bool:
+    """``fold(old) == fold(new)``, folding only what lies between the spaces the two texts
+    share around their difference (an article's edit is a sentence, its text a page). Exact:
+    NFKC never joins a character to an ASCII space, case folding and the word split go
+    character by character, so a shared head or tail ending at a space folds to the same
+    words on both sides."""
+    if not (isinstance(old, str) and isinstance(new, str)):
+        return fold(old) == fold(new)
+    if old == new:
+        return True
+    cut = old.rfind(" ", 0, common_prefix(old, new))
+    if cut > 0:
+        old, new = old[cut:], new[cut:]
+    kept = common_suffix(old, new, min(len(old), len(new)))
+    cut = old.find(" ", len(old) - kept)
+    if cut >= 0:
+        old, new = old[:cut], new[: len(new) - (len(old) - cut)]
+    return _fold(old) == _fold(new)
+
+
 def leaf_of(field: str) -> str:
     """``chambers[1].member_title`` -> ``member_title``."""
     return re.sub(r"\[\d+\]", "", field).rsplit(".", 1)[-1]
 
 
 def text_verdict(old: object, new: object, what: str) -> Verdict:
-    if fold(old) == fold(new):
+    if same_folded(old, new):
         return Verdict(MINOR, f"formatting only: {what} differs in spacing, punctuation or case")
     return Verdict(WORDING, f"{what} was reworded; no count or person changed")
 

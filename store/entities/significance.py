@@ -65,13 +65,19 @@ def same_folded(old: object, new: object) -> bool:
     return _fold(old) == _fold(new)
 
 
+@lru_cache(maxsize=4096)  # a report asks for the same few field paths for every change
 def leaf_of(field: str) -> str:
     """``chambers[1].member_title`` -> ``member_title``."""
     return re.sub(r"\[\d+\]", "", field).rsplit(".", 1)[-1]
 
 
 def text_verdict(old: object, new: object, what: str) -> Verdict:
-    if same_folded(old, new):
+    return _text_verdict(same_folded(old, new), what)
+
+
+@lru_cache(maxsize=256)  # one verdict per wording: a report judges 100k edits with a few
+def _text_verdict(formatting_only: bool, what: str) -> Verdict:
+    if formatting_only:
         return Verdict(MINOR, f"formatting only: {what} differs in spacing, punctuation or case")
     return Verdict(WORDING, f"{what} was reworded; no count or person changed")
 
@@ -98,6 +104,8 @@ def field_verdict(leaf: str, category: str, old: object, new: object) -> Verdict
 
 def highest(verdicts: list[Verdict]) -> Verdict:
     """The verdict of the highest level; the first of them when several share it."""
+    if len(verdicts) == 1:
+        return verdicts[0]
     verdicts = verdicts or [Verdict(MINOR, "no field of interest changed")]
     top = max(rank(v.level) for v in verdicts)
     return next(v for v in verdicts if rank(v.level) == top)

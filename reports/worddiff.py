@@ -147,12 +147,17 @@ def shorten(pieces: list[Piece], context: int = CONTEXT_WORDS) -> list[Piece]:
     return out
 
 
-def diff_text(pieces: list[Piece], escape_text=lambda s: s) -> str:
+_MARKS = {"=": ("", ""), "-": ("[-", "-]"), "+": ("{+", "+}")}
+
+
+def diff_text(pieces: list[Piece], escape_text=None) -> str:
     """``[-old-]{+new+}`` form; ``escape_text`` escapes each piece for the target format."""
-    marks = {"=": ("", ""), "-": ("[-", "-]"), "+": ("{+", "+}")}
-    return "".join(
-        marks[op][0] + escape_text(" ".join(text.split("\n"))) + marks[op][1] for op, text in pieces
-    )
+    out = []
+    for op, text in pieces:
+        start, end = _MARKS[op]
+        text = text.replace("\n", " ")
+        out.append(f"{start}{escape_text(text) if escape_text else text}{end}")
+    return "".join(out)
 
 
 def diff_html(pieces: list[Piece]) -> Markup:

@@ -9,6 +9,8 @@ import heapq
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from reports.describe import Detail, Part, plain
@@ -123,12 +125,19 @@ _LEVEL_RANK = {level: rank(level) for level in LEVELS}
 _HEADLINE_KIND = {kind: n for n, kind in enumerate(HEADLINE_TYPES)}
 
 
+@lru_cache(maxsize=65536)
+def timestamp(when: datetime) -> float:
+    """``when.timestamp()`` once per moment: the changes of a crawl share theirs, and a naive
+    datetime's timestamp asks the C library for the local time zone each time."""
+    return when.timestamp()
+
+
 def _headline_key(item: Item) -> tuple:
     kind = _HEADLINE_KIND.get(item.type, len(HEADLINE_TYPES))
     national = item.site != "pacsto"
     level = _LEVEL_RANK.get(item.significance)
     level = rank(item.significance) if level is None else level
-    return (-level, national, kind, -item.detected_at.timestamp(), item.id)
+    return (-level, national, kind, -timestamp(item.detected_at), item.id)
 
 
 @dataclass
@@ -199,11 +208,16 @@ class Report:
                 groups.setdefault((item.country, item.group), []).append(item)
         out = []
         for items in groups.values():
+            if len(items) == 1:  # most headings (a news item each) have one change
+                out.append((_headline_key(items[0]), items, 1))
+                continue
             top = max(ranks[i.significance] for i in items)
             tops = [i for i in items if ranks[i.significance] == top]
             lead = heapq.nsmallest(HEADLINE_PARTS, tops, key=_headline_key)
-            out.append(Headline(lead[0], [i.parts for i in lead], len(tops)))
-        return heapq.nsmallest(limit, out, key=lambda h: _headline_key(h.item))
+            out.append((_headline_key(lead[0]), lead, len(tops)))
+        # (key, the heading's leading changes, how many it has); Headlines only for the chosen
+        chosen = heapq.nsmallest(limit, out, key=itemgetter(0))
+        return [Headline(lead[0], [i.parts for i in lead], count) for _, lead, count in chosen]
 
     def countries(self) -> list[tuple[str | None, str, list[tuple[str, str, list[Item]]]]]:
         """[(code, name, [(group key, heading, items)])] in report order."""
@@ -235,9 +249,18 @@ class Report:
         return {level: by_level.get(level, 0) for level in reversed(LEVELS)}
 
     def summary(self) -> dict[str, Any]:
-        by_category = Counter(c for item in self.items for c in item.categories)
+        by_category: Counter[str] = Counter()
+        per_crawl: Counter[int] = Counter()
+        for item in self.items:  # most changes touch one field, from one crawl: no sets made
+            if len(item.fields) == 1:
+                by_category[item.fields[0]["category"]] += 1
+            else:
+                by_category.update(item.categories)
+            if len(item.crawls) == 1:
+                per_crawl[item.crawls[0]] += 1
+            else:
+                per_crawl.update(set(item.crawls))
         crawls = {c.id: c for c in self.crawls}
-        per_crawl = Counter(n for item in self.items for n in set(item.crawls))
         used = sorted(per_crawl)
         coverage: dict[str, dict[str, Any]] = {}
         for crawl in self.crawls:

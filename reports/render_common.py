@@ -22,6 +22,8 @@ def fmt_time(value: datetime | str | None) -> str:
         return "—"
     if isinstance(value, str):
         value = datetime.fromisoformat(value.rstrip("Z"))
+    if type(value) is datetime and value.tzinfo is None and value.year >= 1000:  # strftime is slow
+        return value.isoformat(" ", "seconds") + " UTC"
     return value.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 

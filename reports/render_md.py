@@ -128,8 +128,12 @@ def _parts(parts: list[Part]) -> str:
     return "".join(text if kind == "t" else md_escape(text) for kind, text in parts)
 
 
+def _diff_piece(text: str) -> str:
+    return md_escape(text, keep_edges=True)
+
+
 def _item(item: Item) -> list[str]:
-    crawls = ", ".join(str(n) for n in item.crawls)
+    crawls = ", ".join(map(str, item.crawls))
     where = f"crawl {crawls}" if len(item.crawls) == 1 else f"crawls {crawls}"
     net = f", net of {item.steps} changes" if item.steps > 1 else ""
     out = [
@@ -139,7 +143,7 @@ def _item(item: Item) -> list[str]:
     ]
     for detail in item.details:
         if detail.pieces is not None:
-            value = diff_text(detail.pieces, lambda text: md_escape(text, keep_edges=True))
+            value = diff_text(detail.pieces, _diff_piece)
         else:
             value = md_escape(detail.value) if detail.value else "(none)"
         out.append(f"  {md_escape(detail.label)}: {value}  ")

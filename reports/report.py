@@ -8,6 +8,7 @@ format it. A change is one entity's field changes from one crawl taken together 
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from dataclasses import replace
 from datetime import datetime
@@ -15,7 +16,7 @@ from typing import Any
 
 from reports.describe import country_name, details, group_of, statement
 from reports.links import CaptureLinker, relink
-from reports.model import Flip, Item, Options, Report
+from reports.model import Flip, Item, Options, Report, timestamp
 from reports.net import FlipFlop, net_changes
 from reports.significance import Verdict, judge, rank
 from store.archive import Archive, utcnow
@@ -112,7 +113,7 @@ def _item(
     seats_before = old.seats if isinstance(old, Delegation) else None
     seats_after = new.seats if isinstance(new, Delegation) else None
     return Item(
-        id=str(uuid.uuid5(ID_NAMESPACE, identity)),
+        id=change_id(identity),
         country=cs.country,
         country_name=country_name(cs.country),
         group=group,
@@ -141,6 +142,20 @@ def _item(
     )
 
 
+def change_id(identity: str) -> str:
+    """``str(uuid.uuid5(ID_NAMESPACE, identity))``, without building a UUID object: the SHA-1
+    of the namespace and the name, version 5 and the RFC 4122 variant set in its first 16
+    bytes, hex with dashes."""
+    digest = bytearray(hashlib.sha1(_NAMESPACE_BYTES + identity.encode("utf-8")).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50
+    digest[8] = (digest[8] & 0x3F) | 0x80
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+_NAMESPACE_BYTES = ID_NAMESPACE.bytes
+
+
 def _flip(f: FlipFlop) -> Flip:
     _group, title = group_of(f.first)
     return Flip(
@@ -164,17 +179,17 @@ def _in_order(items: list[Item]) -> list[Item]:
     """Country by name, then entity type, then the entity changed last first; newest first."""
     newest: dict[str, float] = {}
     for item in items:
-        newest[item.group] = max(newest.get(item.group, 0.0), item.detected_at.timestamp())
+        newest[item.group] = max(newest.get(item.group, 0.0), timestamp(item.detected_at))
+    kinds = {kind: n for n, kind in enumerate(TYPE_ORDER)}
 
     def key(item: Item) -> tuple:
-        kind = TYPE_ORDER.index(item.type) if item.type in TYPE_ORDER else len(TYPE_ORDER)
         return (
             _country_key(item.country),
-            kind,
+            kinds.get(item.type, len(TYPE_ORDER)),
             -newest[item.group],
             item.group_title,
             item.group,
-            -item.detected_at.timestamp(),
+            -timestamp(item.detected_at),
             -item.crawls[-1],
         )
 

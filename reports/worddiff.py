@@ -13,6 +13,8 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
+from store.compare import common_prefix, common_suffix
+
 Piece = tuple[str, str]
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
 CONTEXT_WORDS = 8
@@ -25,19 +27,22 @@ def word_diff(old: str | None, new: str | None) -> list[Piece]:
 
 @lru_cache(maxsize=4096)  # a report describes a change and then shows it: one diff for both
 def _word_diff(old: str, new: str) -> tuple[Piece, ...]:
-    a = _TOKEN.findall(old)
-    b = _TOKEN.findall(new)
     # An edit of a long text is usually local: the words before and after it are kept as they
-    # are, and only the middle is matched (the matcher is quadratic in what it is given).
-    head = 0
-    while head < min(len(a), len(b)) and a[head] == b[head]:
-        head += 1
-    tail = 0
-    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
-        tail += 1
+    # are, and only the middle is tokenised and matched (tokenising a whole article is the
+    # slow part, and the matcher is quadratic in what it is given). The kept head and tail are
+    # found on the characters, then moved back to a token boundary of both texts: a token
+    # depends only on the characters next to it, so the head and tail are exactly the equal
+    # leading and trailing tokens a token-by-token comparison finds.
+    head = common_prefix(old, new)
+    while not (_boundary(old, head) and _boundary(new, head)):
+        head -= 1
+    tail = common_suffix(old, new, min(len(old), len(new)) - head)
+    while not (_boundary(old, len(old) - tail) and _boundary(new, len(new) - tail)):
+        tail -= 1
     pieces: list[Piece] = []
-    _add(pieces, "=", "".join(a[:head]))
-    middle_a, middle_b = a[head : len(a) - tail], b[head : len(b) - tail]
+    _add(pieces, "=", old[:head])
+    middle_a = _TOKEN.findall(old, head, len(old) - tail)
+    middle_b = _TOKEN.findall(new, head, len(new) - tail)
     matcher = SequenceMatcher(None, middle_a, middle_b, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
@@ -47,8 +52,24 @@ def _word_diff(old: str, new: str) -> tuple[Piece, ...]:
             _add(pieces, "-", "".join(middle_a[i1:i2]))
         if j2 > j1:
             _add(pieces, "+", "".join(middle_b[j1:j2]))
-    _add(pieces, "=", "".join(a[len(a) - tail :]))
+    _add(pieces, "=", old[len(old) - tail :])
     return tuple(_join_runs(_tidy(pieces)))
+
+
+def _kind(char: str) -> int:
+    """What ``_TOKEN`` makes of a character: a run of spaces, a run of word characters, or a
+    token of its own (``\\s`` is ``str.isspace``, ``\\w`` ``str.isalnum`` or ``_``)."""
+    if char.isspace():
+        return 0
+    return 1 if char.isalnum() or char == "_" else 2
+
+
+def _boundary(text: str, index: int) -> bool:
+    """Whether a token of ``text`` starts (or ends) at ``index``."""
+    if index <= 0 or index >= len(text):
+        return True
+    kind = _kind(text[index])
+    return kind == 2 or kind != _kind(text[index - 1])
 
 
 def _join_runs(pieces: list[Piece]) -> list[Piece]:
@@ -126,12 +147,17 @@ def shorten(pieces: list[Piece], context: int = CONTEXT_WORDS) -> list[Piece]:
     return out
 
 
-def diff_text(pieces: list[Piece], escape_text=lambda s: s) -> str:
+_MARKS = {"=": ("", ""), "-": ("[-", "-]"), "+": ("{+", "+}")}
+
+
+def diff_text(pieces: list[Piece], escape_text=None) -> str:
     """``[-old-]{+new+}`` form; ``escape_text`` escapes each piece for the target format."""
-    marks = {"=": ("", ""), "-": ("[-", "-]"), "+": ("{+", "+}")}
-    return "".join(
-        marks[op][0] + escape_text(" ".join(text.split("\n"))) + marks[op][1] for op, text in pieces
-    )
+    out = []
+    for op, text in pieces:
+        start, end = _MARKS[op]
+        text = text.replace("\n", " ")
+        out.append(f"{start}{escape_text(text) if escape_text else text}{end}")
+    return "".join(out)
 
 
 def diff_html(pieces: list[Piece]) -> Markup:

@@ -57,6 +57,46 @@ def content_hash(content: dict) -> str:
     return "sha256:" + hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
+def common_prefix(a: str, b: str) -> int:
+    """How many leading characters ``a`` and ``b`` share. Slices are compared, not characters:
+    first the whole of the shorter text, then stretches doubling in length from the start, then
+    halves of the stretch that differs (work in proportion to the shared part)."""
+    n = min(len(a), len(b))
+    if b.startswith(a) if len(a) == n else a.startswith(b):
+        return n
+    low, end = 0, min(16, n)
+    while a[low:end] == b[low:end]:  # stops before n: the texts differ there
+        low, end = end, min(end + 2 * (end - low), n)
+    return _bisect(lambda i, j: a[i:j] == b[i:j], low, end - 1)
+
+
+def common_suffix(a: str, b: str, limit: int) -> int:
+    """How many trailing characters ``a`` and ``b`` share, at most ``limit`` (itself at most
+    the shorter text's length), found as ``common_prefix`` finds a head."""
+    if limit <= 0 or a[len(a) - limit :] == b[len(b) - limit :]:
+        return max(limit, 0)
+
+    def same(i: int, j: int) -> bool:  # the characters i+1..j from the end
+        return a[len(a) - j : len(a) - i] == b[len(b) - j : len(b) - i]
+
+    low, end = 0, min(16, limit)
+    while same(low, end):
+        low, end = end, min(end + 2 * (end - low), limit)
+    return _bisect(same, low, end - 1)
+
+
+def _bisect(same, low: int, high: int) -> int:
+    """The largest n in [low, high] with ``same(low, n)``, given that ``same(low, high + 1)``
+    does not hold."""
+    while low < high:
+        middle = (low + high + 1) // 2
+        if same(low, middle):
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
 def field_path(parts: list[Any]) -> str:
     """``['chambers', 1, 'member_title']`` -> ``chambers[1].member_title``."""
     out = ""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from store.compare import FieldChange, as_json, canonical, field_changes
@@ -183,13 +184,19 @@ class EntityType:
         record = t.old_record or self.record()
         return [("t", "no longer listed: "), ("s", flat(self.who(record) or ""))]
 
-    def said_fields(self) -> list[Field[Any]]:
+    def said_fields(self) -> tuple[Field[Any], ...]:
         """The fields a field-by-field statement names, in the order it names them."""
-        return [f for f in self.record.FIELDS.values() if f.says]
+        return _declared(self.record, "says")
 
-    def shown_fields(self) -> list[Field[Any]]:
+    def shown_fields(self) -> tuple[Field[Any], ...]:
         """The fields whose evidence a report shows, in order."""
-        return [f for f in self.record.FIELDS.values() if f.shows]
+        return _declared(self.record, "shows")
+
+
+@cache  # a report asks for each change; the declarations never change
+def _declared(record: type[Record], words: str) -> tuple[Field[Any], ...]:
+    """The fields of ``record`` that have ``words`` (``says`` or ``shows``), in order."""
+    return tuple(f for f in record.FIELDS.values() if getattr(f, words))
 
 
 def language_note(t: Transition) -> str:

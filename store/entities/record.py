@@ -89,13 +89,14 @@ class Field(Generic[T]):
     def value_in(self, record: Struct | None) -> T | None:
         """This field of ``record`` (None when there is no record): for code that goes
         through a type's fields rather than naming one."""
-        return None if record is None else self.__get__(record, type(record))
+        return None if record is None else record.get(self.name)
 
 
 class Struct(dict):
     """A dict with declared fields; nested lists of structs are typed on the way in."""
 
     FIELDS: ClassVar[dict[str, Field[Any]]] = {}
+    _LISTS: ClassVar[tuple[tuple[str, type[Struct]], ...]] = ()  # fields listing structs
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -103,13 +104,13 @@ class Struct(dict):
         for klass in reversed(cls.__mro__):
             declared.update({k: v for k, v in vars(klass).items() if isinstance(v, Field)})
         cls.FIELDS = declared
+        cls._LISTS = tuple((n, f.items) for n, f in declared.items() if f.items is not None)
 
     def __init__(self, data: Mapping[str, Any] | None = None, /, **values: Any) -> None:
         super().__init__(data or {}, **values)
-        for name, declared in self.FIELDS.items():
+        for name, kind in self._LISTS:
             items = self.get(name)
-            if declared.items is not None and isinstance(items, list):
-                kind = declared.items
+            if isinstance(items, list):
                 self[name] = [kind(i) if type(i) is not kind and isinstance(i, dict) else i
                               for i in items]  # fmt: skip
 

@@ -15,6 +15,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from store.compare import common_prefix, common_suffix
+
 LEVELS = ("minor", "routine", "wording", "substantive")  # ascending
 MINOR, ROUTINE, WORDING, SUBSTANTIVE = LEVELS
 
@@ -43,13 +45,39 @@ def _fold(text: str) -> str:
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
+def same_folded(old: object, new: object) -> bool:
+    """``fold(old) == fold(new)``, folding only what lies between the spaces the two texts
+    share around their difference (an article's edit is a sentence, its text a page). Exact:
+    NFKC never joins a character to an ASCII space, case folding and the word split go
+    character by character, so a shared head or tail ending at a space folds to the same
+    words on both sides."""
+    if not (isinstance(old, str) and isinstance(new, str)):
+        return fold(old) == fold(new)
+    if old == new:
+        return True
+    cut = old.rfind(" ", 0, common_prefix(old, new))
+    if cut > 0:
+        old, new = old[cut:], new[cut:]
+    kept = common_suffix(old, new, min(len(old), len(new)))
+    cut = old.find(" ", len(old) - kept)
+    if cut >= 0:
+        old, new = old[:cut], new[: len(new) - (len(old) - cut)]
+    return _fold(old) == _fold(new)
+
+
+@lru_cache(maxsize=4096)  # a report asks for the same few field paths for every change
 def leaf_of(field: str) -> str:
     """``chambers[1].member_title`` -> ``member_title``."""
     return re.sub(r"\[\d+\]", "", field).rsplit(".", 1)[-1]
 
 
 def text_verdict(old: object, new: object, what: str) -> Verdict:
-    if fold(old) == fold(new):
+    return _text_verdict(same_folded(old, new), what)
+
+
+@lru_cache(maxsize=256)  # one verdict per wording: a report judges 100k edits with a few
+def _text_verdict(formatting_only: bool, what: str) -> Verdict:
+    if formatting_only:
         return Verdict(MINOR, f"formatting only: {what} differs in spacing, punctuation or case")
     return Verdict(WORDING, f"{what} was reworded; no count or person changed")
 
@@ -76,6 +104,8 @@ def field_verdict(leaf: str, category: str, old: object, new: object) -> Verdict
 
 def highest(verdicts: list[Verdict]) -> Verdict:
     """The verdict of the highest level; the first of them when several share it."""
+    if len(verdicts) == 1:
+        return verdicts[0]
     verdicts = verdicts or [Verdict(MINOR, "no field of interest changed")]
     top = max(rank(v.level) for v in verdicts)
     return next(v for v in verdicts if rank(v.level) == top)

@@ -188,3 +188,14 @@ def test_letter_counts_are_the_regular_expressions_counts():
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
         expected = sum(map(len, cyrillic.findall(text))), sum(map(len, latin.findall(text)))
         assert letter_counts(text) == expected, text
+
+
+def test_non_ascii_words_are_the_patterns_matches():
+    alphabet = ["a", "б", "\u00a0", " ", "\n", "\u2003", "é", "x", "\u3000", ".", "\x1c", "\t"]
+    rng = random.Random(17)
+    texts = [edition.main_text(body, None) for body in _bodies()]
+    for _ in range(20000):
+        texts.append("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 25))))
+    assert any("\u00a0" in text and not text.isascii() for text in texts)
+    for text in texts:
+        assert edition.non_ascii_words(text) == edition._NON_ASCII_WORD.findall(text), text

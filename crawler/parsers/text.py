@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from w3lib.encoding import html_body_declared_encoding, html_to_unicode
 
@@ -41,6 +42,7 @@ def normalize_text(text: str, *, straight_quotes: bool = True) -> str:
     return " ".join(text.split())  # str.split() and re's \s agree on what is whitespace
 
 
+@lru_cache(maxsize=4096)  # the delegations block's lines recur on every page
 def soft_lines(text: str) -> str:
     """Like :func:`normalize_text`, but a whitespace run holding a source newline becomes "\\n".
 

@@ -93,8 +93,25 @@ def split_segments(text: str) -> list[str]:
     return list(_segments(text))
 
 
+# Every match of _LINE_START holds one of these (it is case-sensitive): a text without any of
+# them is one segment, and is not searched (most of a page's lines are article text).
+_LINE_START_WORDS = ("Delegation", "Plenipotentiary", "Web", "Site", "Делегаци", "Полномочн", "айт")
+
+
+def _has_line_start_word(text: str) -> bool:
+    """Whether ``text`` holds one of ``_LINE_START_WORDS`` (spelt out: a generator over them
+    costs more than the searches)."""
+    return (
+        "Delegation" in text or "Plenipotentiary" in text or "Web" in text or "Site" in text
+        or "Делегаци" in text or "Полномочн" in text or "айт" in text
+    )  # fmt: skip
+
+
 @lru_cache(maxsize=16384)  # the block's lines recur on every page
 def _segments(text: str) -> tuple[str, ...]:
+    if not _has_line_start_word(text):
+        whole = text.strip()
+        return (whole,) if whole else ()
     cuts = [m.start() for m in _LINE_START.finditer(text) if _SPLIT_OK.match(m.group())]
     bounds = [0, *(c for c in cuts if c > 0), len(text)]
     pieces = (text[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False))
@@ -239,6 +256,30 @@ def parse_website(segment: str) -> dict | None:
         label = segment[: url.start()]
         return _website("ru" if cyrillic_ratio(label) > 0.5 else "en", label, url.group())
     return None
+
+
+# How every record that the block's lines are read as starts: a delegation sentence,
+# a representative or a website line (each ``parse_*`` regex above, also with a following
+# segment joined on, begins with one of these, under the same re.I). A segment that starts
+# otherwise is no block line, and the block reader does not try it.
+_RECORD_START = re.compile(
+    r"the|delegation|делегаци|plenipotentiary|полномочн|official|web|site"
+    r"|официальный|веб-|интернет-|сайт",
+    re.I,
+)
+
+
+def may_start_record(segment: str) -> bool:
+    """False when no block line can start at ``segment`` (a cheap test before the parsers)."""
+    return _RECORD_START.match(segment) is not None
+
+
+def inert_line(text: str) -> bool:
+    """True when no block line can start anywhere in a line of this text: it holds none of
+    the words a block line starts with mid-line, so it is one segment, and that segment starts
+    like no record. (A line's soft text has the same characters but for whitespace, so this
+    holds of it too.)"""
+    return not _has_line_start_word(text) and _RECORD_START.match(text) is None
 
 
 def starts_block_line(segment: str) -> bool:

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from typing import Any
 
 from .blocklines import (
+    inert_line,
     is_name_like,
     is_url_only,
+    may_start_record,
     parse_delegation_sentence,
     parse_representative,
     parse_website,
@@ -139,16 +142,14 @@ def read_delegations(
     :meth:`DelegationLines.missing`.
     """
     out = DelegationLines()
-    where: list[int] = []
-    segs: list[str] = []
-    for line in lines:
-        for segment in split_segments(line.soft or line.text):  # "\n": value-end hints
-            where.append(line.index)
-            segs.append(segment)
+    where, segs = _segments_of(lines)
     found: list[tuple[int, dict]] = []
     current = country  # country of the nearest preceding delegation sentence
     i = 0
     while i < len(segs):
+        if not segs[i]:  # an inert line's (see _segments_of): nothing starts there
+            i += 1
+            continue
         record, used = _read_at(segs, i)
         if record is not None and record["type"] == "delegation":
             out.ends[where[i]] = where[i + used - 1]
@@ -164,6 +165,36 @@ def read_delegations(
     return out
 
 
+def _segments_of(lines: list[Line]) -> tuple[list[int], list[str]]:
+    """The lines' segments (``split_segments`` of each line's soft text: "\\n" hints where a
+    value ends), and the index of the line each comes from.
+
+    A line no block line can start in (``inert_line``: most of an article) is one segment,
+    which is only read as the continuation of a block line within ``_WINDOW`` segments before
+    it; elsewhere it stays "" (no reading starts there either), and its soft text is not made.
+    """
+    where: list[int] = []
+    segs: list[str] = []
+    inert: list[Line | None] = []
+    for line in lines:
+        if inert_line(line.text):
+            where.append(line.index)
+            segs.append("")
+            inert.append(line)
+            continue
+        for segment in split_segments(line.soft or line.text):
+            where.append(line.index)
+            segs.append(segment)
+            inert.append(None)
+    last_live = -_WINDOW
+    for j, line in enumerate(inert):
+        if line is None:
+            last_live = j
+        elif j - last_live < _WINDOW:
+            segs[j] = split_segments(line.soft or line.text)[0]
+    return where, segs
+
+
 # (the segments in the window) -> (record, segments used): the site-wide block is the same on
 # every page of a crawl, so its lines are read once. Reading at a position depends on the
 # window alone, so a hit is exactly what reading again would give.
@@ -174,6 +205,8 @@ _READINGS_MAX = 20_000
 def _read_at(segs: list[str], i: int) -> tuple[dict | None, int]:
     """The delegation sentence, or else the representative / website line, at ``segs[i]``
     (a copy: the caller gives it a country)."""
+    if not may_start_record(segs[i]):  # an article's line: none of the readings can match
+        return None, 1
     window = tuple(segs[i : i + _WINDOW])
     known = _READINGS.get(window)
     if known is None:
@@ -184,7 +217,22 @@ def _read_at(segs: list[str], i: int) -> tuple[dict | None, int]:
             _READINGS.clear()
         known = _READINGS[window] = (record, used)
     record, used = known
-    return (copy.deepcopy(record) if record is not None else None), used
+    return (_copy(record) if record is not None else None), used
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _copy(value: Any) -> Any:
+    """``copy.deepcopy`` of a record (dicts and lists of strings, numbers and None), several
+    times faster; anything else goes to deepcopy itself."""
+    if type(value) is dict:
+        return {k: v if type(v) in _SCALARS else _copy(v) for k, v in value.items()}
+    if type(value) is list:
+        return [v if type(v) in _SCALARS else _copy(v) for v in value]
+    if type(value) in _SCALARS:
+        return value
+    return copy.deepcopy(value)
 
 
 def _attach(record: dict, current: str | None) -> dict:

@@ -12,6 +12,7 @@ from typing import Any
 import dateparser
 
 from .blocklines import (
+    inert_line,
     looks_like_block_line,
     parse_delegation_sentence,
     parse_representative,
@@ -112,6 +113,8 @@ def date_of_line(line: Line) -> str | None:
 @lru_cache(maxsize=16384)  # the block's lines recur on every page
 def is_block_line(text: str) -> bool:
     """True when a text line holds a line of the delegations block (never article text)."""
+    if inert_line(text):  # none of its segments starts like a block line
+        return False
     return any(
         parse_delegation_sentence(s) or parse_representative(s) or parse_website(s)
         or looks_like_block_line(s)
@@ -126,8 +129,12 @@ def _paragraph_like(line: Line) -> bool:
     )
 
 
+_NON_WORD = re.compile(r"\W+")
+
+
+@lru_cache(maxsize=4096)  # a title is compared with every line after it
 def _key(text: str) -> str:
-    return re.sub(r"\W+", " ", text).strip().casefold()
+    return _NON_WORD.sub(" ", text).strip().casefold()
 
 
 def _near_date(content: list[Line], k: int, dates: dict[int, str]) -> tuple[Line | None, bool]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from w3lib.encoding import html_body_declared_encoding, html_to_unicode
 
@@ -18,9 +19,10 @@ _STRAIGHT = str.maketrans(
     | {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"'}
 )
 _NEWLINE_RUN = re.compile(r"[ \t\f\v]*(?:\r\n|\r|\n)\s*")
-# runs of letters, counted by their lengths (4 times faster than a list of single letters)
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]+")
-_LATIN = re.compile(r"[A-Za-z]+")
+# the UTF-8 bytes that count letters: an ASCII letter is its own byte, and every character of
+# U+0400-U+04FF (Cyrillic) starts with one of 0xD0-0xD3, bytes no other character contains
+_LATIN_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_CYRILLIC_LEADS = bytes(range(0xD0, 0xD4))
 _LOWER_CYRILLIC = re.compile(r"[а-яё]")
 
 
@@ -40,6 +42,7 @@ def normalize_text(text: str, *, straight_quotes: bool = True) -> str:
     return " ".join(text.split())  # str.split() and re's \s agree on what is whitespace
 
 
+@lru_cache(maxsize=4096)  # the delegations block's lines recur on every page
 def soft_lines(text: str) -> str:
     """Like :func:`normalize_text`, but a whitespace run holding a source newline becomes "\\n".
 
@@ -52,10 +55,21 @@ def soft_lines(text: str) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def letter_counts(text: str) -> tuple[int, int]:
+    """How many Cyrillic (U+0400-U+04FF) and Latin (A-Z, a-z) letters ``text`` holds.
+
+    Counted on its UTF-8 bytes by deleting the bytes that mark them (``bytes.translate``), a
+    few microseconds for a page, where collecting the runs with a regular expression took a
+    tenth of a millisecond or more.
+    """
+    data = text.encode("utf-8", "surrogatepass")
+    cyrillic = len(data) - len(data.translate(None, _CYRILLIC_LEADS))
+    return cyrillic, len(data) - len(data.translate(None, _LATIN_BYTES))
+
+
 def cyrillic_ratio(text: str) -> float:
     """Share of Cyrillic among the Cyrillic + Latin letters of ``text`` (0.0 without letters)."""
-    cyr = sum(map(len, _CYRILLIC.findall(text)))
-    lat = sum(map(len, _LATIN.findall(text)))
+    cyr, lat = letter_counts(text)
     return cyr / (cyr + lat) if cyr + lat else 0.0
 
 

@@ -13,12 +13,15 @@ parliaments' (which also skip hidden elements, and count a ``<section>`` as cont
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+import lxml.html
 from lxml import etree
 from parsel import Selector
+from parsel.selector import create_root_node
 
 from .text import decode_body, normalize_text, soft_lines
 from .tree import BLOCK_TAGS, NATIONAL_SKIP_TAGS, SKIP_TAGS, is_hidden, subtree_ids, tag_of
@@ -206,8 +209,8 @@ class _LineBuilder:
             self._datetime = None
             return
         raw = "".join(self._pieces)
-        text = normalize_text(raw, straight_quotes=not self.reading.national)
-        ctx = self._ctx
+        ctx = self._ctx  # None: the pieces are all whitespace, which normalise to nothing
+        text = "" if ctx is None else normalize_text(raw, straight_quotes=not self.reading.national)
         if text and ctx is not None:
             ratio = min(1.0, self._link_chars / len(text))
             self.lines.append(
@@ -224,11 +227,14 @@ def flatten(root: Any, reading: Reading) -> list[Line]:
     add, flush, child = out.add, out.flush, reading.child
     skip_tags, skip_hidden = reading.skip_tags, reading.national
     stack = [reading.top(root)]
+    blocks: list[bool] = []  # whether each open element is block-level (its end ends a line)
     walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
     for event, el in walker:
         if event == "start":
             parent = stack[-1]
             tag = el.tag.lower()
+            block = tag in BLOCK_TAGS
+            blocks.append(block)
             if tag in skip_tags or (skip_hidden and is_hidden(el)):
                 walker.skip_subtree()  # its "end" still comes: a block still ends the line there
                 stack.append(parent)
@@ -237,19 +243,20 @@ def flatten(root: Any, reading: Reading) -> list[Line]:
                 ctx = parent  # an inline element without a role changes nothing
             else:
                 ctx = child(el, tag, parent)
-            if tag in BLOCK_TAGS or tag == "br":
+            if block or tag == "br":
                 flush()
             if tag == "time":
                 out.note_datetime(el.get("datetime"))
-            add(el.text, ctx)
+            if el.text:
+                add(el.text, ctx)
             stack.append(ctx)
         elif event == "end":
             stack.pop()
-            if el.tag.lower() in BLOCK_TAGS:
+            if blocks.pop():
                 flush()
-            if el is not root:
+            if el.tail and el is not root:
                 add(el.tail, stack[-1])
-        elif el is not root:  # a comment or processing instruction: only its tail is text
+        elif el.tail and el is not root:  # a comment or PI: only its tail is text
             add(el.tail, stack[-1])
     flush()
     return out.lines
@@ -274,6 +281,45 @@ def parse_html(html: str) -> Any | None:
     return Selector(text=html).root
 
 
+class HtmlTree:
+    """An assembly page's HTML parsed once, for both the edition check (``crawler.edition``) and
+    the parsers (:meth:`Document.from_html`), which read the same page one after the other.
+
+    ``root`` is the tree parsel builds (``Selector(text=text, type="html").root``); ``limited``:
+    the parse needed libxml2's ``huge_tree`` (over 255 levels deep, or a text node of over
+    10 MB), so that a parse without it, as the edition check's own, would differ.
+    """
+
+    __slots__ = ("text", "root", "limited")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        # as parsel's create_root_node, first without huge_tree: the same tree unless a limit
+        # was hit, which libxml2 reports (a fatal error, logged even after many others)
+        body = text.strip().replace("\x00", "").encode("utf-8") or b"<html/>"
+        parser = lxml.html.HTMLParser(recover=True, encoding="utf-8", huge_tree=False)
+        root = etree.fromstring(body, parser=parser)
+        self.limited = any("XML_PARSE_HUGE" in error.message for error in parser.error_log)
+        if self.limited:
+            root = create_root_node(text, lxml.html.HTMLParser, huge_tree=True)
+        elif root is None:
+            root = etree.fromstring(b"<html/>", parser=parser)
+        self.root: Any = root
+
+
+_LAST_TREE = threading.local()  # the last page's HtmlTree, per thread
+
+
+def html_tree(text: str) -> HtmlTree:
+    """The parsed tree of ``text``, shared with the last caller that parsed the same text in
+    this thread. Callers must not change the tree."""
+    last: HtmlTree | None = getattr(_LAST_TREE, "tree", None)
+    if last is not None and (last.text is text or last.text == text):
+        return last
+    tree = _LAST_TREE.tree = HtmlTree(text)
+    return tree
+
+
 @dataclass
 class Document:
     """A decoded assembly page: its URL, ``<title>``, logical lines and the encoding used."""
@@ -290,7 +336,7 @@ class Document:
         text, encoding = decode_body(body, content_type)
         if not text.strip():
             return cls(url, [], None, encoding)
-        root = Selector(text=text, type="html").root
+        root = html_tree(text).root
         if not isinstance(root, etree._Element):
             return cls(url, [], None, encoding)
         titles = root.xpath("//title")

@@ -102,8 +102,12 @@ def apply_batch(
     """Write the versions and changes of ``batch``; the caller commits (all or nothing)."""
     result = ApplyResult()
     known_scopes = _known_scopes(session, {o.scope for o in batch.observations.values()})
-    for obs in sorted(batch.observations.values(), key=lambda o: o.key):
-        _apply_observation(session, crawl, obs, obs.scope in known_scopes, parser_version, result)
+    observations = sorted(batch.observations.values(), key=lambda o: o.key)
+    entities = _entities(session, [obs.key for obs in observations])
+    for obs in observations:
+        scope_known = obs.scope in known_scopes
+        entity = entities.get(obs.key)
+        _apply_observation(session, crawl, obs, entity, scope_known, parser_version, result)
     _confirm_all(
         session,
         [
@@ -169,8 +173,17 @@ def _clear_missing(entity: Entity, when: datetime, result: ApplyResult) -> None:
         result.returned += 1
 
 
-# entities confirmed per look-up (well under SQLite's 999 bound parameters)
-_CONFIRM_CHUNK = 500
+# entities per look-up (well under SQLite's 999 bound parameters)
+_CHUNK = 500
+
+
+def _entities(session: Session, keys: list[str]) -> dict[str, Entity]:
+    """The entities of ``keys`` that exist, by key, read ``_CHUNK`` at a time."""
+    found: dict[str, Entity] = {}
+    for start in range(0, len(keys), _CHUNK):
+        query = select(Entity).where(Entity.key.in_(keys[start : start + _CHUNK]))
+        found.update((entity.key, entity) for entity in session.scalars(query))
+    return found
 
 
 def _confirm_all(
@@ -181,14 +194,9 @@ def _confirm_all(
     without their contents, which a confirmation leaves alone: a recrawl confirms nearly every
     entity of the site, and two queries for each (and an article's content decompressed) were
     most of its closing."""
-    for start in range(0, len(confirms), _CONFIRM_CHUNK):
-        chunk = confirms[start : start + _CONFIRM_CHUNK]
-        entities = {
-            entity.key: entity
-            for entity in session.scalars(
-                select(Entity).where(Entity.key.in_([key for key, _, _ in chunk]))
-            )
-        }
+    for start in range(0, len(confirms), _CHUNK):
+        chunk = confirms[start : start + _CHUNK]
+        entities = _entities(session, [key for key, _, _ in chunk])
         present = [entity.id for entity in entities.values() if entity.state == "present"]
         currents = _current_versions(session, present)
         for key, when, capture_id in chunk:
@@ -229,13 +237,14 @@ def _apply_observation(
     session: Session,
     crawl: Crawl,
     obs: Observation,
+    entity: Entity | None,
     scope_known: bool,
     parser_version: str | None,
     result: ApplyResult,
 ) -> None:
+    """``obs`` applied to its ``entity`` (None: it has none yet)."""
     home = home_of(obs.type)
     digest = home.content_hash(obs.content)
-    entity = session.scalars(select(Entity).where(Entity.key == obs.key)).first()
     if entity is None:
         entity = Entity(
             key=obs.key,

@@ -3,15 +3,18 @@
 ``crawler.ingest.read_page`` is pure: a page (its body, headers and what the archive knew of
 it) in, a ``PageReading`` out. With ``PARLWATCH_PARSE_WORKERS`` above 0 a spider hands each
 fetched page to a pool of that many processes, each holding the site's parser
-(``crawler.stored_pages.site_spider``), and goes on fetching while they read. At 0 (the
-default) pages are read on the reactor thread, as before. Either way the reading is the same:
-only where it is computed changes.
+(``crawler.stored_pages.site_spider``), and goes on fetching while they read. At 0 pages are
+read on the reactor thread. The default is 1 on a machine with two CPUs or more, else 0
+(``crawler.settings``). Either way the reading is the same: only where it is computed changes.
 """
 
 from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
+import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
@@ -21,11 +24,21 @@ from crawler.items import Page, PageReading
 _parser: Any = None  # the site's parser, in a worker process
 
 
-def _start_worker(site: str) -> None:
+def _start_worker(site: str, crawl_pid: int) -> None:
     global _parser
     from crawler.stored_pages import site_spider
 
     _parser = site_spider(site)
+    threading.Thread(target=_exit_with, args=(crawl_pid,), daemon=True).start()
+
+
+def _exit_with(crawl_pid: int, every: float = 1.0) -> None:
+    """End this worker once the crawl that started it is gone. A crawl killed outright (``kill
+    -9``, the OOM killer) never shuts its pool down, and its worker went on waiting for pages,
+    an orphan of ~100 MB, for ever."""
+    while os.getppid() == crawl_pid:
+        time.sleep(every)
+    os._exit(0)
 
 
 def _read(page: Page) -> PageReading:
@@ -43,7 +56,7 @@ class ParsePool:
             max_workers=workers,
             mp_context=multiprocessing.get_context(start),
             initializer=_start_worker,
-            initargs=(site,),
+            initargs=(site, os.getpid()),
         )
 
     def submit(self, page: Page) -> Future[PageReading]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
@@ -48,6 +50,9 @@ def run_crawls(
     settings = crawl_settings(
         db_url, next(iter(base_urls.values())) if loopback else None, overrides
     )
+    if len(spiders) > 1 and not _parse_workers_chosen(overrides):
+        # several sites side by side: a worker each would be a process (~100 MB) per site
+        settings.set("PARLWATCH_PARSE_WORKERS", 0, priority="cmdline")
     process = CrawlerProcess(settings)
     crawlers = {}
     for name in spiders:
@@ -59,6 +64,13 @@ def run_crawls(
         crawlers[name] = crawler
     process.start()
     return {name: getattr(c, "parlwatch_summary", None) for name, c in crawlers.items()}
+
+
+def _parse_workers_chosen(overrides: dict | None) -> bool:
+    """Did the user set the parse workers (``-s`` or the environment), or is it the default?"""
+    return "PARLWATCH_PARSE_WORKERS" in (overrides or {}) or bool(
+        os.environ.get("PARLWATCH_PARSE_WORKERS", "").strip()
+    )
 
 
 def run_crawl(

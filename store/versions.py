@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from store.compare import FieldChange
 from store.diff import home_of
@@ -102,10 +102,21 @@ def apply_batch(
     """Write the versions and changes of ``batch``; the caller commits (all or nothing)."""
     result = ApplyResult()
     known_scopes = _known_scopes(session, {o.scope for o in batch.observations.values()})
-    for obs in sorted(batch.observations.values(), key=lambda o: o.key):
-        _apply_observation(session, crawl, obs, obs.scope in known_scopes, parser_version, result)
-    confirming = sorted((k, v) for k, v in batch.confirmed.items() if k not in batch.observations)
-    _confirm_all(session, confirming, result)
+    observations = sorted(batch.observations.values(), key=lambda o: o.key)
+    entities = _entities(session, [obs.key for obs in observations])
+    for obs in observations:
+        scope_known = obs.scope in known_scopes
+        entity = entities.get(obs.key)
+        _apply_observation(session, crawl, obs, entity, scope_known, parser_version, result)
+    _confirm_all(
+        session,
+        [
+            (key, when, capture_id)
+            for key, (when, capture_id) in sorted(batch.confirmed.items())
+            if key not in batch.observations
+        ],
+        result,
+    )
     seen = set(batch.observations) | set(batch.confirmed)
     for scope, when in sorted(batch.complete_scopes.items()):
         unjudged = batch.except_countries.get(scope, set())
@@ -162,54 +173,57 @@ def _clear_missing(entity: Entity, when: datetime, result: ApplyResult) -> None:
         result.returned += 1
 
 
-_CONFIRM_CHUNK = 500  # keys per look-up (well under every database's bound-parameter limit)
+# entities per look-up (well under SQLite's 999 bound parameters)
+_CHUNK = 500
+
+
+def _entities(session: Session, keys: list[str]) -> dict[str, Entity]:
+    """The entities of ``keys`` that exist, by key, read ``_CHUNK`` at a time."""
+    found: dict[str, Entity] = {}
+    for start in range(0, len(keys), _CHUNK):
+        query = select(Entity).where(Entity.key.in_(keys[start : start + _CHUNK]))
+        found.update((entity.key, entity) for entity in session.scalars(query))
+    return found
 
 
 def _confirm_all(
-    session: Session,
-    confirming: list[tuple[str, tuple[datetime, int | None]]],
-    result: ApplyResult,
+    session: Session, confirms: list[tuple[str, datetime, int | None]], result: ApplyResult
 ) -> None:
-    """Confirm the current versions of the entities of ``confirming`` (key, (when, capture id)),
-    in that order. The entities and their current versions are read a chunk at a time (an
-    unchanged recrawl or a reparse confirms nearly every entity), the rule is ``_confirm``'s."""
-    for start in range(0, len(confirming), _CONFIRM_CHUNK):
-        chunk = confirming[start : start + _CONFIRM_CHUNK]
-        entities = {
-            e.key: e
-            for e in session.scalars(select(Entity).where(Entity.key.in_([k for k, _ in chunk])))
-        }
-        present = [e.id for e in entities.values() if e.state == "present"]
-        current: dict[int, Version] = {}
-        if present:
-            query = select(Version).where(
-                Version.entity_id.in_(present), Version.superseded_at.is_(None)
-            )
-            for version in session.scalars(query.order_by(Version.id)):
-                current[version.entity_id] = version  # the latest, as ``current_version``
-        for key, (when, capture_id) in chunk:
+    """Entities seen unchanged (``(key, when, capture id)``, a 304 or the same body): their
+    current versions were last seen then. Read a few hundred at a time, and the versions
+    without their contents, which a confirmation leaves alone: a recrawl confirms nearly every
+    entity of the site, and two queries for each (and an article's content decompressed) were
+    most of its closing."""
+    for start in range(0, len(confirms), _CHUNK):
+        chunk = confirms[start : start + _CHUNK]
+        entities = _entities(session, [key for key, _, _ in chunk])
+        present = [entity.id for entity in entities.values() if entity.state == "present"]
+        currents = _current_versions(session, present)
+        for key, when, capture_id in chunk:
             entity = entities.get(key)
-            version = current.get(entity.id) if entity is not None else None
-            _confirm(entity, version, when, capture_id, result)
+            if entity is None or entity.state != "present":
+                continue
+            current = currents.get(entity.id)
+            if current is None or when < current.last_seen:
+                continue
+            _clear_missing(entity, when, result)
+            current.last_seen = when
+            current.last_capture_id = capture_id
+            entity.last_seen = max(entity.last_seen, when)
+            result.unchanged += 1
 
 
-def _confirm(
-    entity: Entity | None,
-    current: Version | None,
-    when: datetime,
-    capture_id: int | None,
-    result: ApplyResult,
-) -> None:
-    """``entity`` was shown as its ``current`` version holds it at ``when``."""
-    if entity is None or entity.state != "present":
-        return
-    if current is None or when < current.last_seen:
-        return
-    _clear_missing(entity, when, result)
-    current.last_seen = when
-    current.last_capture_id = capture_id
-    entity.last_seen = max(entity.last_seen, when)
-    result.unchanged += 1
+def _current_versions(session: Session, entity_ids: list[int]) -> dict[int, Version]:
+    """``current_version`` of each entity (the newest not superseded), contents deferred."""
+    if not entity_ids:
+        return {}
+    query = (
+        select(Version)
+        .options(defer(Version.content))
+        .where(Version.entity_id.in_(entity_ids), Version.superseded_at.is_(None))
+        .order_by(Version.id)
+    )
+    return {version.entity_id: version for version in session.scalars(query)}
 
 
 def _known_scopes(session: Session, scopes: set[str]) -> set[str]:
@@ -223,13 +237,14 @@ def _apply_observation(
     session: Session,
     crawl: Crawl,
     obs: Observation,
+    entity: Entity | None,
     scope_known: bool,
     parser_version: str | None,
     result: ApplyResult,
 ) -> None:
+    """``obs`` applied to its ``entity`` (None: it has none yet)."""
     home = home_of(obs.type)
     digest = home.content_hash(obs.content)
-    entity = session.scalars(select(Entity).where(Entity.key == obs.key)).first()
     if entity is None:
         entity = Entity(
             key=obs.key,

@@ -152,3 +152,63 @@ def test_every_whole_number_setting_read_as_a_float_takes_a_fraction():
         if type(getattr(project, name, getattr(default_settings, name, None))) is int
     }
     assert whole <= FRACTIONAL_SETTINGS, whole - FRACTIONAL_SETTINGS
+
+
+@pytest.mark.parametrize(
+    ("cpus", "env", "workers"),
+    [({0, 1}, None, 1), ({0, 1, 2, 3}, None, 1), ({0}, None, 0), ({0, 1}, "0", 0), ({0}, "2", 2)],
+)
+def test_pages_are_parsed_in_one_worker_when_there_are_two_cpus(monkeypatch, cpus, env, workers):
+    from crawler import settings
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: cpus, raising=False)
+    if env is None:
+        monkeypatch.delenv("PARLWATCH_PARSE_WORKERS", raising=False)
+    else:
+        monkeypatch.setenv("PARLWATCH_PARSE_WORKERS", env)
+    assert settings._parse_workers_from_env() == workers
+
+
+def test_a_bad_worker_count_in_the_environment_is_one_line(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "parlwatch", "crawl", "pacsto", "--base-url", "http://127.0.0.1:9"]
+        + ["--db", str(tmp_path / "a.db")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PARLWATCH_PARSE_WORKERS": "two"},
+        timeout=120,
+    )
+    assert done.returncode == 7
+    assert done.stderr == (
+        "error: PARLWATCH_PARSE_WORKERS must be a number of processes (0: none), not 'two'\n"
+    )
+
+
+def test_several_sites_side_by_side_are_parsed_in_the_crawl_process(monkeypatch):
+    from crawler import runner
+    from crawler import settings as project
+
+    workers = []
+
+    class Process:  # records the settings a crawl process would get; crawls nothing
+        def __init__(self, settings) -> None:
+            workers.append(settings.getint("PARLWATCH_PARSE_WORKERS"))
+
+        def create_crawler(self, name: str) -> object:
+            return object()
+
+        def crawl(self, *args, **kwargs) -> None:
+            pass
+
+        def start(self) -> None:
+            pass
+
+    monkeypatch.setattr(runner, "CrawlerProcess", Process)
+    monkeypatch.setattr(project, "PARLWATCH_PARSE_WORKERS", 1)  # the default on two CPUs
+    monkeypatch.delenv("PARLWATCH_PARSE_WORKERS", raising=False)
+    runner.run_crawls(["pacsto"])
+    runner.run_crawls(["pacsto", "duma_ru"])
+    runner.run_crawls(["pacsto", "duma_ru"], overrides={"PARLWATCH_PARSE_WORKERS": 2})
+    monkeypatch.setenv("PARLWATCH_PARSE_WORKERS", "1")
+    runner.run_crawls(["pacsto", "duma_ru"])
+    assert workers == [1, 0, 2, 1]

@@ -196,9 +196,12 @@ class ArchiveSpider(scrapy.Spider):
 
     async def read(self, page: Page) -> PageReading:
         """``read_page`` on ``page``: in the parse pool when the crawl has one
-        (``PARLWATCH_PARSE_WORKERS``, see ``crawler.parse_pool``), else here."""
+        (``PARLWATCH_PARSE_WORKERS``, see ``crawler.parse_pool``) and the page has a body to
+        parse, else here (a 304 or a failure needs no parser: no round trip to a worker)."""
         pool = self.parse_pool()
-        return read_page(page, self) if pool is None else await pool.read(page)
+        if pool is None or page.body is None:
+            return read_page(page, self)
+        return await pool.read(page)
 
     def parse_pool(self) -> ParsePool | None:
         if not hasattr(self, "_parse_pool"):

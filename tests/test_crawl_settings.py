@@ -154,14 +154,12 @@ def test_every_whole_number_setting_read_as_a_float_takes_a_fraction():
     assert whole <= FRACTIONAL_SETTINGS, whole - FRACTIONAL_SETTINGS
 
 
-@pytest.mark.parametrize(
-    ("cpus", "env", "workers"),
-    [({0, 1}, None, 1), ({0, 1, 2, 3}, None, 1), ({0}, None, 0), ({0, 1}, "0", 0), ({0}, "2", 2)],
-)
-def test_pages_are_parsed_in_one_worker_when_there_are_two_cpus(monkeypatch, cpus, env, workers):
+@pytest.mark.parametrize(("env", "workers"), [(None, 0), ("0", 0), ("1", 1), ("2", 2)])
+def test_pages_are_parsed_in_the_crawl_process_unless_workers_are_asked_for(
+    monkeypatch, env, workers
+):
     from crawler import settings
 
-    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: cpus, raising=False)
     if env is None:
         monkeypatch.delenv("PARLWATCH_PARSE_WORKERS", raising=False)
     else:

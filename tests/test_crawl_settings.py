@@ -118,19 +118,24 @@ def test_bad_settings_are_refused_before_anything_starts(tmp_path, args, message
     assert message in result.output
 
 
-def test_a_bad_list_depth_in_the_environment_is_one_line(tmp_path):
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("PARLWATCH_MAX_LIST_PAGES", "lots", "a number of news-list pages (0: all), not 'lots'"),
+        ("PARLWATCH_PARSE_WORKERS", "two", "a number of processes (0: none), not 'two'"),
+    ],
+)
+def test_a_bad_number_in_the_environment_is_one_line(tmp_path, name, value, message):
     done = subprocess.run(
         [sys.executable, "-m", "parlwatch", "crawl", "pacsto", "--base-url", "http://127.0.0.1:9"]
         + ["--db", str(tmp_path / "a.db")],
         capture_output=True,
         text=True,
-        env={**os.environ, "PARLWATCH_MAX_LIST_PAGES": "lots"},
+        env={**os.environ, name: value},
         timeout=120,
     )
     assert done.returncode == 7
-    assert done.stderr == (
-        "error: PARLWATCH_MAX_LIST_PAGES must be a number of news-list pages (0: all), not 'lots'\n"
-    )
+    assert done.stderr == f"error: {name} must be {message}\n"
 
 
 def test_every_whole_number_setting_read_as_a_float_takes_a_fraction():
@@ -165,21 +170,6 @@ def test_pages_are_parsed_in_the_crawl_process_unless_workers_are_asked_for(
     else:
         monkeypatch.setenv("PARLWATCH_PARSE_WORKERS", env)
     assert settings._parse_workers_from_env() == workers
-
-
-def test_a_bad_worker_count_in_the_environment_is_one_line(tmp_path):
-    done = subprocess.run(
-        [sys.executable, "-m", "parlwatch", "crawl", "pacsto", "--base-url", "http://127.0.0.1:9"]
-        + ["--db", str(tmp_path / "a.db")],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PARLWATCH_PARSE_WORKERS": "two"},
-        timeout=120,
-    )
-    assert done.returncode == 7
-    assert done.stderr == (
-        "error: PARLWATCH_PARSE_WORKERS must be a number of processes (0: none), not 'two'\n"
-    )
 
 
 def test_several_sites_side_by_side_are_parsed_in_the_crawl_process(monkeypatch):

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from store.compare import common_prefix, common_suffix
+from store.compare import common_ends, common_suffix
 
 Piece = tuple[str, str]
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
@@ -33,10 +33,12 @@ def _word_diff(old: str, new: str) -> tuple[Piece, ...]:
     # found on the characters, then moved back to a token boundary of both texts: a token
     # depends only on the characters next to it, so the head and tail are exactly the equal
     # leading and trailing tokens a token-by-token comparison finds.
-    head = common_prefix(old, new)
+    head, tail = common_ends(old, new)
+    room = min(len(old), len(new)) - head  # what the tail could take beside the head
     while not (_boundary(old, head) and _boundary(new, head)):
         head -= 1
-    tail = common_suffix(old, new, min(len(old), len(new)) - head)
+    if tail == room and room < min(len(old), len(new)) - head:  # the tail stopped at the head
+        tail = common_suffix(old, new, min(len(old), len(new)) - head)
     while not (_boundary(old, len(old) - tail) and _boundary(new, len(new) - tail)):
         tail -= 1
     pieces: list[Piece] = []

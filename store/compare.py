@@ -14,6 +14,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from deepdiff import DeepDiff
@@ -55,6 +56,14 @@ def content_hash(content: dict) -> str:
     """SHA-256 of the canonical JSON form of ``content``."""
     data = json.dumps(canonical(content), sort_keys=True, ensure_ascii=False)
     return "sha256:" + hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=4096)  # a report judges a change, says it and shows it: one pass for all
+def common_ends(a: str, b: str) -> tuple[int, int]:
+    """(head, tail): how many leading and trailing characters ``a`` and ``b`` share, the tail
+    not overlapping the head (an edit of a long text is usually a few words in its middle)."""
+    head = common_prefix(a, b)
+    return head, common_suffix(a, b, min(len(a), len(b)) - head)
 
 
 def common_prefix(a: str, b: str) -> int:

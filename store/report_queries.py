@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import LargeBinary, Text, and_, cast, or_, select, type_coerce
+from sqlalchemy import LargeBinary, Text, and_, case, cast, or_, select, type_coerce
 
 from store.archive import Archive
 from store.compare import FieldChange, as_json
@@ -93,8 +94,8 @@ def change_sets(
                 key, type_, site, language, country,
             ) in session.connection().execute(query)
         ]  # fmt: skip
-        _attach_fields(session, found, conditions, json_values)
         _attach_versions(session, found, json_values)
+        _attach_fields(session, found, conditions, json_values)
     return found
 
 
@@ -124,24 +125,51 @@ def _attach_fields(
 ) -> None:
     """Each transition's field changes, in the order ``Transition.fields`` lists them: the
     changes of the transitions that ``conditions`` select, read in one query (a list of 100k
-    ids in chunks cost more to bind than to read)."""
+    ids in chunks cost more to bind than to read).
+
+    A change of a top-level field, or of the whole entity, holds values its two versions hold
+    too (``store.versions`` records them from the versions' content; versions never change):
+    an edited article's text, before and after. Those values are taken from the versions the
+    transitions carry (``_attach_versions``) instead of being read and parsed again; only a
+    change deeper in a record (``chambers[1].count``) is read with its values."""
     by_id = {s.id: s for s in sets}
+    top_level = and_(Change.field != "", ~Change.field.contains("."), ~Change.field.contains("["))
+    derived = or_(top_level, and_(Change.field == "", Change.change != "modified"))
     rows = session.connection().execute(
         select(
-            Change.transition_id, Change.change, Change.field, cast(Change.old, Text),
-            cast(Change.new, Text), Change.category,
+            Change.transition_id, Change.change, Change.field, derived,
+            case((derived, None), else_=cast(Change.old, Text)),
+            case((derived, None), else_=cast(Change.new, Text)), Change.category,
         )
         .join(TransitionRow, Change.transition_id == TransitionRow.id)
         .join(Entity, TransitionRow.entity_id == Entity.id)
         .where(*conditions)
         .order_by(Change.transition_id, Change.field, Change.id)
     )  # fmt: skip
-    for transition_id, change, field, old, new, category in rows:
+    for transition_id, change, field, from_versions, old, new, category in rows:
         found = by_id.get(transition_id)
-        if found is not None:  # None: a transition stored since the first query read them
-            found.fields.append(
-                FieldChange(change, field, json_values(old), json_values(new), category)
-            )
+        if found is None:  # a transition stored since the first query read them
+            continue
+        if from_versions:
+            values = _values_in_versions(found, change, field)
+        else:
+            values = (json_values(old), json_values(new))
+        found.fields.append(FieldChange(change, field, *values, category))
+
+
+def _values_in_versions(t: Transition, change: str, field: str) -> tuple[Any, Any]:
+    """A top-level field's (old, new) values, or the whole entity's, as ``store.versions``
+    recorded them from the transition's two versions (each a foreign key: always there)."""
+    if field == "":  # an entity that appeared or went (never "modified"): its content
+        return (as_json(t.old) if change == "removed" else None), as_json(t.new)
+    old = None if change == "added" or t.old is None else t.old.get(field)
+    new = None if change == "removed" or t.new is None else t.new.get(field)
+    return _own_copy(old), _own_copy(new)
+
+
+def _own_copy(value: Any) -> Any:
+    """Each row its own copy of a mapping or list (as ``_JsonValues`` gives); text as it is."""
+    return as_json(value) if type(value) in (dict, list) else value
 
 
 def _attach_versions(session, sets: list[Transition], json_values: _JsonValues) -> None:

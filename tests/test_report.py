@@ -232,3 +232,33 @@ def test_national_member_changes_news_and_disagreements(histories):
     assert open_count >= 1
     html = render(report, "html")
     assert "council_ru/ru says 11." in html
+
+
+# -- the field values a report reads ----------------------------------------------------------
+
+
+def test_field_values_taken_from_versions_equal_the_stored_changes(histories):
+    """A report takes a top-level field's values (an article's text) from the two versions
+    instead of reading them again from ``change``; they must be exactly what was stored."""
+    from sqlalchemy import select
+
+    from store.models import Change
+    from store.report_queries import change_sets
+
+    kinds = set()
+    for archive in histories.values():
+        with archive.session() as session:
+            stored = {
+                (c.transition_id, c.field, c.change): (c.old, c.new)
+                for c in session.scalars(select(Change))
+            }
+        read = {
+            (t.id, f.field, f.change): (f.old, f.new)
+            for t in change_sets(archive)
+            for f in t.fields
+        }
+        assert read == stored
+        kinds |= {("nested" if "." in field or "[" in field else field or "whole", change)
+                  for _id, field, change in stored}  # fmt: skip
+    assert {("whole", "added"), ("whole", "removed"), ("nested", "modified")} <= kinds
+    assert any(field not in ("whole", "nested") for field, _change in kinds), "a top-level field"

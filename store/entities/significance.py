@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from store.compare import common_prefix, common_suffix
+from store.compare import common_ends
 
 LEVELS = ("minor", "routine", "wording", "substantive")  # ascending
 MINOR, ROUTINE, WORDING, SUBSTANTIVE = LEVELS
@@ -55,14 +55,12 @@ def same_folded(old: object, new: object) -> bool:
         return fold(old) == fold(new)
     if old == new:
         return True
-    cut = old.rfind(" ", 0, common_prefix(old, new))
-    if cut > 0:
-        old, new = old[cut:], new[cut:]
-    kept = common_suffix(old, new, min(len(old), len(new)))
-    cut = old.find(" ", len(old) - kept)
-    if cut >= 0:
-        old, new = old[:cut], new[: len(new) - (len(old) - cut)]
-    return _fold(old) == _fold(new)
+    head, tail = common_ends(old, new)
+    start = max(old.rfind(" ", 0, head), 0)
+    end = old.find(" ", len(old) - tail)
+    if end < 0:
+        return _fold(old[start:]) == _fold(new[start:])
+    return _fold(old[start:end]) == _fold(new[start : len(new) - (len(old) - end)])
 
 
 @lru_cache(maxsize=4096)  # a report asks for the same few field paths for every change

@@ -15,6 +15,7 @@ import click
 from parlwatch import __version__
 from parlwatch.cli_options import (
     DB_OPTION,
+    FORMAT_OPTION,
     date_option,
     existing_archive,
     validate_countries,
@@ -81,9 +82,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@FORMAT_OPTION
 def sites(fmt: str) -> None:
     """List the sites parlwatch can crawl: the assembly and the registry (crawler/sites.toml)."""
     from crawler.registry import load_registry
@@ -121,9 +120,7 @@ def sites(fmt: str) -> None:
     callback=validate_sites,
     help="pacsto (the assembly's lists), national, or a site id.",
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@FORMAT_OPTION
 def members(
     db_url: str | None, country: str | None, at: datetime | None, source: str | None, fmt: str
 ) -> None:
@@ -176,9 +173,7 @@ def export_popolo(db_url: str | None, country: str | None, output) -> None:
 
 @cli.command()
 @DB_OPTION
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@FORMAT_OPTION
 def check(db_url: str | None, fmt: str) -> None:
     """Cross-source checks: where the assembly's editions and the national sites disagree.
 

@@ -6,7 +6,13 @@ from datetime import datetime
 
 import click
 
-from parlwatch.cli_options import DB_OPTION, date_option, existing_archive, validate_sites
+from parlwatch.cli_options import (
+    DB_OPTION,
+    FORMAT_OPTION,
+    date_option,
+    existing_archive,
+    validate_sites,
+)
 from store.wording import plural
 
 
@@ -28,9 +34,7 @@ from store.wording import plural
     type=int,
     help="Only the first N changes (the last N when negative), still oldest first.",
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@FORMAT_OPTION
 def changes(
     db_url: str | None,
     since: datetime | None,

@@ -12,7 +12,13 @@ from datetime import datetime
 
 import click
 
-from parlwatch.cli_options import DB_OPTION, date_option, existing_archive, validate_sites
+from parlwatch.cli_options import (
+    DB_OPTION,
+    FORMAT_OPTION,
+    date_option,
+    existing_archive,
+    validate_sites,
+)
 from store.wording import plural
 
 
@@ -35,9 +41,7 @@ def echo_json(data: object) -> None:
     show_default=True,
     help="At most N items, best first.",
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@FORMAT_OPTION
 def search(
     text: str,
     db_url: str | None,
@@ -133,9 +137,7 @@ def reparse(
 
 @click.command()
 @DB_OPTION
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@FORMAT_OPTION
 def verify(db_url: str | None, fmt: str) -> None:
     """The database's own integrity check (damaged pages), then every stored body's SHA-256:
     reports damage, mismatches and missing bodies (exit 1)."""

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from functools import partial
+from itertools import islice
 
 import click
 
@@ -108,7 +110,7 @@ def report(
     from crawler.registry import load_registry, national_sites
     from parlwatch.cli_options import parse_when
     from reports.checks import ChamberRule
-    from reports.render_data import render
+    from reports.render_data import render_chunks
     from reports.report import Options, build_report
 
     registry = national_sites()
@@ -135,13 +137,22 @@ def report(
     archive = existing_archive(db_url)
     with without_cycle_collection():
         built = build_report(archive, options, rules, replay=linker, timelines=fmt == "html")
-        document = render(built, fmt, bom=bom)
+        chunks = render_chunks(built, fmt, bom=bom)
+        if output:
+            with open(output, "w", encoding="utf-8", newline="") as handle:
+                write_chunks(chunks, handle.write)
+        else:
+            write_chunks(chunks, partial(click.echo, nl=False))
     if output:
-        with open(output, "w", encoding="utf-8", newline="") as handle:
-            handle.write(document)
         click.echo(f"wrote {plural(len(built.items), 'change')} to {output}", err=True)
-    else:
-        click.echo(document, nl=False)
+
+
+def write_chunks(chunks: Iterable[str], write: Callable[[str], object], batch: int = 1024) -> None:
+    """The document as it is rendered, ``batch`` pieces a write: it is never one string (80 MB
+    over 100,000 changes), and a write per piece (a change) would cost more than the joins."""
+    pieces = iter(chunks)
+    while pieces_now := list(islice(pieces, batch)):
+        write("".join(pieces_now))
 
 
 @contextmanager

@@ -22,7 +22,17 @@ def fmt_time(value: datetime | str | None) -> str:
         return "—"
     if isinstance(value, str):
         value = datetime.fromisoformat(value.rstrip("Z"))
-    if type(value) is datetime and value.tzinfo is None and value.year >= 1000:  # strftime is slow
+    if type(value) is datetime and value.tzinfo is None:
+        return _naive_time(value)
+    return value.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+@lru_cache(maxsize=4096)
+def _naive_time(value: datetime) -> str:
+    """A report says the same few moments thousands of times (every change of a crawl has
+    its detection time): each is formatted once. Only naive datetimes are cached: aware ones
+    of the same instant compare equal but are written differently."""
+    if value.year >= 1000:  # strftime is slow (and pads the year differently before 1000)
         return value.isoformat(" ", "seconds") + " UTC"
     return value.strftime("%Y-%m-%d %H:%M:%S UTC")
 
@@ -89,13 +99,22 @@ def md_escape(text: object, keep_edges: bool = False) -> str:
     return _md_escaped(text if isinstance(text, str) else str(text), keep_edges)
 
 
+def md_escape_piece(text: str) -> str:
+    """A piece of a word diff for Markdown: ``md_escape`` keeping its edge spaces."""
+    return _md_escaped(text, True)
+
+
 @lru_cache(maxsize=8192)
 def _md_escaped(text: str, keep_edges: bool) -> str:
-    """A report says the same labels, reasons and names thousands of times: each once."""
-    flat = _WHITESPACE.sub(" ", text)
+    """A report says the same labels, reasons and names thousands of times: each once.
+
+    Most text needs no change at all: every whitespace character but the space is
+    unprintable, so a printable text without a double space has nothing to flatten, and one
+    search for the special characters is quicker than a substitution that finds none."""
+    flat = text if text.isprintable() and "  " not in text else _WHITESPACE.sub(" ", text)
     if not keep_edges:
         flat = flat.strip()
-    return _MD_SPECIAL.sub(r"\\\1", flat)
+    return _MD_SPECIAL.sub(r"\\\1", flat) if _MD_SPECIAL.search(flat) else flat
 
 
 @dataclass
@@ -165,7 +184,7 @@ LIVE_NOTE = "live page: the site as it is today, not this capture (no replay ser
 
 def capture_href(ref, replay: str | None) -> str | None:
     """Where a capture's link goes: its replay when configured, else its live URL (http only)."""
-    return safe_url(replay) if replay else safe_url(ref.url)
+    return safe_url(replay or ref.url)
 
 
 def links_note(report: Report) -> str:

@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from reports.model import Item, Report
@@ -29,10 +30,20 @@ FEED_NAMESPACE = uuid.UUID("7d0f3d2e-5b0c-5b8e-9a55-6f1c1d9b2a10")
 
 def render(report: Report, fmt: str, bom: bool = False) -> str:
     """``fmt``: md, html, csv, json or atom; ``bom`` (CSV only) starts it with a byte-order mark."""
-    if fmt == "md":
-        from reports.render_md import render_markdown
+    return "".join(render_chunks(report, fmt, bom))
 
-        return render_markdown(report)
+
+def render_chunks(report: Report, fmt: str, bom: bool = False) -> Iterator[str]:
+    """``render`` in pieces, to be written as they come (Markdown comes in whole lines, the
+    other formats in one piece)."""
+    if fmt == "md":
+        from reports.render_md import markdown_chunks
+
+        return markdown_chunks(report)
+    return iter([_render_whole(report, fmt, bom)])
+
+
+def _render_whole(report: Report, fmt: str, bom: bool) -> str:
     if fmt == "html":
         from reports.render_html import render_html
 

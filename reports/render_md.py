@@ -8,6 +8,7 @@ Links are made only to http(s) capture URLs.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from crawler.completeness import describe_failed
 from reports.describe import Part, country_name
@@ -19,44 +20,56 @@ from reports.render_common import (
     lead_sentence,
     links_note,
     md_escape,
+    md_escape_piece,
     period_text,
     seat_series,
     seat_table,
 )
 from reports.stale_registry import stale_markdown, stale_registry
 from reports.worddiff import diff_text
+from store.report_queries import CaptureRef
 from store.wording import plural
 
 
 def render_markdown(report: Report) -> str:
+    return "".join(markdown_chunks(report))
+
+
+def markdown_chunks(report: Report) -> Iterator[str]:
+    """The document in pieces of whole lines, to be written as they come: over 100,000
+    changes it is 80 MB, and one string of it (and its copies) costs time and memory."""
+    countries = report.countries()
+    yield "\n".join(_front(report, countries)) + "\n"
+    for _code, name, groups in countries:
+        yield f"## {md_escape(name)}\n\n"
+        for _group, title, items in groups:
+            yield f"### {md_escape(title)}\n\n"
+            yield from map(_item, items)
+            yield "\n"
+    tail = _flips(report) if report.options.net else []
+    tail += _findings(report) + _seats(report)
+    yield "\n".join(tail).rstrip() + "\n"  # the document ends here: its heading is never blank
+
+
+def _front(report: Report, countries: list) -> list[str]:
+    """The title, the summary and the contents (or the sentence saying there are no changes)."""
     lines = [f"# Change report: {period_text(report.options)}", ""]
     filters = md_escape(filters_text(report.options))
     lines.append(f"Generated {fmt_time(report.generated_at)}. Filters: {filters}.")
     lines += [""] + _summary(report) + [""]
-    countries = report.countries()
     if countries:
         lines += ["<details><summary>Contents</summary>", ""]
         for _code, name, groups in countries:
             count = sum(len(items) for _, _, items in groups)
             lines.append(f"- [{md_escape(name)}](#{_slug(name)}) — {plural(count, 'change')}")
         lines += ["", "</details>", ""]
-    if not countries:
+    else:
         hidden = " at this significance" if report.hidden else ""
         stale = " (but registry entries look stale: see the summary)" * bool(
             stale_registry(report.crawls)
         )
         lines += [f"No changes in this period{hidden}{stale}.", ""]
-    for _code, name, groups in countries:
-        lines += [f"## {md_escape(name)}", ""]
-        for _group, title, items in groups:
-            lines += [f"### {md_escape(title)}", ""]
-            for item in items:
-                lines += _item(item)
-            lines.append("")
-    if report.options.net:
-        lines += _flips(report)
-    lines += _findings(report) + _seats(report)
-    return "\n".join(lines).rstrip() + "\n"
+    return lines
 
 
 def _summary(report: Report) -> list[str]:
@@ -125,44 +138,47 @@ def _partial_lines(report: Report) -> list[str]:
 
 
 def _parts(parts: list[Part]) -> str:
-    return "".join(text if kind == "t" else md_escape(text) for kind, text in parts)
+    return "".join([text if kind == "t" else md_escape(text) for kind, text in parts])
 
 
-def _diff_piece(text: str) -> str:
-    return md_escape(text, keep_edges=True)
-
-
-def _item(item: Item) -> list[str]:
-    crawls = ", ".join(map(str, item.crawls))
-    where = f"crawl {crawls}" if len(item.crawls) == 1 else f"crawls {crawls}"
+def _item(item: Item) -> str:
+    """One change: its lines, each ending in a newline (two spaces before it break the line)."""
+    crawls = item.crawls
+    where = f"crawl {crawls[0]}" if len(crawls) == 1 else "crawls " + ", ".join(map(str, crawls))
     net = f", net of {item.steps} changes" if item.steps > 1 else ""
-    out = [
+    text = (
         f"- **{item.significance}** · {fmt_time(item.detected_at)} · {where}{net} — "
-        f"{_parts(item.parts)}  ",
-        f"  *why:* {md_escape(item.why)}  ",
-    ]
+        f"{_parts(item.parts)}  \n  *why:* {md_escape(item.why)}  \n"
+    )
     for detail in item.details:
         if detail.pieces is not None:
-            value = diff_text(detail.pieces, _diff_piece)
+            value = diff_text(detail.pieces, md_escape_piece)
         else:
             value = md_escape(detail.value) if detail.value else "(none)"
-        out.append(f"  {md_escape(detail.label)}: {value}  ")
-    captures = []
-    refs = (("before", item.before, item.before_replay), ("after", item.after, item.after_replay))
-    for label, ref, replay in refs:
-        if ref is None:
-            continue
-        url = capture_href(ref, replay)
-        status = f", HTTP {ref.status}" if ref.status and ref.status != 200 else ""
-        kind = "replay of capture" if replay else "capture"
-        text = f"{label}: {kind} {ref.id}, {fmt_time(ref.fetched_at)}{status}"
-        live = "" if replay else " (live page)"
-        captures.append(f"[{text}]({url}){live}" if url else f"{text} ({md_escape(ref.url)})")
-    if captures:
-        out.append("  " + " · ".join(captures))
-    else:
-        out[-1] = out[-1].rstrip()
-    return out
+        text += f"  {md_escape(detail.label)}: {value}  \n"
+    before, after = item.before, item.after
+    if before is None and after is None:
+        return text.rstrip() + "\n"  # the last line breaks no line
+    if after is None:
+        return f"{text}  {_capture('before', before, item.before_replay)}\n"
+    if before is None:
+        return f"{text}  {_capture('after', after, item.after_replay)}\n"
+    return (
+        f"{text}  {_capture('before', before, item.before_replay)}"
+        f" · {_capture('after', after, item.after_replay)}\n"
+    )
+
+
+def _capture(label: str, ref: CaptureRef, replay: str | None) -> str:
+    """A link to the capture (its replay, else the live page), or its URL when not linkable."""
+    url = capture_href(ref, replay)
+    status = ref.status
+    http = f", HTTP {status}" if status and status != 200 else ""
+    kind = "replay of capture" if replay else "capture"
+    text = f"{label}: {kind} {ref.id}, {fmt_time(ref.fetched_at)}{http}"
+    if not url:
+        return f"{text} ({md_escape(ref.url)})"
+    return f"[{text}]({url})" if replay else f"[{text}]({url}) (live page)"
 
 
 def _flips(report: Report) -> list[str]:

@@ -18,6 +18,7 @@ from store.compare import common_ends, common_suffix
 Piece = tuple[str, str]
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
 CONTEXT_WORDS = 8
+_NEWLINE = "\n"  # f-string expressions of Python 3.11 take no backslash
 
 
 def word_diff(old: str | None, new: str | None) -> list[Piece]:
@@ -149,17 +150,16 @@ def shorten(pieces: list[Piece], context: int = CONTEXT_WORDS) -> list[Piece]:
     return out
 
 
-_MARKS = {"=": ("", ""), "-": ("[-", "-]"), "+": ("{+", "+}")}
+_OPEN = {"=": "", "-": "[-", "+": "{+"}
+_CLOSE = {"=": "", "-": "-]", "+": "+}"}
 
 
 def diff_text(pieces: list[Piece], escape_text=None) -> str:
     """``[-old-]{+new+}`` form; ``escape_text`` escapes each piece for the target format."""
-    out = []
-    for op, text in pieces:
-        start, end = _MARKS[op]
-        text = text.replace("\n", " ")
-        out.append(f"{start}{escape_text(text) if escape_text else text}{end}")
-    return "".join(out)
+    escape = escape_text or str  # str of a str is that very str
+    return "".join(
+        [f"{_OPEN[op]}{escape(text.replace(_NEWLINE, ' '))}{_CLOSE[op]}" for op, text in pieces]
+    )
 
 
 def diff_html(pieces: list[Piece]) -> Markup:

@@ -7,7 +7,7 @@ test_report_safety.py); these cases cover what the replica's versions cannot sho
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from difflib import SequenceMatcher
 
 import pytest
@@ -182,6 +182,72 @@ def test_markdown_escape_neutralises_markup():
     assert md_escape("<script>alert(1)</script>") == "\\<script>alert(1)\\</script>"
     assert md_escape("[x](javascript:alert(1))") == "\\[x\\](javascript:alert(1))"
     assert md_escape("a\n\n# heading *b*") == "a \\# heading \\*b\\*"
+
+
+def test_markdown_escape_flattens_every_kind_of_whitespace():
+    """The escape skips its substitutions for text that needs none: it must still flatten
+    and escape exactly as the plain substitutions would (unicode spaces, controls, runs)."""
+    import re
+
+    whitespace, special = re.compile(r"\s+"), re.compile(r"([\\`*_{}\[\]<&|~#$])")
+    palette = [*"aЖ \n\t\xa0\u2003\u3000\x1c\x85\u200b\x00*[<&|~#$`{\\!", "  "]
+    rnd = random.Random(17)
+    for _ in range(3000):
+        text = "".join(rnd.choice(palette) for _ in range(rnd.randint(0, 8)))
+        flat = whitespace.sub(" ", text)
+        assert md_escape(text) == special.sub(r"\\\1", flat.strip()), repr(text)
+        assert md_escape(text, keep_edges=True) == special.sub(r"\\\1", flat), repr(text)
+
+
+def test_times_are_written_alike_whether_formatted_or_cached():
+    from datetime import UTC
+
+    from reports.render_common import fmt_time
+
+    naive = datetime(2026, 1, 23, 6, 40, 0, 123456)
+    assert fmt_time(naive) == fmt_time(naive) == "2026-01-23 06:40:00 UTC"
+    moscow = datetime(2026, 1, 23, 9, 40, tzinfo=timezone(timedelta(hours=3)))
+    assert moscow == naive.replace(microsecond=0, tzinfo=UTC)
+    assert fmt_time(moscow) == "2026-01-23 09:40:00 UTC"  # its own fields, as before caching
+    assert fmt_time("2026-01-23T06:40:00Z") == "2026-01-23 06:40:00 UTC"
+    assert fmt_time(None) == "—"
+
+
+def test_the_report_is_written_in_batches_of_pieces():
+    from parlwatch.commands_report import write_chunks
+
+    writes: list[str] = []
+    write_chunks((f"{n}\n" for n in range(5)), writes.append, batch=2)
+    assert writes == ["0\n1\n", "2\n3\n", "4\n"]
+    write_chunks(iter([]), writes.append)
+    assert len(writes) == 3
+
+
+def test_markdown_pieces_are_whole_lines_and_make_the_document():
+    from reports.describe import Detail
+    from reports.model import Item, Options, Report
+    from reports.render_md import markdown_chunks, render_markdown
+    from store.report_queries import CaptureRef
+
+    def item(n: int, group: str, before: CaptureRef | None) -> Item:
+        pieces = [("=", "kept\ntext "), ("+", "*new*")]
+        after = CaptureRef(n + 1, "http://x.org/a", T0, 304)
+        return Item(
+            f"id{n}", "RU", "Russian Federation", group, f"Heading {group}", "e", "news",
+            "pacsto", "en", "changed", "wording", "why <not>", [("t", "text edited")],
+            [Detail("text", pieces), Detail("title", None, None)], [], T0, [n, n + 1],
+            2, 2, 1, before, after,
+        )  # fmt: skip
+
+    items = [item(1, "a", None), item(3, "a", CaptureRef(2, "javascript:x", T0, 200))]
+    report = Report(Options(net=True), T0, items + [item(5, "b", None)], 0, [], [], [], [])
+    pieces = list(markdown_chunks(report))
+    assert all(piece.endswith("\n") for piece in pieces)
+    document = "".join(pieces)
+    assert document == render_markdown(report) and document.endswith("None found.\n")
+    assert "## Flip-flops (no net change)\n\nNone in this period.\n\n## Cross" in document
+    assert "  text: kept text {+\\*new\\*+}  \n  title: (none)  \n  [after: capture 2" in document
+    assert "before: capture 2, 2026-01-01 00:00:00 UTC (javascript:x) · [after:" in document
 
 
 def test_synonyms_file_is_complete():

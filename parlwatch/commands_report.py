@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from itertools import islice
+from pathlib import Path
+from typing import TextIO
 
 import click
 
@@ -139,7 +142,7 @@ def report(
         built = build_report(archive, options, rules, replay=linker, timelines=fmt == "html")
         chunks = render_chunks(built, fmt, bom=bom)
         if output:
-            with open(output, "w", encoding="utf-8", newline="") as handle:
+            with replaced_when_done(output) as handle:
                 write_chunks(chunks, handle.write)
         else:
             write_chunks(chunks, partial(click.echo, nl=False))
@@ -153,6 +156,26 @@ def write_chunks(chunks: Iterable[str], write: Callable[[str], object], batch: i
     pieces = iter(chunks)
     while pieces_now := list(islice(pieces, batch)):
         write("".join(pieces_now))
+
+
+@contextmanager
+def replaced_when_done(output: str) -> Iterator[TextIO]:
+    """A file to write the report to that becomes ``output`` only once it is whole: the report
+    is written as it is rendered, and a rendering that fails half way must leave the file that
+    was there (an earlier report) as it was. A path that is no regular file (``/dev/stdout``, a
+    pipe) is written to directly."""
+    target = Path(output)
+    if target.exists() and not target.is_file():
+        with open(target, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+        return
+    part = target.with_name(f".{target.name}.{os.getpid()}.part")
+    try:
+        with open(part, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+        os.replace(part, target)
+    finally:
+        part.unlink(missing_ok=True)
 
 
 @contextmanager

@@ -323,3 +323,21 @@ def test_markdown_says_one_page_failed_not_one_pages():
     crawl = SimpleNamespace(id=7, spider="pacsto", stats={"failed_pages": [page]})
     lines = _partial_lines(SimpleNamespace(partial_crawls=[crawl]))
     assert "  - crawl 7 (pacsto): 1 page failed" in lines
+
+
+def test_a_report_file_is_replaced_only_when_whole(tmp_path):
+    """The report is written as it is rendered; a rendering that fails half way leaves the
+    file that was there (an earlier report) as it was, and no partial file beside it."""
+    from parlwatch.commands_report import replaced_when_done
+
+    target = tmp_path / "report.md"
+    target.write_text("the earlier report\n", encoding="utf-8")
+    with pytest.raises(RuntimeError), replaced_when_done(str(target)) as handle:
+        handle.write("half of a new ")
+        raise RuntimeError("rendering failed")
+    assert target.read_text(encoding="utf-8") == "the earlier report\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.md"]
+    with replaced_when_done(str(target)) as handle:
+        handle.write("the new report\n")
+    assert target.read_text(encoding="utf-8") == "the new report\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.md"]

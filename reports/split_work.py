@@ -6,10 +6,11 @@ while this process computes the first, then reads the child's results through a 
 a tenth of what computing them cost). The child inherits the inputs, so they are never copied.
 
 It falls back to one process, with the same results, where it cannot help or cannot run: short
-lists, one CPU, no ``os.fork`` (Windows, macOS's spawn default is not used), or a child that
-failed (then this process computes its half itself). The child never touches what it inherited
-besides reading it: it exits with ``os._exit``, so no inherited database connection is closed
-and no buffered output is written twice.
+lists, one CPU, a system other than Linux (no ``fork`` on Windows; on macOS a forked process
+may not use every system library safely, which is why Python starts its workers otherwise
+there), or a child that failed (then this process computes its half itself). The child never
+touches what it inherited besides reading it: it exits with ``os._exit``, so no inherited
+database connection is closed and no buffered output is written twice.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import os
 import pickle
 import signal
+import sys
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -37,7 +39,7 @@ def cores() -> int:
 def map_on_two_cores(compute: Callable[[T], R], inputs: Sequence[T]) -> list[R]:
     """``[compute(x) for x in inputs]``, the second half computed in a forked child when that
     pays. ``compute`` must be pure: what it changes in the child is lost."""
-    if len(inputs) < SPLIT_FROM or cores() < 2 or not hasattr(os, "fork"):
+    if len(inputs) < SPLIT_FROM or cores() < 2 or not sys.platform.startswith("linux"):
         return [compute(x) for x in inputs]
     half = len(inputs) // 2
     read_end, write_end = os.pipe()

@@ -12,15 +12,13 @@ import hashlib
 import uuid
 from dataclasses import replace
 from datetime import datetime
-from functools import partial
-from typing import Any, NamedTuple
+from typing import Any
 
 from reports.describe import country_name, details, group_of, statement
 from reports.links import CaptureLinker, relink
 from reports.model import Flip, Item, Options, Report, timestamp
 from reports.net import FlipFlop, net_changes
 from reports.significance import Verdict, judge, rank
-from reports.split_work import map_on_two_cores
 from store.archive import Archive, utcnow
 from store.entities import TYPES as TYPE_ORDER
 from store.entities.delegation import Delegation
@@ -62,8 +60,7 @@ def build_report(
     else:
         pairs = [(cs, [cs.crawl], 1) for cs in sets]
     names = {site: name for site, (_cc, name) in o.site_info.items()}
-    descriptions = map_on_two_cores(partial(_described, names=names, replay=replay), pairs)
-    items = [_item(*pair, described) for pair, described in zip(pairs, descriptions, strict=True)]
+    items = [_item(cs, crawls, steps, judge(cs), names, replay) for cs, crawls, steps in pairs]
     lowest = rank(o.min_significance)
     ranks = {level: rank(level) for level in {i.significance for i in items}}
     shown = [i for i in items if ranks[i.significance] >= lowest]
@@ -95,30 +92,19 @@ def _link(ref: CaptureRef | None, language: str | None, replay: CaptureLinker | 
     return replay(ref.url, ref.fetched_at, language) if ref and replay else None
 
 
-class _Described(NamedTuple):
-    """What describing a change computes (its words, evidence and significance): the costly
-    part of an item, done on two cores for a long report (``reports.split_work``). A tuple:
-    100k of them are made, and half are sent from the other process."""
-
-    id: str
-    group: str
-    group_title: str
-    verdict: Verdict
-    parts: list
-    details: list
-    before_replay: str | None
-    after_replay: str | None
-    seats_before: int | None
-    seats_after: int | None
-
-
-def _described(
-    pair: tuple[Transition, list[int], int],
+def _item(
+    cs: Transition,
+    crawls: list[int],
+    steps: int,
+    verdict: Verdict,
     names: dict[str, str],
     replay: CaptureLinker | None = None,
-) -> _Described:
-    cs = pair[0]
+) -> Item:
     group, title = group_of(cs, names.get(cs.site))
+    fields = [
+        {"change": f.change, "field": f.field, "old": f.old, "new": f.new, "category": f.category}
+        for f in cs.fields
+    ]
     identity = "|".join(
         [cs.entity, str(cs.previous_version), str(cs.version), cs.change]
         + sorted(f.field for f in cs.fields)
@@ -126,40 +112,21 @@ def _described(
     old, new = cs.old_record, cs.new_record
     seats_before = old.seats if isinstance(old, Delegation) else None
     seats_after = new.seats if isinstance(new, Delegation) else None
-    return _Described(
-        id=change_id(identity),
-        group=group,
-        group_title=title,
-        verdict=judge(cs),
-        parts=statement(cs),
-        details=details(cs),
-        before_replay=_link(cs.before, cs.language, replay),
-        after_replay=_link(cs.after, cs.language, replay),
-        seats_before=seats_before if isinstance(seats_before, int) else None,
-        seats_after=seats_after if isinstance(seats_after, int) else None,
-    )
-
-
-def _item(cs: Transition, crawls: list[int], steps: int, described: _Described) -> Item:
-    fields = [
-        {"change": f.change, "field": f.field, "old": f.old, "new": f.new, "category": f.category}
-        for f in cs.fields
-    ]
     return Item(
-        id=described.id,
+        id=change_id(identity),
         country=cs.country,
         country_name=country_name(cs.country),
-        group=described.group,
-        group_title=described.group_title,
+        group=group,
+        group_title=title,
         entity=cs.entity,
         type=cs.type,
         site=cs.site,
         language=cs.language,
         change=cs.change,
-        significance=described.verdict.level,
-        why=described.verdict.why,
-        parts=described.parts,
-        details=described.details,
+        significance=verdict.level,
+        why=verdict.why,
+        parts=statement(cs),
+        details=details(cs),
         fields=fields,
         detected_at=cs.detected_at,
         crawls=crawls,
@@ -168,10 +135,10 @@ def _item(cs: Transition, crawls: list[int], steps: int, described: _Described) 
         previous_version=cs.previous_version,
         before=cs.before,
         after=cs.after,
-        seats_before=described.seats_before,
-        seats_after=described.seats_after,
-        before_replay=described.before_replay,
-        after_replay=described.after_replay,
+        seats_before=seats_before if isinstance(seats_before, int) else None,
+        seats_after=seats_after if isinstance(seats_after, int) else None,
+        before_replay=_link(cs.before, cs.language, replay),
+        after_replay=_link(cs.after, cs.language, replay),
     )
 
 

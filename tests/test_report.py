@@ -262,24 +262,3 @@ def test_field_values_taken_from_versions_equal_the_stored_changes(histories):
                   for _id, field, change in stored}  # fmt: skip
     assert {("whole", "added"), ("whole", "removed"), ("nested", "modified")} <= kinds
     assert any(field not in ("whole", "nested") for field, _change in kinds), "a top-level field"
-
-
-def test_a_report_described_on_two_cores_is_the_same(histories, monkeypatch):
-    """Long reports describe their second half in a forked process (``reports.split_work``);
-    forced on here for short ones, every format comes out as from one process."""
-    import os
-
-    from reports import split_work
-
-    forks = []
-    real_fork = os.fork
-    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or real_fork())
-    for archive in histories.values():
-        one = build_report(archive, Options(), rules=[])
-        monkeypatch.setattr(split_work, "SPLIT_FROM", 2)
-        two = build_report(archive, Options(), rules=[], now=one.generated_at)
-        monkeypatch.setattr(split_work, "SPLIT_FROM", 10_000)
-        assert len(two.items) == len(one.items) > 2
-        for fmt in ("md", "json", "csv", "html"):
-            assert render(two, fmt) == render(one, fmt)
-    assert len(forks) == len(histories) or split_work.cores() < 2

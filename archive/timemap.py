@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from email.utils import format_datetime
+from typing import TYPE_CHECKING
 
 from archive.capture_index import CaptureRow
-from archive.replay import ReplayAddress
+
+if TYPE_CHECKING:  # (``snapshot`` imports this module for ``http_date`` alone)
+    from archive.replay import ReplayAddress
 
 CONTENT_TYPE = "application/link-format"
 

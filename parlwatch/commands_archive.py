@@ -8,6 +8,8 @@ Register in ``parlwatch/cli.py``::
     export.add_command(warc_export)
 
 This module never imports ``parlwatch.cli`` (so ``cli.py`` may import it at the top).
+``ARCHIVE_COMMANDS`` and ``warc_export`` are looked up on first use, so that ``captures`` or
+``snapshot`` does not import the WARC and maintenance commands.
 """
 
 from __future__ import annotations
@@ -15,16 +17,11 @@ from __future__ import annotations
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
-from parlwatch.cli_options import date_option, existing_archive
-from parlwatch.commands_maintenance import (
-    DB_OPTION,
-    MAINTENANCE_COMMANDS,
-    echo_json,
-)
-from parlwatch.commands_warc import import_, warc_export
+from parlwatch.cli_options import DB_OPTION, date_option, echo_json, existing_archive
 from store.wording import plural
 
 FORMAT_OPTION = click.option(
@@ -354,6 +351,16 @@ def show(entity: str, at: datetime, db_url: str | None, fmt: str) -> None:
         sys.exit(1)
 
 
-ARCHIVE_COMMANDS = [captures, snapshot, timemap, history, show, import_, *MAINTENANCE_COMMANDS]
+def __getattr__(name: str) -> Any:
+    """``ARCHIVE_COMMANDS`` (every archive command, for a group that registers them all) and
+    ``warc_export``, imported only when asked for."""
+    if name == "warc_export":
+        from parlwatch.commands_warc import warc_export
 
-__all__ = ["ARCHIVE_COMMANDS", "warc_export"]
+        return warc_export
+    if name == "ARCHIVE_COMMANDS":
+        from parlwatch.commands_maintenance import MAINTENANCE_COMMANDS
+        from parlwatch.commands_warc import import_
+
+        return [captures, snapshot, timemap, history, show, import_, *MAINTENANCE_COMMANDS]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

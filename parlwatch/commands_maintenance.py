@@ -5,7 +5,6 @@ Registered through ``parlwatch.commands_archive.ARCHIVE_COMMANDS``.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from datetime import datetime
@@ -16,14 +15,11 @@ from parlwatch.cli_options import (
     DB_OPTION,
     FORMAT_OPTION,
     date_option,
+    echo_json,
     existing_archive,
     validate_sites,
 )
 from store.wording import plural
-
-
-def echo_json(data: object) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
 @click.command()

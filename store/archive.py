@@ -16,15 +16,18 @@ import socket
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from store.captures import CaptureRecord, add_capture
 from store.db import make_engine
 from store.models import Crawl, Entity
-from store.observations import ObservationBatch
 from store.removals import removal_confirmations as confirmations_setting
+
+if TYPE_CHECKING:  # the write side, imported where it is used: read commands start faster
+    from store.captures import CaptureRecord
+    from store.observations import ObservationBatch
 
 FINISHED = "finished"
 # the start pages came back whole but other pages did not: what was seen applies, and the sets
@@ -139,6 +142,8 @@ class Archive:
 
     def record_capture(self, crawl_id: int | None, record: CaptureRecord) -> int:
         """Store one fetch at once, so it survives whatever happens to the crawl later."""
+        from store.captures import add_capture
+
         with self.sessions.begin() as session:
             return add_capture(session, crawl_id, record).id
 

@@ -10,8 +10,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, MetaData, Table, create_engine, event, inspect, text
-from sqlalchemy.exc import NoSuchModuleError
+from sqlalchemy import Connection, Engine, MetaData, Table, create_engine, event, inspect
+from sqlalchemy.exc import DBAPIError, NoSuchModuleError
 
 from store.models import Base
 from store.release import RELEASE
@@ -250,10 +250,13 @@ def _at_head(engine: Engine) -> bool:
     if head is None:
         return False
     with engine.connect() as connection:
-        if not inspect(connection).has_table("alembic_version"):
+        # one query, not an inspector's catalogue look-up first: a missing table is an error
+        # (and the full upgrade then decides, as for any archive not stamped at the head)
+        try:
+            stamped = connection.exec_driver_sql("SELECT version_num FROM alembic_version")
+            return stamped.scalars().all() == [head]
+        except DBAPIError:
             return False
-        stamped = connection.execute(text("SELECT version_num FROM alembic_version")).scalars()
-        return list(stamped) == [head]
 
 
 def _add_lazy_baseline_tables(connection: Connection) -> None:

@@ -146,8 +146,10 @@ def report(
                 write_chunks(chunks, handle.write)
         else:
             write_chunks(chunks, partial(click.echo, nl=False))
+        changes = len(built.items)
+        del built, chunks  # freed before collection resumes (see without_cycle_collection)
     if output:
-        click.echo(f"wrote {plural(len(built.items), 'change')} to {output}", err=True)
+        click.echo(f"wrote {plural(changes, 'change')} to {output}", err=True)
 
 
 def write_chunks(chunks: Iterable[str], write: Callable[[str], object], batch: int = 1024) -> None:
@@ -184,7 +186,10 @@ def without_cycle_collection() -> Iterator[None]:
     small objects that live until the end (100k changes with their records, statements and
     lines), and every collection of the oldest generation walked all of them again (a quarter
     of the command's time). What the report drops is freed by reference counting all the
-    same; what cycles it leaves are collected afterwards."""
+    same; what cycles it leaves are collected afterwards. Drop the report inside the block:
+    every object made while collection was off is still in the youngest generation, and the
+    first collection after it resumes walks whatever of them is still alive (0.3 s for a
+    report of 100,000 changes)."""
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -86,6 +86,15 @@ def validate_sites(ctx: click.Context, param: click.Parameter, value):
     return value
 
 
+SITES_OPTION = click.option(  # the commands that read changes
+    "--site",
+    "sites",
+    multiple=True,
+    callback=validate_sites,
+    help="Only changes on this site (repeatable).",
+)
+
+
 def validate_discoverable_site(ctx: click.Context, param: click.Parameter, value: str) -> str:
     """Click callback for ``discover``: a national site the generic spider reads (the others
     have a spider of their own, whose pages ``discover`` cannot propose)."""

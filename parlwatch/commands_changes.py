@@ -9,9 +9,9 @@ import click
 from parlwatch.cli_options import (
     DB_OPTION,
     FORMAT_OPTION,
+    SITES_OPTION,
     date_option,
     existing_archive,
-    validate_sites,
 )
 from store.wording import plural
 
@@ -21,13 +21,7 @@ from store.wording import plural
 @date_option("--since", end=False, help="Only changes detected since this date.")
 @date_option("--until", end=True, help="Only changes detected up to this date.")
 @click.option("--crawl", "crawl_id", type=int, help="Only changes detected by this crawl.")
-@click.option(
-    "--site",
-    "sites",
-    multiple=True,
-    callback=validate_sites,
-    help="Only changes on this site (repeatable).",
-)
+@SITES_OPTION
 @click.option("--about-assembly", is_flag=True, help="Only news items that concern the CSTO PA.")
 @click.option(
     "--limit",

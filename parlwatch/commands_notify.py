@@ -15,9 +15,9 @@ import click
 from parlwatch.cli_options import (
     DB_OPTION,
     FORMAT_OPTION,
+    SITES_OPTION,
     archive_at,
     validate_countries,
-    validate_sites,
 )
 from parlwatch.notify.filters import CATEGORIES, LEVELS
 
@@ -58,13 +58,7 @@ def notify() -> None:
     callback=validate_countries,
     help="Only this country, e.g. RU.",
 )
-@click.option(
-    "--site",
-    "sites",
-    multiple=True,
-    callback=validate_sites,
-    help="Only changes on this site (repeatable).",
-)
+@SITES_OPTION
 @click.option(
     "--min-level", type=click.Choice(LEVELS), help="Only changes at least this significant."
 )

@@ -7,10 +7,10 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from archive.capture_index import CaptureRow, capture_query, capture_row
+from archive.capture_index import CaptureRow, capture_headers, capture_query, capture_row
 from store.archive import Archive
-from store.captures import body_digest, read_body
-from store.models import Blob, Capture, Crawl
+from store.models import Blob, Crawl
+from store.tables import body_digest, capture, read_body
 
 
 @dataclass
@@ -42,15 +42,15 @@ def export_captures(
     """Captures in fetch order (optionally since a time, of one site)."""
     query = capture_query()
     if since is not None:
-        query = query.where(Capture.fetched_at >= since)
-    query = query.order_by(Capture.fetched_at, Capture.id)
+        query = query.where(capture.c.fetched_at >= since)
+    query = query.order_by(capture.c.fetched_at, capture.c.id)
     out = []
-    with archive.session() as session:
-        for capture, size, spider in session.execute(query):
-            if site and site_of_spider(spider) != site:
+    with archive.engine.connect() as connection:
+        for found in connection.execute(query):
+            row = capture_row(found)
+            if site and site_of_spider(row.spider) != site:
                 continue
-            row = capture_row(capture, size, spider)
-            out.append(FullCapture(row, capture.headers, capture.request_headers))
+            out.append(FullCapture(row, *capture_headers(found)))
     return out
 
 

@@ -26,7 +26,20 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
 from crawler.urls import canonical_url
 from store.archive import Archive
-from store.models import Blob, Capture, CaptureUrl, Crawl
+from store.tables import (
+    blob,
+    capture,
+    capture_canonical_url,
+    capture_url,
+    capture_url_of,
+    crawl,
+    header_field_of,
+    header_set,
+    request_headers,
+    response_headers,
+    url_ids,
+    validators,
+)
 
 MATCH_TYPES = ("exact", "prefix", "host", "domain")
 _ISO_FRACTION = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}\.\d{1,6}Z?$")
@@ -86,7 +99,7 @@ def _starts_with(column: Any, prefix: str, ranged: bool) -> ColumnElement[bool]:
 def url_condition(
     url: str, match: str = "exact", dialect: str | None = None, column: Any = None
 ) -> ColumnElement[bool]:
-    """The SQL condition on ``Capture.canonical_url`` (or ``column``, an expression of it) for
+    """The SQL condition on a capture's canonical URL (or ``column``, an expression of it) for
     ``url`` under ``match``; on SQLite (``dialect``) prefix and host matches use the index."""
     ranged = dialect == "sqlite"
     url = url.strip()
@@ -97,7 +110,7 @@ def url_condition(
     if match not in MATCH_TYPES:
         raise ValueError(f"match must be one of {', '.join(MATCH_TYPES)}")
     canon = canonical_url(with_scheme(url))
-    column = Capture.canonical_url if column is None else column
+    column = capture_canonical_url if column is None else column
     if match == "exact":
         return column == canon
     if match == "prefix":
@@ -139,51 +152,38 @@ class CaptureRow:
         return data
 
 
-def capture_row(capture: Capture, size: int | None, spider: str | None) -> CaptureRow:
-    return CaptureRow(
-        id=capture.id,
-        crawl_id=capture.crawl_id,
-        spider=spider,
-        url=capture.url,
-        canonical_url=capture.canonical_url,
-        language=capture.language,
-        fetched_at=capture.fetched_at,
-        status=capture.status,
-        digest=capture.digest,
-        mime=(capture.content_type or "").split(";")[0].strip() or None,
-        length=size,
-        outcome=capture.outcome,
-        error=capture.error,
-    )
-
-
-def capture_query() -> Select:
+def _index_columns(content_type: Any) -> tuple:
+    """The columns the index lists (never the headers: a row stays small at a million
+    captures), ``content_type`` the header set's."""
+    c = capture.c
     return (
-        select(Capture, Blob.size, Crawl.spider)
-        .outerjoin(Blob, Blob.digest == Capture.digest)
-        .outerjoin(Crawl, Crawl.id == Capture.crawl_id)
+        c.id,
+        c.crawl_id,
+        crawl.c.spider,
+        capture_url_of.expression,
+        capture_canonical_url.expression,
+        c.language,
+        c.fetched_at,
+        c.status,
+        c.digest,
+        content_type,
+        blob.c.size,
+        c.outcome,
+        c.error,
     )
 
 
-# the columns the index lists (never the headers: a row stays small at a million captures)
-_INDEX_COLUMNS = (
-    Capture.id,
-    Capture.crawl_id,
-    Crawl.spider,
-    Capture.url,
-    Capture.canonical_url,
-    Capture.language,
-    Capture.fetched_at,
-    Capture.status,
-    Capture.digest,
-    Capture.content_type,
-    Blob.size,
-    Capture.outcome,
-    Capture.error,
-)
+_INDEX_COLUMNS = _index_columns(header_field_of(capture.c.header_set_id, "content_type"))
 
 
-def _index_row(row: Any) -> CaptureRow:
+def _with_crawl_and_size(query: Select) -> Select:
+    return query.outerjoin(blob, blob.c.digest == capture.c.digest).outerjoin(
+        crawl, crawl.c.id == capture.c.crawl_id
+    )
+
+
+def capture_row(row: Any) -> CaptureRow:
+    """The index row of a row of ``_INDEX_COLUMNS`` or of ``capture_query``."""
     (id_, crawl_id, spider, url, canon, language, fetched_at, status, digest, ctype, size) = row[
         :11
     ]
@@ -202,6 +202,43 @@ def _index_row(row: Any) -> CaptureRow:
         outcome=row[11],
         error=row[12],
     )
+
+
+_REQUEST_SET = header_set.alias("request_header_set")
+_REQUEST_PAIR = validators.alias("request_validators")
+
+
+def capture_query() -> Select:
+    """Captures as index rows (``capture_row``) followed by what their headers are made of
+    (``capture_headers``): what a snapshot or a WARC record needs."""
+    c = capture.c
+    query = select(
+        *_index_columns(header_set.c.content_type),
+        header_set.c.headers.label("header_set"),
+        c.http_date,
+        c.content_length,
+        validators.c.etag,
+        validators.c.last_modified,
+        _REQUEST_SET.c.headers.label("request_header_set"),
+        _REQUEST_PAIR.c.etag.label("if_none_match"),
+        _REQUEST_PAIR.c.last_modified.label("if_modified_since"),
+    )
+    return (
+        _with_crawl_and_size(query)
+        .outerjoin(header_set, header_set.c.id == c.header_set_id)
+        .outerjoin(validators, validators.c.id == c.validators_id)
+        .outerjoin(_REQUEST_SET, _REQUEST_SET.c.id == c.request_header_set_id)
+        .outerjoin(_REQUEST_PAIR, _REQUEST_PAIR.c.id == c.request_validators_id)
+    )
+
+
+def capture_headers(row: Any) -> tuple[dict[str, str], dict[str, str]]:
+    """The response and request headers of a ``capture_query`` row, as received and sent."""
+    response = response_headers(
+        row.header_set, row.http_date, row.content_length, row.etag, row.last_modified
+    )
+    request = request_headers(row.request_header_set, row.if_none_match, row.if_modified_since)
+    return response, request
 
 
 def query_captures(
@@ -226,26 +263,22 @@ def query_captures(
     condition = url_condition(url, match, dialect)
     if match != "exact" and _many_captures(archive, condition):
         condition = _in_time_order(url, match, dialect)
-    query = (
-        select(*_INDEX_COLUMNS)
-        .outerjoin(Blob, Blob.digest == Capture.digest)
-        .outerjoin(Crawl, Crawl.id == Capture.crawl_id)
-        .where(condition)
-    )
+    c = capture.c
+    query = _with_crawl_and_size(select(*_INDEX_COLUMNS)).where(condition)
     if since is not None:
-        query = query.where(Capture.fetched_at >= since)
+        query = query.where(c.fetched_at >= since)
     if until is not None:
-        query = query.where(Capture.fetched_at <= until)
+        query = query.where(c.fetched_at <= until)
     if status is not None:
         none = str(status).lower() in ("none", "null", "-", "error")
-        query = query.where(Capture.status.is_(None) if none else Capture.status == int(status))
+        query = query.where(c.status.is_(None) if none else c.status == int(status))
     if language:
-        query = query.where(Capture.language == language)
+        query = query.where(c.language == language)
     newest_first = bool(limit and limit < 0 and not collapse)
     if newest_first:
-        query = query.order_by(Capture.fetched_at.desc(), Capture.id.desc())
+        query = query.order_by(c.fetched_at.desc(), c.id.desc())
     else:
-        query = query.order_by(Capture.fetched_at, Capture.id)
+        query = query.order_by(c.fetched_at, c.id)
     if limit and not collapse:
         query = query.limit(abs(limit))
     if not limit or collapse:
@@ -253,9 +286,9 @@ def query_captures(
         # cursor is planned for its first rows, which at a million captures picks a scan of
         # the time index over the URL's own index and made a --limit 100 look-up 30x slower
         query = query.execution_options(yield_per=1000)
-    with archive.session() as session:
-        result = session.execute(query)
-        rows = (_index_row(row) for row in result)
+    with archive.engine.connect() as connection:
+        result = connection.execute(query)
+        rows = (capture_row(row) for row in result)
         if collapse:
             kept = list(_collapsed(rows, limit if limit and limit > 0 else None))
             return kept[limit:] if limit and limit < 0 else kept
@@ -276,17 +309,17 @@ def _in_time_order(url: str, match: str, dialect: str) -> ColumnElement[bool]:
     subquery made it estimate millions of rows and spend 30 ms compiling the plan with JIT).
     """
     if dialect == "sqlite":
-        return url_condition(url, match, dialect, Capture.canonical_url.concat(""))
-    urls = url_condition(url, match, dialect, CaptureUrl.canonical_url.concat(""))
-    return Capture.url_id.in_(select(CaptureUrl.id).where(urls))
+        return url_condition(url, match, dialect, capture_canonical_url.concat(""))
+    urls = url_condition(url, match, dialect, capture_url.c.canonical_url.concat(""))
+    return capture.c.url_id.in_(url_ids(urls))
 
 
 def _many_captures(archive: Archive, condition: ColumnElement[bool]) -> bool:
     """Does ``condition`` match at least ``_MANY`` captures? (Counted on the index, up to
     ``_MANY``: quick however big the table.)"""
-    probe = select(Capture.id).where(condition).limit(_MANY).subquery()
-    with archive.session() as session:
-        return session.scalar(select(func.count()).select_from(probe)) >= _MANY
+    probe = select(capture.c.id).where(condition).limit(_MANY).subquery()
+    with archive.engine.connect() as connection:
+        return connection.scalar(select(func.count()).select_from(probe)) >= _MANY
 
 
 def _collapsed(rows: Iterable[CaptureRow], limit: int | None) -> Iterator[CaptureRow]:
@@ -316,11 +349,11 @@ def collapse_digest_stream(rows: Iterable[CaptureRow]) -> Iterator[CaptureRow]:
 
 def capture_languages(archive: Archive, url: str, until: datetime | None = None) -> dict:
     """{language: (number of captures, latest capture time)} for the exact URL."""
-    query = select(Capture.language, func.count(), func.max(Capture.fetched_at)).where(
-        url_condition(url)
-    )
+    c = capture.c
+    query = select(c.language, func.count(), func.max(c.fetched_at)).where(url_condition(url))
     if until is not None:
-        query = query.where(Capture.fetched_at <= until)
-    query = query.group_by(Capture.language).order_by(func.min(Capture.id))  # first seen first
-    with archive.session() as session:
-        return {language: (count, latest) for language, count, latest in session.execute(query)}
+        query = query.where(c.fetched_at <= until)
+    query = query.group_by(c.language).order_by(func.min(c.id))  # first seen first
+    with archive.engine.connect() as connection:
+        rows = connection.execute(query)
+        return {language: (count, latest) for language, count, latest in rows}

@@ -14,15 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archive.capture_export import FullCapture, crawl_infos
-from archive.capture_index import capture_query, capture_row
+from archive.capture_index import capture_headers, capture_query, capture_row
 from archive.cdxj import cdxj_line
 from archive.replay import language_collection
 from archive.replay_state import PayloadRecord, ReplayState
 from archive.snapshots import last_full_capture
 from archive.warc_export import _Writer, warc_date
 from store.archive import Archive
-from store.models import Capture
 from store.release import RELEASE
+from store.tables import capture
 
 TMP_SUFFIX = ".tmp"
 PayloadKey = tuple[str, str | None, str]  # canonical URL, language, digest
@@ -31,18 +31,17 @@ PayloadKey = tuple[str, str | None, str]  # canonical URL, language, digest
 def crawl_captures(archive: Archive, crawl_id: int) -> list[tuple[FullCapture, str | None]]:
     """The crawl's captures in fetch order, each with the digest a 304 among them confirmed
     (the body ``parlwatch snapshot`` answers that 304 with)."""
-    query = (
-        capture_query().where(Capture.crawl_id == crawl_id).order_by(Capture.fetched_at, Capture.id)
-    )
+    c = capture.c
+    query = capture_query().where(c.crawl_id == crawl_id).order_by(c.fetched_at, c.id)
     out = []
-    with archive.session() as session:
-        for capture, size, spider in session.execute(query).all():
-            row = capture_row(capture, size, spider)
+    with archive.engine.connect() as connection:
+        for found in connection.execute(query).all():
+            row = capture_row(found)
             confirmed = None
             if row.status == 304:
-                full = last_full_capture(session, capture)
+                full = last_full_capture(connection, row)
                 confirmed = full.digest if full else None
-            out.append((FullCapture(row, capture.headers, capture.request_headers), confirmed))
+            out.append((FullCapture(row, *capture_headers(found)), confirmed))
     return out
 
 

@@ -14,18 +14,17 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
 
 from archive.capture_index import (
     CaptureRow,
+    capture_headers,
     capture_languages,
     capture_query,
     capture_row,
     url_condition,
 )
 from store.archive import Archive
-from store.captures import body_digest, last_full_capture_at, read_body
-from store.models import Blob, Capture
+from store.tables import blob, body_digest, capture, full_capture_conditions, read_body
 
 
 class SnapshotError(LookupError):
@@ -87,63 +86,72 @@ def find_snapshot(
         if len(languages) > 1:
             raise AmbiguousLanguage(url, languages)
         language = next(iter(languages), None)
-    query = capture_query().where(url_condition(url), Capture.fetched_at <= at)
+    c = capture.c
+    query = capture_query().where(url_condition(url), c.fetched_at <= at)
     if language is not None:
-        query = query.where(Capture.language == language)
-    query = query.order_by(Capture.fetched_at.desc(), Capture.id.desc())
-    with archive.session() as session:
+        query = query.where(c.language == language)
+    query = query.order_by(c.fetched_at.desc(), c.id.desc())
+    with archive.engine.connect() as connection:
         skipped = []
-        for capture, size, spider in _newest_first(session, query):
-            row = capture_row(capture, size, spider)
+        for found in _newest_first(connection, query):
+            row = capture_row(found)
             if not _page_like(row, any_status):
                 skipped.append(row)
                 continue
-            body_row = row if row.status != 304 else last_full_capture(session, capture)
+            body_row = row if row.status != 304 else last_full_capture(connection, row)
             if body_row is None:
                 raise SnapshotError(
                     f"capture {row.id} is a 304 but no earlier full capture of {row.url} exists"
                 )
-            blob = session.get(Blob, body_row.digest)
-            if blob is None:
-                raise IntegrityError(f"body {body_row.digest} of capture {body_row.id} is missing")
-            body = read_body(blob)
-            if body_digest(body) != body_row.digest:
-                raise IntegrityError(
-                    f"body of capture {body_row.id} hashes to {body_digest(body)}, "
-                    f"not {body_row.digest}: the archive is damaged (run `parlwatch verify`)"
-                )
-            return Snapshot(row, body_row, body, dict(capture.headers or {}), skipped)
+            body = _body(connection, body_row)
+            return Snapshot(row, body_row, body, capture_headers(found)[0], skipped)
     first = _first_after(archive, url, at, language)
     hint = f"; the first capture is at {first.isoformat(timespec='seconds')}Z" if first else ""
     lang = f" in {language!r}" if language else ""
     raise SnapshotError(f"no capture of {url}{lang} at or before {at.isoformat()}Z{hint}")
 
 
-def _newest_first(session: Session, query: Select, batch: int = 20) -> Iterator[Any]:
+def _body(connection: Any, row: CaptureRow) -> bytes:
+    """The stored bytes of ``row``, checked against its digest."""
+    query = select(blob.c.compression, blob.c.data).where(blob.c.digest == row.digest)
+    stored = connection.execute(query).first()
+    if stored is None:
+        raise IntegrityError(f"body {row.digest} of capture {row.id} is missing")
+    body = read_body(stored)
+    if body_digest(body) != row.digest:
+        raise IntegrityError(
+            f"body of capture {row.id} hashes to {body_digest(body)}, "
+            f"not {row.digest}: the archive is damaged (run `parlwatch verify`)"
+        )
+    return body
+
+
+def _newest_first(connection: Any, query: Select, batch: int = 20) -> Iterator[Any]:
     """The rows of ``query`` in batches of ``batch``: a snapshot is nearly always the first
     row, and a URL crawled daily for years has thousands of captures to load otherwise."""
     offset = 0
     while True:
-        rows = session.execute(query.limit(batch).offset(offset)).all()
+        rows = connection.execute(query.limit(batch).offset(offset)).all()
         yield from rows
         if len(rows) < batch:
             return
         offset += batch
 
 
-def last_full_capture(session: Session, capture: Capture | CaptureRow) -> CaptureRow | None:
-    """The full capture a 304 stands for (``store.captures.last_full_capture_at``), as a row."""
-    full = last_full_capture_at(
-        session, capture.canonical_url, capture.language, capture.fetched_at, capture.id
-    )
-    if full is None:
-        return None
-    return capture_row(*session.execute(capture_query().where(Capture.id == full.id)).one())
+def last_full_capture(connection: Any, row: CaptureRow) -> CaptureRow | None:
+    """The full capture a 304 stands for (``store.tables.full_capture_conditions``), as a row.
+    ``connection``: a Core connection or an ORM session."""
+    conditions = full_capture_conditions(row.canonical_url, row.language, row.fetched_at, row.id)
+    c = capture.c
+    query = capture_query().where(*conditions).order_by(c.fetched_at.desc(), c.id.desc())
+    full = connection.execute(query.limit(1)).first()
+    return None if full is None else capture_row(full)
 
 
 def _first_after(archive: Archive, url: str, at: datetime, language: str | None):
-    query = select(Capture.fetched_at).where(url_condition(url), Capture.fetched_at > at)
+    c = capture.c
+    query = select(c.fetched_at).where(url_condition(url), c.fetched_at > at)
     if language is not None:
-        query = query.where(Capture.language == language)
-    with archive.session() as session:
-        return session.scalar(query.order_by(Capture.fetched_at).limit(1))
+        query = query.where(c.language == language)
+    with archive.engine.connect() as connection:
+        return connection.scalar(query.order_by(c.fetched_at).limit(1))

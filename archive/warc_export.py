@@ -224,8 +224,8 @@ class _Writer:
 def _earlier_full(archive: Archive, row) -> tuple[str | None, str, str | None, None]:
     from archive.snapshots import last_full_capture
 
-    with archive.session() as session:
-        full = last_full_capture(session, row)
+    with archive.engine.connect() as connection:
+        full = last_full_capture(connection, row)
     if full is None:
         return None, row.url, None, None
     return full.digest, full.url, warc_date(full.fetched_at), None

@@ -36,8 +36,9 @@ from crawler.parse_pool import ParsePool
 from crawler.spiders.base import ArchiveSpider
 from crawler.stored_pages import PARSER_VERSION, role_of, site_spider
 from store.archive import FINISHED, Archive
-from store.captures import last_full_captures, read_body
+from store.captures import last_full_captures
 from store.models import Blob, Capture, Entity, Version
+from store.tables import read_body
 
 
 @dataclass

@@ -15,18 +15,21 @@ import os
 import socket
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, select, update
-from sqlalchemy.orm import Session, sessionmaker
 
 from store.db import make_engine
-from store.models import Crawl, Entity
 from store.removals import removal_confirmations as confirmations_setting
+from store.tables import crawl as crawl_table
 
-if TYPE_CHECKING:  # the write side, imported where it is used: read commands start faster
+if TYPE_CHECKING:  # the ORM and the write side, imported where used: read commands start faster
+    from sqlalchemy.orm import Session, sessionmaker
+
     from store.captures import CaptureRecord
+    from store.models import Crawl
     from store.observations import ObservationBatch
 
 FINISHED = "finished"
@@ -81,7 +84,14 @@ class Archive:
         entity to remove it (default ``$PARLWATCH_REMOVAL_CONFIRMATIONS``, else 2)."""
         self.removal_confirmations = confirmations_setting(removal_confirmations)
         self.engine = engine or make_engine(url, create_missing=create_missing)
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @cached_property
+    def sessions(self) -> sessionmaker[Session]:
+        """The ORM's sessions on the archive (made on first use: the read commands query the
+        capture tables in SQLAlchemy Core and never load the ORM)."""
+        from sqlalchemy.orm import sessionmaker
+
+        return sessionmaker(self.engine, expire_on_commit=False)
 
     def session(self) -> Session:
         return self.sessions()
@@ -90,6 +100,8 @@ class Archive:
         """A new ``running`` crawl, owned by this process (host, pid, a first heartbeat).
         Dead crawls are closed first: every writing command (crawl, import, reparse, the
         scheduler's crawls, the demo) starts a crawl row before it writes."""
+        from store.models import Crawl
+
         self.close_dead_crawls()
         now = utcnow()
         with self.sessions.begin() as session:
@@ -109,24 +121,27 @@ class Archive:
     def heartbeat(self, spider: str) -> int:
         """This process is alive and still crawling ``spider``: the heartbeat of its running
         crawls of it. Returns how many rows it touched."""
+        c = crawl_table.c
         query = (
-            update(Crawl)
+            update(crawl_table)
             .where(
-                Crawl.spider == spider,
-                Crawl.status == RUNNING,
-                Crawl.host == socket.gethostname(),
-                Crawl.pid == os.getpid(),
+                c.spider == spider,
+                c.status == RUNNING,
+                c.host == socket.gethostname(),
+                c.pid == os.getpid(),
             )
             .values(heartbeat_at=utcnow())
         )
-        with self.sessions.begin() as session:
-            return session.execute(query).rowcount
+        with self.engine.begin() as connection:
+            return connection.execute(query).rowcount
 
     def close_dead_crawls(self, timeout: timedelta = HEARTBEAT_TIMEOUT) -> list[int]:
         """Close as ``abandoned`` every running crawl whose process is gone: on this host, its
         pid is not alive (or is another process's now); elsewhere, it has been silent for longer
         than ``timeout``. Returns their ids. Every command that writes to the archive calls
         this first; a crawl row without a process (made before 0004) counts as another host's."""
+        from store.models import Crawl
+
         now, host = utcnow(), socket.gethostname()
         closed = []
         with self.sessions.begin() as session:
@@ -160,6 +175,8 @@ class Archive:
         (a partial crawl's batch holds back the sets its failed pages carry)."""
         if status not in CRAWL_STATUSES or status == RUNNING:
             raise ValueError(f"a crawl cannot finish as {status!r}")
+        from store.models import Crawl
+
         stats = dict(stats or {})
         with self.sessions.begin() as session:
             crawl = session.get(Crawl, crawl_id)
@@ -186,6 +203,8 @@ class Archive:
 
     def present_entities(self, site: str) -> dict[str, dict[str, str | None]]:
         """The site's present entities before a run: scope -> {key: country}."""
+        from store.models import Entity
+
         query = select(Entity.scope, Entity.key, Entity.country).where(
             Entity.site == site, Entity.state == "present"
         )
@@ -197,6 +216,8 @@ class Archive:
 
     def mark_stale_crawls(self, spider: str) -> int:
         """Crawls of ``spider`` left ``running`` by a process that died become ``interrupted``."""
+        from store.models import Crawl
+
         with self.sessions.begin() as session:
             stale = session.scalars(
                 select(Crawl).where(Crawl.spider == spider, Crawl.status == RUNNING)

@@ -12,6 +12,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from store.models import Blob, Capture, CaptureUrl, HeaderSet, Validators
+from store.tables import FULL_BODY, body_digest, full_capture_conditions
 
 ARCHIVIST_HEADERS = ("etag", "last-modified", "date", "content-type")
 
@@ -33,10 +34,6 @@ class CaptureRecord:
     parse_errors: list[str] = field(default_factory=list)
 
 
-def body_digest(body: bytes) -> str:
-    return "sha256:" + hashlib.sha256(body).hexdigest()
-
-
 def store_body(session: Session, body: bytes) -> tuple[str, bool]:
     """Store ``body`` unless a blob with its digest exists; returns (digest, newly stored)."""
     digest = body_digest(body)
@@ -45,12 +42,6 @@ def store_body(session: Session, body: bytes) -> tuple[str, bool]:
     session.add(Blob(digest=digest, size=len(body), compression="zlib", data=zlib.compress(body)))
     session.flush()
     return digest, True
-
-
-def read_body(blob: Blob) -> bytes:
-    if blob.compression == "zlib":
-        return zlib.decompress(blob.data)
-    return blob.data
 
 
 RESPONSE_VOLATILE = {"date": None, "content-length": None, "etag": 0, "last-modified": 1}
@@ -216,16 +207,7 @@ def last_full_capture_at(
     It is the page a 304 at ``at`` stands for (the server said nothing changed since), as a WARC
     revisit points to it; ``exclude_id`` leaves out the capture asking.
     """
-    query = select(Capture).where(
-        Capture.canonical_url == canonical_url,
-        Capture.language.is_(None) if language is None else Capture.language == language,
-        Capture.fetched_at <= at,
-        Capture.digest.is_not(None),
-        Capture.status >= 200,
-        Capture.status < 300,
-    )
-    if exclude_id is not None:
-        query = query.where(Capture.id != exclude_id)
+    query = select(Capture).where(*full_capture_conditions(canonical_url, language, at, exclude_id))
     query = query.order_by(Capture.fetched_at.desc(), Capture.id.desc()).limit(1)
     return session.scalars(query).first()
 
@@ -240,10 +222,7 @@ def last_full_captures(
     full: dict[tuple[str, str | None], list[Capture]] = {}
     for start in range(0, len(urls), chunk):
         query = select(Capture).where(
-            Capture.canonical_url.in_(urls[start : start + chunk]),
-            Capture.digest.is_not(None),
-            Capture.status >= 200,
-            Capture.status < 300,
+            Capture.canonical_url.in_(urls[start : start + chunk]), *FULL_BODY
         )
         for row in session.scalars(query):
             full.setdefault((row.canonical_url, row.language), []).append(row)

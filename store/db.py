@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, Engine, MetaData, Table, create_engine, event, inspect
 from sqlalchemy.exc import DBAPIError, NoSuchModuleError
 
-from store.models import Base
 from store.release import RELEASE
 
 if TYPE_CHECKING:
@@ -157,6 +156,7 @@ def upgrade_schema(engine: Engine) -> None:
     import store.notifications  # noqa: F401  (registers the notification tables)
     import store.schedules  # noqa: F401  (registers the schedule and lock tables)
     import store.search  # noqa: F401  (registers the news search index table)
+    from store.models import Base
 
     if not migrations:
         Base.metadata.create_all(engine)
@@ -265,6 +265,8 @@ def _add_lazy_baseline_tables(connection: Connection) -> None:
     The models stand in for the baseline here: tests/store/test_migrations.py fails when a later
     migration changes one of these tables, and then this must create them as of the baseline.
     """
+    from store.models import Base
+
     present = set(inspect(connection).get_table_names())
     missing = [Base.metadata.tables[name] for name in LAZY_BASELINE_TABLES if name not in present]
     as_models = [table for table in missing if table.name not in LATER_COLUMNS]

@@ -24,17 +24,18 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    select,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.hybrid import Comparator, hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
-from sqlalchemy.sql import operators
 from sqlalchemy.types import TypeDecorator
+
+from store import tables
 
 
 class Base(DeclarativeBase):
-    pass
+    # the capture side's tables are declared in ``store.tables`` (Core, for the read commands)
+    metadata = tables.metadata
 
 
 # zlib's default: level 9 makes a news item's content no smaller and takes 15 % longer
@@ -72,104 +73,71 @@ class PackedJSON(TypeDecorator):
 
 
 class Crawl(Base):
-    """One run of one spider."""
+    """One run of one spider (``store.tables.crawl``)."""
 
-    __tablename__ = "crawl"
+    __table__ = tables.crawl
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    spider: Mapped[str] = mapped_column(String(100), index=True)
-    started: Mapped[datetime] = mapped_column(DateTime)
-    finished: Mapped[datetime | None] = mapped_column(DateTime)
-    # running / finished / partial / failed / interrupted / abandoned
-    status: Mapped[str] = mapped_column(String(20), default="running")
-    reason: Mapped[str | None] = mapped_column(Text)
-    params: Mapped[dict] = mapped_column(JSON, default=dict)
-    stats: Mapped[dict] = mapped_column(JSON, default=dict)
-    # the process running the crawl, and when it last said it was alive (``store.liveness``)
-    host: Mapped[str | None] = mapped_column(String(255))
-    pid: Mapped[int | None] = mapped_column(Integer)
-    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime)
+    id: Mapped[int]
+    spider: Mapped[str]
+    started: Mapped[datetime]
+    finished: Mapped[datetime | None]
+    status: Mapped[str]
+    reason: Mapped[str | None]
+    params: Mapped[dict]
+    stats: Mapped[dict]
+    host: Mapped[str | None]
+    pid: Mapped[int | None]
+    heartbeat_at: Mapped[datetime | None]
 
 
 class Blob(Base):
     """A response body, stored once per distinct SHA-256 digest, zlib-compressed."""
 
-    __tablename__ = "blob"
+    __table__ = tables.blob
 
-    digest: Mapped[str] = mapped_column(String(80), primary_key=True)  # "sha256:<hex>"
-    size: Mapped[int] = mapped_column(Integer)
-    compression: Mapped[str] = mapped_column(String(10), default="zlib")
-    data: Mapped[bytes] = mapped_column(LargeBinary)
+    digest: Mapped[str]
+    size: Mapped[int]
+    compression: Mapped[str]
+    data: Mapped[bytes]
 
 
 class CaptureUrl(Base):
     """A URL as fetched and its canonical form, stored once; every capture of it points here."""
 
-    __tablename__ = "capture_url"
-    __table_args__ = (UniqueConstraint("url", "canonical_url"),)
+    __table__ = tables.capture_url
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    url: Mapped[str] = mapped_column(Text)
-    canonical_url: Mapped[str] = mapped_column(Text, index=True)
+    id: Mapped[int]
+    url: Mapped[str]
+    canonical_url: Mapped[str]
 
 
 class HeaderSet(Base):
-    """A set of HTTP headers (names in order), stored once per digest. The values that differ
-    from page to page or fetch to fetch are left out (null): the ``Date`` and Content-Length
-    (the capture's ``http_date`` and ``content_length``) and the
-    validators (ETag and Last-Modified, or sent back as If-None-Match and If-Modified-Since:
-    the capture's ``Validators``), so that pages share their header sets."""
+    """A set of HTTP headers (names in order), stored once per digest, the values that differ
+    from fetch to fetch left out (``store.tables.header_set``)."""
 
-    __tablename__ = "header_set"
+    __table__ = tables.header_set
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    digest: Mapped[str] = mapped_column(String(64), unique=True)
-    headers: Mapped[dict] = mapped_column(JSON)  # {name: value or null}
-    content_type: Mapped[str | None] = mapped_column(String(200))
+    id: Mapped[int]
+    digest: Mapped[str]
+    headers: Mapped[dict]
+    content_type: Mapped[str | None]
 
 
 class Validators(Base):
-    """An ETag and Last-Modified pair, stored once: a page's 200, its 304s and the conditional
-    requests asking for it all point at the same row."""
+    """An ETag and Last-Modified pair, stored once."""
 
-    __tablename__ = "validators"
-    __table_args__ = (UniqueConstraint("etag", "last_modified"),)
+    __table__ = tables.validators
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    etag: Mapped[str | None] = mapped_column(String(200))
-    last_modified: Mapped[str | None] = mapped_column(String(100))
+    id: Mapped[int]
+    etag: Mapped[str | None]
+    last_modified: Mapped[str | None]
 
 
-class _UrlOf(Comparator):
-    """``Capture.url`` / ``Capture.canonical_url`` in SQL: comparisons become a look-up of the
-    matching URL ids (the ``capture_url`` indexes answer it); elsewhere the URL itself."""
+class _UrlOf(tables.UrlOf, Comparator):
+    """``tables.UrlOf`` as the comparator of ``Capture.url`` / ``Capture.canonical_url``."""
 
     def __init__(self, capture: type, column: str) -> None:
-        self.capture, self.column = capture, column
-        url_column = getattr(CaptureUrl, column)
-        super().__init__(
-            select(url_column)
-            .where(CaptureUrl.id == capture.url_id)
-            .scalar_subquery()
-            .label(column)
-        )
-
-    def operate(self, op, *other, **kwargs):  # type: ignore[no-untyped-def]
-        if op in _COMPARISONS:
-            url_column = getattr(CaptureUrl, self.column)
-            matching = select(CaptureUrl.id).where(op(url_column, *other, **kwargs))
-            return self.capture.url_id.in_(matching)
-        return op(self.expression, *other, **kwargs)
-
-    def reverse_operate(self, op, other, **kwargs):  # type: ignore[no-untyped-def]
-        return op(other, self.expression, **kwargs)
-
-
-_COMPARISONS = {
-    operators.eq, operators.ne, operators.lt, operators.le, operators.gt, operators.ge,
-    operators.like_op, operators.not_like_op, operators.in_op, operators.not_in_op,
-    operators.startswith_op, operators.between_op, operators.is_, operators.is_not,
-}  # fmt: skip
+        tables.UrlOf.__init__(self, capture.url_id, column)
 
 
 class Capture(Base):
@@ -179,37 +147,38 @@ class Capture(Base):
     ``header_set``; ``url``, ``canonical_url``, ``headers``, ``request_headers``,
     ``content_type``, ``etag`` and ``last_modified`` read as they did (in SQL too)."""
 
-    __tablename__ = "capture"
+    __table__ = tables.capture
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    crawl_id: Mapped[int | None] = mapped_column(ForeignKey("crawl.id"), index=True)
-    url_id: Mapped[int] = mapped_column(ForeignKey("capture_url.id"), index=True)
-    language: Mapped[str | None] = mapped_column(String(10))
-    fetched_at: Mapped[datetime] = mapped_column(DateTime, index=True)
-    status: Mapped[int | None] = mapped_column(Integer)  # None: no HTTP response at all
-    error: Mapped[str | None] = mapped_column(Text)
-    http_date: Mapped[str | None] = mapped_column(String(100))
-    content_length: Mapped[str | None] = mapped_column(String(20))  # the header, as sent
-    header_set_id: Mapped[int | None] = mapped_column(ForeignKey("header_set.id"))
-    validators_id: Mapped[int | None] = mapped_column(ForeignKey("validators.id"))
-    request_header_set_id: Mapped[int | None] = mapped_column(ForeignKey("header_set.id"))
-    request_validators_id: Mapped[int | None] = mapped_column(ForeignKey("validators.id"))
-    digest: Mapped[str | None] = mapped_column(ForeignKey("blob.digest"), index=True)
-    # ok / http-error / network-error / layout-missing (parsed, expected block absent)
-    outcome: Mapped[str] = mapped_column(String(30), default="ok")
-    parse_errors: Mapped[list] = mapped_column(JSON, default=list)
+    id: Mapped[int]
+    crawl_id: Mapped[int | None]
+    url_id: Mapped[int]
+    language: Mapped[str | None]
+    fetched_at: Mapped[datetime]
+    status: Mapped[int | None]
+    error: Mapped[str | None]
+    http_date: Mapped[str | None]
+    content_length: Mapped[str | None]
+    header_set_id: Mapped[int | None]
+    validators_id: Mapped[int | None]
+    request_header_set_id: Mapped[int | None]
+    request_validators_id: Mapped[int | None]
+    digest: Mapped[str | None]
+    outcome: Mapped[str]
+    parse_errors: Mapped[list]
 
     blob: Mapped[Blob | None] = relationship()
     url_row: Mapped[CaptureUrl] = relationship(lazy="joined", innerjoin=True)
-    header_set: Mapped[HeaderSet | None] = relationship(foreign_keys=[header_set_id], lazy="joined")
+    header_set: Mapped[HeaderSet | None] = relationship(
+        foreign_keys=[tables.capture.c.header_set_id], lazy="joined"
+    )
     validators: Mapped[Validators | None] = relationship(
-        foreign_keys=[validators_id], lazy="joined"
+        foreign_keys=[tables.capture.c.validators_id], lazy="joined"
     )
     request_header_set: Mapped[HeaderSet | None] = relationship(
-        foreign_keys=[request_header_set_id]
+        foreign_keys=[tables.capture.c.request_header_set_id]
     )
     request_validators: Mapped[Validators | None] = relationship(
-        foreign_keys=[request_validators_id]
+        foreign_keys=[tables.capture.c.request_validators_id]
     )
 
     @hybrid_property
@@ -234,23 +203,23 @@ class Capture(Base):
     def headers(self) -> dict[str, str]:
         """The response headers as received, in their order."""
         pair = self.validators
-        volatile = {
-            "date": self.http_date,
-            "content-length": self.content_length,
-            "etag": pair.etag if pair else None,
-            "last-modified": pair.last_modified if pair else None,
-        }
-        return _filled(self.header_set, volatile)
+        return tables.response_headers(
+            self.header_set.headers if self.header_set else None,
+            self.http_date,
+            self.content_length,
+            pair.etag if pair else None,
+            pair.last_modified if pair else None,
+        )
 
     @property
     def request_headers(self) -> dict[str, str]:
         """The request headers as sent, in their order."""
         pair = self.request_validators
-        volatile = {
-            "if-none-match": pair.etag if pair else None,
-            "if-modified-since": pair.last_modified if pair else None,
-        }
-        return _filled(self.request_header_set, volatile)
+        return tables.request_headers(
+            self.request_header_set.headers if self.request_header_set else None,
+            pair.etag if pair else None,
+            pair.last_modified if pair else None,
+        )
 
     @hybrid_property
     def content_type(self) -> str | None:
@@ -259,7 +228,7 @@ class Capture(Base):
     @content_type.inplace.expression
     @classmethod
     def _content_type_expression(cls):  # type: ignore[no-untyped-def]
-        return _header_field(cls, HeaderSet.content_type)
+        return tables.header_field_of(cls.header_set_id, "content_type")
 
     @hybrid_property
     def etag(self) -> str | None:
@@ -268,7 +237,7 @@ class Capture(Base):
     @etag.inplace.expression
     @classmethod
     def _etag_expression(cls):  # type: ignore[no-untyped-def]
-        return _validator(cls, Validators.etag)
+        return tables.validator_of(cls.validators_id, "etag")
 
     @hybrid_property
     def last_modified(self) -> str | None:
@@ -277,22 +246,7 @@ class Capture(Base):
     @last_modified.inplace.expression
     @classmethod
     def _last_modified_expression(cls):  # type: ignore[no-untyped-def]
-        return _validator(cls, Validators.last_modified)
-
-
-def _filled(header_set: HeaderSet | None, volatile: dict[str, str | None]) -> dict[str, str]:
-    stored = header_set.headers if header_set else {}
-    return {k: volatile.get(k.lower()) if v is None else v for k, v in stored.items()}
-
-
-def _header_field(capture: type, column):  # type: ignore[no-untyped-def]
-    query = select(column).where(HeaderSet.id == capture.header_set_id)
-    return query.scalar_subquery().label(column.key)
-
-
-def _validator(capture: type, column):  # type: ignore[no-untyped-def]
-    query = select(column).where(Validators.id == capture.validators_id)
-    return query.scalar_subquery().label(column.key)
+        return tables.validator_of(cls.validators_id, "last_modified")
 
 
 class Entity(Base):

@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import DatabaseError
 
 from store.archive import Archive
-from store.captures import body_digest, read_body
 from store.models import Blob, Capture
+from store.tables import body_digest, read_body
 
 
 @dataclass

@@ -89,9 +89,9 @@ def grow_archive(url: str, captures: int, changes: int) -> dict[str, Any]:
 
 def _settle(engine: Engine) -> None:
     """Statistics for the planner; on PostgreSQL a VACUUM too, as after any bulk load: an
-    archive that grew crawl by crawl has been vacuumed by autovacuum all along, whereas a
-    million rows just copied would have autovacuum (and the first reads setting every row's
-    hint bits) compete with the commands timed next, on a two-core machine."""
+    archive that grew crawl by crawl has been vacuumed all along, whereas after a million rows
+    copied at once autovacuum may start on them while the commands are being timed (1 s at a
+    million captures)."""
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text("VACUUM ANALYZE"))

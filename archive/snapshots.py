@@ -21,6 +21,7 @@ from archive.capture_index import (
     capture_languages,
     capture_query,
     capture_row,
+    index_query,
     url_condition,
 )
 from store.archive import Archive
@@ -143,7 +144,7 @@ def last_full_capture(connection: Any, row: CaptureRow) -> CaptureRow | None:
     ``connection``: a Core connection or an ORM session."""
     conditions = full_capture_conditions(row.canonical_url, row.language, row.fetched_at, row.id)
     c = capture.c
-    query = capture_query().where(*conditions).order_by(c.fetched_at.desc(), c.id.desc())
+    query = index_query().where(*conditions).order_by(c.fetched_at.desc(), c.id.desc())
     full = connection.execute(query.limit(1)).first()
     return None if full is None else capture_row(full)
 

@@ -205,16 +205,19 @@ def read_body(stored: Any) -> bytes:
     return stored.data
 
 
-def header_field_of(header_set_id: Any, column: str) -> Label:
-    """``header_set.<column>`` of ``header_set_id``, as a labelled scalar subquery."""
+def header_field_of(header_set_id: Any, column: str, name: str | None = None) -> Label:
+    """``header_set.<column>`` of ``header_set_id``, as a scalar subquery labelled ``name``
+    (else ``column``)."""
     field = header_set.c[column]
-    return select(field).where(header_set.c.id == header_set_id).scalar_subquery().label(column)
+    query = select(field).where(header_set.c.id == header_set_id)
+    return query.scalar_subquery().label(name or column)
 
 
-def validator_of(validators_id: Any, column: str) -> Label:
+def validator_of(validators_id: Any, column: str, name: str | None = None) -> Label:
     """``validators.<column>`` ("etag" or "last_modified") of ``validators_id``, likewise."""
     field = validators.c[column]
-    return select(field).where(validators.c.id == validators_id).scalar_subquery().label(column)
+    query = select(field).where(validators.c.id == validators_id)
+    return query.scalar_subquery().label(name or column)
 
 
 def filled_headers(

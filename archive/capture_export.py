@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -38,27 +39,28 @@ def site_of_spider(spider: str | None) -> str | None:
 
 def export_captures(
     archive: Archive, since: datetime | None = None, site: str | None = None
-) -> list[FullCapture]:
-    """Captures in fetch order (optionally since a time, of one site)."""
+) -> Iterator[FullCapture]:
+    """Captures in fetch order (optionally since a time, of one site), yielded as they are
+    read: an archive of a million captures is never held whole."""
     query = capture_query()
     if since is not None:
         query = query.where(capture.c.fetched_at >= since)
-    query = query.order_by(capture.c.fetched_at, capture.c.id)
-    out = []
+    query = query.order_by(capture.c.fetched_at, capture.c.id).execution_options(yield_per=1000)
     with archive.engine.connect() as connection:
         for found in connection.execute(query):
             row = capture_row(found)
             if site and site_of_spider(row.spider) != site:
                 continue
-            out.append(FullCapture(row, *capture_headers(found)))
-    return out
+            yield FullCapture(row, *capture_headers(found))
 
 
-def crawl_infos(archive: Archive, ids: set[int]) -> dict[int, CrawlInfo]:
+def crawl_infos(archive: Archive, ids: set[int] | None = None) -> dict[int, CrawlInfo]:
+    """The crawls ``ids`` (every crawl when None: there is one a run, a few thousand at most)."""
+    query = select(Crawl) if ids is None else select(Crawl).where(Crawl.id.in_(ids))
     with archive.session() as session:
         return {
             c.id: CrawlInfo(c.id, c.spider, c.status, c.started, c.finished, c.reason, c.params)
-            for c in session.scalars(select(Crawl).where(Crawl.id.in_(ids)))
+            for c in session.scalars(query)
         }
 
 

@@ -16,6 +16,7 @@ re-confirms the content before it, so it collapses into it.
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
@@ -241,8 +242,24 @@ def query_captures(
     language: str | None = None,
     limit: int | None = None,
 ) -> list[CaptureRow]:
-    """Captures of ``url`` oldest first. ``status`` may be ``"none"`` for network failures;
-    a negative ``limit`` keeps the last N rows.
+    """Captures of ``url`` oldest first, as a list (``iter_captures`` streams them)."""
+    return list(iter_captures(archive, url, match, since, until, collapse, status, language, limit))
+
+
+def iter_captures(
+    archive: Archive,
+    url: str,
+    match: str = "exact",
+    since: datetime | None = None,
+    until: datetime | None = None,
+    collapse: str | None = None,
+    status: int | str | None = None,
+    language: str | None = None,
+    limit: int | None = None,
+) -> Iterator[CaptureRow]:
+    """Captures of ``url`` oldest first, yielded as the database returns them: a listing of a
+    million captures is never held whole (only a negative ``limit``'s last N rows are, to be
+    turned around). ``status`` may be ``"none"`` for network failures.
 
     The URL is found through the canonical URL's index; the limit is the database's (or, with
     ``collapse``, rows are read as a stream until it is reached)."""
@@ -276,13 +293,15 @@ def query_captures(
         # the time index over the URL's own index and made a --limit 100 look-up 30x slower
         query = query.execution_options(yield_per=1000)
     with archive.engine.connect() as connection:
-        result = connection.execute(query)
-        rows = (capture_row(row) for row in result)
-        if collapse:
-            kept = list(_collapsed(rows, limit if limit and limit > 0 else None))
-            return kept[limit:] if limit and limit < 0 else kept
-        found = list(rows)
-    return found[::-1] if newest_first else found
+        rows = (capture_row(row) for row in connection.execute(query))
+        if collapse and limit and limit < 0:
+            yield from deque(collapse_digest_stream(rows), maxlen=-limit)
+        elif collapse:
+            yield from _collapsed(rows, limit or None)
+        elif newest_first:
+            yield from reversed(list(rows))
+        else:
+            yield from rows
 
 
 # Past this many captures, a match is read in time order rather than found and sorted.

@@ -247,8 +247,8 @@ def export_warc(
     write_index: bool = True,
 ) -> ExportResult:
     """Write the captures (since ``since``, of ``site``) to ``path`` and its CDXJ index beside."""
-    captures = export_captures(archive, since=since, site=site)
-    crawls = crawl_infos(archive, {c.row.crawl_id for c in captures if c.row.crawl_id})
+    crawls = crawl_infos(archive)
+    exported = 0
     path = Path(path)
     with open(path, "wb") as handle:
         writer = _Writer(handle, archive, path.name)
@@ -264,10 +264,11 @@ def export_warc(
                 "parlwatch-site": site,
             }
         )
-        for capture in captures:
+        for capture in export_captures(archive, since=since, site=site):
             writer.capture(capture, crawls.get(capture.row.crawl_id))
+            exported += 1
     index = None
     if write_index:
         index = index_path(path)
         index.write_text("".join(line + "\n" for line in sorted_lines(writer.index)), "utf-8")
-    return ExportResult(path, index, writer.counts, len(captures))
+    return ExportResult(path, index, writer.counts, exported)

@@ -17,12 +17,22 @@ from __future__ import annotations
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from parlwatch.cli_options import DB_OPTION, date_option, echo_json, existing_archive
+from parlwatch.cli_options import (
+    DB_OPTION,
+    date_option,
+    echo_json,
+    echo_json_array,
+    echo_lines,
+    existing_archive,
+)
 from store.wording import plural
+
+if TYPE_CHECKING:
+    from archive.capture_index import CaptureRow
 
 FORMAT_OPTION = click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -87,12 +97,11 @@ def captures(
       parlwatch captures pacsto.org/events/ --match prefix --from 2025 --to 202606
       parlwatch captures https://pacsto.org/ --status none      # failed fetches
     """
-    from archive.capture_index import query_captures
-    from archive.cdxj import cdxj_line
+    from archive.capture_index import iter_captures
 
     if since and until and since > until:
         raise click.BadParameter(f"--from ({since}) must be before --to ({until})")
-    rows = query_captures(
+    rows = iter_captures(
         existing_archive(db_url),
         url,
         match=match,
@@ -104,21 +113,28 @@ def captures(
         limit=limit,
     )
     if fmt == "json":
-        echo_json([row.to_dict() for row in rows])
+        echo_json_array(row.to_dict() for row in rows)
     elif fmt == "cdxj":
-        for row in rows:
-            fields = {"url": row.url, "mime": row.mime, "status": str(row.status or "-")}
-            fields.update(digest=row.digest, length=row.length, language=row.language)
-            click.echo(cdxj_line(row.url, row.timestamp, fields))
-    elif not rows:
+        echo_lines(_cdxj_line(row) for row in rows)
+    elif not echo_lines(_text_line(row) for row in rows):
         click.echo("no captures")
-    for row in rows if fmt == "text" else []:
-        click.echo(
-            f"{row.fetched_at.isoformat(timespec='seconds')}Z  {row.status or 'ERR':>3}  "
-            f"{row.language or '--':<2}  {(row.digest or '-')[:19]:<19}  "
-            f"{row.length if row.length is not None else '-':>7}  {row.url}"
-            + (f"  ({row.error})" if row.error else "")
-        )
+
+
+def _cdxj_line(row: CaptureRow) -> str:
+    from archive.cdxj import cdxj_line
+
+    fields = {"url": row.url, "mime": row.mime, "status": str(row.status or "-")}
+    fields.update(digest=row.digest, length=row.length, language=row.language)
+    return cdxj_line(row.url, row.timestamp, fields)
+
+
+def _text_line(row: CaptureRow) -> str:
+    return (
+        f"{row.fetched_at.isoformat(timespec='seconds')}Z  {row.status or 'ERR':>3}  "
+        f"{row.language or '--':<2}  {(row.digest or '-')[:19]:<19}  "
+        f"{row.length if row.length is not None else '-':>7}  {row.url}"
+        + (f"  ({row.error})" if row.error else "")
+    )
 
 
 @click.command()

@@ -11,7 +11,8 @@ import pytest
 from click.testing import CliRunner
 from test_archive_fixture import archive_cli
 
-from archive.capture_index import parse_timestamp, query_captures
+from archive.capture_index import iter_captures, parse_timestamp, query_captures
+from parlwatch.cli_options import echo_json, echo_json_array, echo_lines
 from store.archive import Archive
 
 pytestmark = pytest.mark.e2e
@@ -166,3 +167,50 @@ def test_timemap_is_rfc_7089_link_format(history):
     assert [p.group(3) for p in parsed] == ["first memento", "memento", "memento", "last memento"]
     stamps = [p.group(1) for p in parsed]
     assert stamps == sorted(stamps)
+
+
+def test_the_captures_listing_streams_as_the_json_and_lines_it_always_printed(history):
+    url = history.base("pacsto")
+    archive = Archive(history.url)
+    rows = query_captures(archive, url, match="host")
+    assert len(rows) > 50
+    as_json = run(history, "captures", url, "--match", "host", "--format", "json").output
+    assert as_json == json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2) + "\n"
+    text = run(history, "captures", url, "--match", "host").output.splitlines()
+    assert len(text) == len(rows) and text[-1].endswith(rows[-1].url)
+    assert run(history, "captures", url + "/nothing", "--format", "json").output == "[]\n"
+    assert run(history, "captures", url + "/nothing").output == "no captures\n"
+
+
+def test_iter_captures_reads_as_it_is_consumed(history):
+    """The first row arrives before the rest are read: the listing holds no more than a batch
+    (at a million captures the whole listing took 930 MB)."""
+    archive = Archive(history.url)
+    stream = iter_captures(archive, history.base("pacsto"), match="host")
+    first = next(stream)
+    assert first == query_captures(archive, history.base("pacsto"), match="host", limit=1)[0]
+    stream.close()  # the connection is given back when the consumer stops early
+
+
+def test_collapse_with_a_negative_limit_keeps_the_last_runs(history):
+    archive = Archive(history.url)
+    url = history.base("sovrep_by")
+    collapsed = query_captures(archive, url, match="prefix", collapse="digest")
+    assert len(collapsed) > 3
+    last = query_captures(archive, url, match="prefix", collapse="digest", limit=-3)
+    assert last == collapsed[-3:]
+    assert query_captures(archive, url, match="prefix", collapse="digest", limit=2) == collapsed[:2]
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 1000])
+def test_json_and_lines_printed_in_chunks_read_as_printed_whole(capsys, chunk):
+    items = [{"a": 1, "b": "жук", "c": None}, {}, [1, [2, {"d": "x\ny"}]], "text", 3.5]
+    for count in range(len(items) + 1):
+        echo_json(items[:count])
+        whole = capsys.readouterr().out
+        echo_json_array(iter(items[:count]), chunk=chunk)
+        assert capsys.readouterr().out == whole
+    assert echo_lines((f"line {n}" for n in range(5)), chunk=chunk) == 5
+    assert capsys.readouterr().out == "".join(f"line {n}\n" for n in range(5))
+    assert echo_lines(iter([]), chunk=chunk) == 0
+    assert capsys.readouterr().out == ""

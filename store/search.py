@@ -6,6 +6,8 @@ whatever the item's language (as PostgreSQL's ``russian`` configuration does). "
 "Думы" find the same items. Each word of a query also matches as a prefix of a stem
 (``chairman`` finds "chairmanship"); ``"a phrase"`` matches its words in order.
 
+Stems, query terms and the fallback's ranking are in ``store.search_terms``.
+
 The index is ``news_search`` (made by migration 0006): one row per news item, its latest
 version's title and body and a ``document``, brought up to date incrementally at each search
 (rows whose item has a newer version are replaced), so it needs no build step and never goes
@@ -25,10 +27,8 @@ Withdrawn items (removed entities) stay searchable: their last version is what t
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from functools import cache
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, func, select, text
@@ -38,12 +38,17 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from store.archive import Archive
 from store.models import Base, Entity, Version
+from store.search_terms import (
+    BODY_WEIGHT,
+    TITLE_WEIGHT,
+    content_snippet,
+    fts_query,
+    score_content,
+    stemmed_terms,
+    stems,
+    ts_query,
+)
 
-TITLE_WEIGHT = 10.0
-BODY_WEIGHT = 1.0
-_TERM = re.compile(r'"([^"]+)"|(\w+)', re.UNICODE)
-_WORD = re.compile(r"\w+", re.UNICODE)
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 CONFIGS = {"ru": "russian", "en": "english"}  # PostgreSQL text search configuration by language
 METHODS = ("postgres", "fts5", "fallback")
 
@@ -79,68 +84,31 @@ class SearchHit:
         return asdict(self)
 
 
-@cache
-def _stemmer(language: str):
-    import snowballstemmer
-
-    return snowballstemmer.stemmer(language)
-
-
-def stem(word: str) -> str:
-    """A word's Snowball stem, lower-case, ``ё`` as ``е``: Russian for Cyrillic, else English."""
-    word = word.lower().replace("ё", "е")
-    if word.isdigit():
-        return word
-    return _stemmer("russian" if _CYRILLIC.search(word) else "english").stemWord(word)
-
-
-def stems(textual: str | None) -> list[str]:
-    return [stem(w) for w in _WORD.findall(textual or "")]
-
-
-def query_terms(query: str) -> list[tuple[str, bool]]:
-    """``'senators "model law"'`` -> [("senators", True), ("model law", False)] (prefix?)."""
-    return [(phrase or word, not phrase) for phrase, word in _TERM.findall(query)]
-
-
-def stemmed_terms(query: str) -> list[tuple[list[str], bool]]:
-    """Each term of ``query`` as its stems (a phrase has several) and whether it is a prefix."""
-    terms = [(stems(term), prefix) for term, prefix in query_terms(query)]
-    return [(words, prefix) for words, prefix in terms if words]
-
-
-def fts_query(query: str) -> str:
-    """The FTS5 query over stems: ``senators "model law"`` -> ``"senat"* "model law"``."""
-    return " ".join(
-        '"' + " ".join(words) + '"' + ("*" if prefix else "")
-        for words, prefix in stemmed_terms(query)
-    )
-
-
-def ts_query(query: str) -> str:
-    """The PostgreSQL ``to_tsquery`` text: each word's prefix ``:*``, a phrase with ``<->``."""
-    parts = []
-    for term, prefix in query_terms(query):
-        words = [re.sub(r"[^\w]", "", w) for w in _WORD.findall(term)]
-        words = [w for w in words if w]
-        if words:
-            parts.append(" <-> ".join(words) + (":*" if prefix else ""))
-    return " & ".join(parts)
-
-
-def _latest_versions():
-    latest = (
-        select(func.max(Version.id).label("vid"))
+def _latest_version_ids():
+    """(news entity id, its latest version's id): what the index must hold, without contents."""
+    return (
+        select(Version.entity_id, func.max(Version.id))
         .join(Entity, Entity.id == Version.entity_id)
         .where(Entity.type == "news")
         .group_by(Version.entity_id)
-        .subquery()
     )
+
+
+def _latest_versions(entity_ids: list[int] | None = None):
+    """(entity, latest version) of the news items ``entity_ids`` (all when None)."""
+    latest = _latest_version_ids()
+    if entity_ids is not None:
+        latest = latest.where(Version.entity_id.in_(entity_ids))
+    latest_ids = latest.with_only_columns(func.max(Version.id).label("vid")).subquery()
     return (
         select(Entity, Version)
         .join(Version, Version.entity_id == Entity.id)
-        .join(latest, latest.c.vid == Version.id)
+        .join(latest_ids, latest_ids.c.vid == Version.id)
     )
+
+
+# entities whose contents are read in one query (an IN list kept well under SQLite's limits)
+_CHUNK = 500
 
 
 def _keep(entity: Entity, version: Version, language, site, since) -> bool:
@@ -185,10 +153,10 @@ def search_news(
         return []
     chosen = method or _method(archive)
     if chosen == "postgres":
-        return _search_postgres(archive, query, language, site, since)[:limit]
+        return _search_postgres(archive, query, language, site, since, limit)
     if chosen == "fts5":
         try:
-            return _search_fts5(archive, query, language, site, since)[:limit]
+            return _search_fts5(archive, query, language, site, since, limit)
         except OperationalError:  # e.g. a read-only archive cannot refresh its index
             if method == "fts5":
                 raise
@@ -208,21 +176,22 @@ def _method(archive: Archive) -> str:
 
 def refresh_index(archive: Archive) -> int:
     """Bring ``news_search`` (and on SQLite ``news_stems``) up to date with the latest news
-    versions; returns the number of items (re)indexed."""
+    versions; returns the number of items (re)indexed. Only the items whose latest version is
+    not the one indexed are read (an archive of 100k news items is compared by ids)."""
     postgres = archive.engine.dialect.name == "postgresql"
     with archive.engine.begin() as conn:
         fts5 = not postgres and _fts5_table(conn)
         indexed = dict(conn.execute(select(NewsSearch.entity_id, NewsSearch.version_id)).all())
-        current = {e.id: (e, v) for e, v in _rows(conn)}
-        stale = [i for i, vid in indexed.items() if i not in current or current[i][1].id != vid]
+        current = dict(conn.execute(_latest_version_ids()).all())
+        stale = [i for i, vid in indexed.items() if current.get(i) != vid]
         if stale:
             conn.execute(NewsSearch.__table__.delete().where(NewsSearch.entity_id.in_(stale)))
             if fts5:
                 conn.execute(text(f"DELETE FROM news_stems WHERE rowid IN ({_ids(stale)})"))
-        fresh = [i for i in current if i not in indexed or i in stale]
-        for entity_id in fresh:
-            entity, version = current[entity_id]
-            _index_one(conn, entity, version, postgres, fts5)
+        fresh = [i for i, vid in current.items() if indexed.get(i) != vid]
+        for start in range(0, len(fresh), _CHUNK):
+            for entity, version in _rows(conn, fresh[start : start + _CHUNK]):
+                _index_one(conn, entity, version, postgres, fts5)
     return len(fresh)
 
 
@@ -289,19 +258,47 @@ def _index_one(conn, entity: Entity, version: Version, postgres: bool, fts5: boo
         _insert_stems(conn, entity.id, title, body)
 
 
-def _rows(conn):
+def _rows(conn, entity_ids: list[int]) -> list:
     from sqlalchemy.orm import Session
 
     with Session(bind=conn) as session:
-        return list(session.execute(_latest_versions()))
+        return list(session.execute(_latest_versions(entity_ids)))
 
 
-def _candidates(archive: Archive) -> dict[int, tuple[Entity, Version]]:
+def _candidates(
+    archive: Archive, entity_ids: list[int] | None = None
+) -> dict[int, tuple[Entity, Version]]:
+    """(entity, latest version) by entity id, of ``entity_ids`` (the matches: their contents
+    are read, not every item's) or of every news item."""
+    if entity_ids is None:
+        with archive.session() as session:
+            return {e.id: (e, v) for e, v in session.execute(_latest_versions())}
+    found: dict[int, tuple[Entity, Version]] = {}
     with archive.session() as session:
-        return {e.id: (e, v) for e, v in session.execute(_latest_versions())}
+        for start in range(0, len(entity_ids), _CHUNK):
+            query = _latest_versions(entity_ids[start : start + _CHUNK])
+            found.update((e.id, (e, v)) for e, v in session.execute(query))
+    return found
 
 
-def _search_postgres(archive, query, language, site, since) -> list[SearchHit]:
+def _kept(archive, matches, language, site, since, limit: int | None) -> list[tuple]:
+    """(match, entity, latest version) of the first ``limit`` ``matches`` (rows that begin with
+    an entity id, best first) that the filters keep; contents are read ``_CHUNK`` matches at a
+    time until enough are kept, not for every match."""
+    kept = []
+    for start in range(0, len(matches), _CHUNK):
+        chunk = matches[start : start + _CHUNK]
+        rows = _candidates(archive, [match[0] for match in chunk])
+        for match in chunk:
+            found = rows.get(match[0])
+            if found and _keep(*found, language, site, since):
+                kept.append((match, *found))
+        if limit is not None and len(kept) >= limit:
+            break
+    return kept[:limit]
+
+
+def _search_postgres(archive, query, language, site, since, limit) -> list[SearchHit]:
     refresh_index(archive)
     tsq = ts_query(query)
     if not tsq:
@@ -323,15 +320,15 @@ def _search_postgres(archive, query, language, site, since) -> list[SearchHit]:
         matches = conn.execute(
             sql, {"q": tsq, "tw": TITLE_WEIGHT / 10, "bw": BODY_WEIGHT / 10}
         ).all()
-    rows = _candidates(archive)
     return [
-        _hit(*rows[entity_id], score * 100, snip)
-        for entity_id, score, snip in matches
-        if entity_id in rows and _keep(*rows[entity_id], language, site, since)
+        _hit(entity, version, score * 100, snip)
+        for (_, score, snip), entity, version in _kept(
+            archive, matches, language, site, since, limit
+        )
     ]
 
 
-def _search_fts5(archive, query, language, site, since) -> list[SearchHit]:
+def _search_fts5(archive, query, language, site, since, limit) -> list[SearchHit]:
     refresh_index(archive)
     sql = text(
         "SELECT rowid, bm25(news_stems, :tw, :bw) AS score FROM news_stems "
@@ -341,14 +338,11 @@ def _search_fts5(archive, query, language, site, since) -> list[SearchHit]:
         matches = conn.execute(
             sql, {"tw": TITLE_WEIGHT, "bw": BODY_WEIGHT, "q": fts_query(query)}
         ).all()
-    rows = _candidates(archive)
     terms = stemmed_terms(query)
-    hits = []
-    for entity_id, score in matches:
-        if entity_id in rows and _keep(*rows[entity_id], language, site, since):
-            content = rows[entity_id][1].content
-            hits.append(_hit(*rows[entity_id], -score, _content_snippet(content, terms)))
-    return hits
+    return [
+        _hit(entity, version, -score, content_snippet(version.content, terms))
+        for (_, score), entity, version in _kept(archive, matches, language, site, since, limit)
+    ]
 
 
 def _search_fallback(archive, query, language, site, since) -> list[SearchHit]:
@@ -357,47 +351,7 @@ def _search_fallback(archive, query, language, site, since) -> list[SearchHit]:
     for entity, version in _candidates(archive).values():
         if not _keep(entity, version, language, site, since):
             continue
-        score = _score(version.content, terms)
+        score = score_content(version.content, terms)
         if score > 0:
-            hits.append(_hit(entity, version, score, _content_snippet(version.content, terms)))
+            hits.append(_hit(entity, version, score, content_snippet(version.content, terms)))
     return sorted(hits, key=lambda h: -h.score)
-
-
-def _count(words: list[str], term: list[str], prefix: bool) -> int:
-    """How often ``term`` (a word's or a phrase's stems) occurs in ``words`` (stems)."""
-    n = len(term)
-    found = 0
-    for i in range(len(words) - n + 1):
-        head, last = words[i : i + n - 1], words[i + n - 1]
-        if head == term[:-1] and (last.startswith(term[-1]) if prefix else last == term[-1]):
-            found += 1
-    return found
-
-
-def _score(content: dict, terms: list[tuple[list[str], bool]]) -> float:
-    title, body = stems(content.get("title")), stems(content.get("body"))
-    score = 0.0
-    for term, prefix in terms:
-        found = _count(title, term, prefix) * TITLE_WEIGHT + _count(body, term, prefix)
-        if not found:
-            return 0.0  # every term must match, as in FTS5
-        score += found
-    return score
-
-
-def _content_snippet(content: dict, terms: list[tuple[list[str], bool]], width: int = 60) -> str:
-    """Some words around the first match in the body (else the title), matches in brackets."""
-    wanted = [(words[0], prefix or len(words) > 1) for words, prefix in terms]
-
-    def hit(word: str) -> bool:
-        s = stem(word)
-        return any(s.startswith(w) if p else s == w for w, p in wanted)
-
-    body, title = content.get("body") or "", content.get("title") or ""
-    textual = body if any(hit(m.group()) for m in _WORD.finditer(body)) else title
-    first = next((m.start() for m in _WORD.finditer(textual) if hit(m.group())), 0)
-    start, end = max(0, first - width), min(len(textual), first + width)
-    piece = _WORD.sub(
-        lambda m: f"[{m.group()}]" if hit(m.group()) else m.group(), textual[start:end]
-    )
-    return ("…" if start else "") + " ".join(piece.split()) + ("…" if end < len(textual) else "")

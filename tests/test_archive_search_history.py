@@ -10,9 +10,11 @@ from click.testing import CliRunner
 from replica_histories import history_copy
 from test_archive_fixture import archive_cli
 
+import store.search
 from parlwatch.cli import cli
 from store.archive import Archive
-from store.search import fts_query, search_news
+from store.search import search_news
+from store.search_terms import fts_query
 
 pytestmark = pytest.mark.e2e
 RU_DELEGATION = "pacsto/en/delegation/RU"
@@ -178,3 +180,31 @@ def test_changes_limit_site_and_until_select_in_sql_what_the_full_list_holds(his
     assert until == [c for c in everything if c["detected_at"] <= cut]
     text = run(history, "changes", "--limit", "-1").output.splitlines()
     assert len(text) == 2 and text[1].startswith("  ") and last[-1]["entity"] in text[1]
+
+
+@pytest.mark.parametrize("method", ["fts5", "fallback"])
+def test_hits_read_a_chunk_of_matches_at_a_time_as_they_read_all_at_once(
+    history, monkeypatch, method
+):
+    """Contents are read for as many matches as the limit needs (``_CHUNK`` at a time), not
+    for every news item: the same hits, whatever the chunk, the limit or the filters."""
+    archive = Archive(history.url)
+    queries = [("CSTO", {}), ("CSTO", {"language": "en"}), ("сенатор", {"site": "pacsto"})]
+    limits = (None, 1, 2, 5)
+    whole = [
+        search_news(archive, q, limit=n, method=method, **f) for q, f in queries for n in limits
+    ]
+    assert len(whole[0]) > 2
+    monkeypatch.setattr(store.search, "_CHUNK", 1)
+    chunked = [
+        search_news(archive, q, limit=n, method=method, **f) for q, f in queries for n in limits
+    ]
+    assert chunked == whole
+    for hits, n in zip(whole, limits * len(queries), strict=True):
+        assert n is None or len(hits) <= n
+
+
+def test_an_index_up_to_date_reads_no_item_again(history):
+    archive = Archive(history.url)
+    store.search.refresh_index(archive)
+    assert store.search.refresh_index(archive) == 0

@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from store.models import Entity, Version
-from store.search import fts_query, search_news, stem, ts_query
+from store.search import search_news
+from store.search_terms import fts_query, stem, ts_query
 
 T0 = datetime(2026, 2, 1, 9, 0)
 NEWS = {

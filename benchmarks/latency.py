@@ -46,6 +46,9 @@ def command_lines(db: str, url: str, prefix: str, at: str, workdir: Path) -> dic
     """The commands timed, by name (the names of the in-process calls they match)."""
     return {
         "startup": ["--version"],
+        # a read command whose look-up finds nothing: its time is the start-up (imports, the
+        # engine, the connection, the schema check) and one index probe
+        "read_startup": ["captures", url + "-never-captured", "--limit", "1", "--db", db],
         "snapshot": ["snapshot", url, "--at", at, "--language", "en", "--db", db],
         "captures_exact": ["captures", url, "--match", "exact", "--limit", "100", "--db", db],
         "captures_prefix": ["captures", prefix, "--match", "prefix", "--limit", "100", "--db", db],

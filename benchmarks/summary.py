@@ -74,7 +74,8 @@ def scale_table(scale: dict[str, Any]) -> list[str]:
     header = f"| at {_cell(size.get('captures'))} captures, {_cell(size.get('changes'))} changes | "
     header += " | ".join(f"{db} in-process | {db} command" for db in databases)
     lines = [header + " |", "|---" * (1 + 2 * len(databases)) + "|"]
-    for name in ("snapshot", "captures_exact", "captures_prefix", "report", "startup"):
+    names = ("snapshot", "captures_exact", "captures_prefix", "report", "startup", "read_startup")
+    for name in names:
         cells = []
         for db in databases:
             cells.append(_latency(scale[db].get("in_process", {}).get(name), "ms", "ms"))

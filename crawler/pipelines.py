@@ -25,7 +25,6 @@ from crawler.ingest import Ingest, outcome_text, partial_reason
 from crawler.items import OK, SHRUNK, PageItem
 from crawler.stale import registry_stats
 from store.archive import FAILED, FINISHED, INTERRUPTED, PARTIAL, Archive, CrawlSummary
-from store.crawl_history import this_process
 from store.observations import ObservationBatch
 from store.queries import known_pages
 from store.release import RELEASE
@@ -60,7 +59,6 @@ class ArchivePipeline:
             "base_urls": getattr(spider, "base_urls", {}),
             "languages": list(getattr(spider, "crawl_languages", ())),
             "parlwatch": RELEASE,
-            **this_process(),
         }
         self.crawl_id = self.archive.start_crawl(spider.name, params)
         self.ingest = Ingest(self.archive, self.crawl_id, spider)

@@ -28,6 +28,9 @@ class CrawlInfo:
     finished: datetime | None
     params: dict
     stats: dict
+    # the process that ran it (``crawl.host`` and ``crawl.pid``, recorded by ``start_crawl``)
+    host: str | None = None
+    pid: int | None = None
 
     @property
     def duration(self) -> float | None:
@@ -40,26 +43,19 @@ class CrawlInfo:
         return tuple(self.params.get("languages") or ())
 
 
-def this_process() -> dict[str, object]:
-    """Which process runs a crawl (recorded in its params): the scheduler tells its own
-    children's crawls from crawls someone started by hand beside it."""
-    import os
-    import socket
-
-    return {"pid": os.getpid(), "host": socket.gethostname()}
-
-
 def ran_in(crawl: CrawlInfo, pid: int) -> bool:
-    """Whether ``crawl`` ran in process ``pid`` of this host (True for crawls from before the
-    process was recorded: they can only be told apart by time)."""
+    """Whether ``crawl`` ran in process ``pid`` of this host (True for a crawl whose process
+    is unknown, from before processes were recorded: it can only be told apart by time)."""
     import socket
 
-    if "pid" not in crawl.params:
+    if crawl.pid is None:
         return True
-    return crawl.params["pid"] == pid and crawl.params.get("host") == socket.gethostname()
+    return crawl.pid == pid and crawl.host == socket.gethostname()
 
 
 def _info(crawl: Crawl) -> CrawlInfo:
+    params = dict(crawl.params or {})
+    # crawls from before migration 0004 said their process in their parameters, if at all
     return CrawlInfo(
         crawl.id,
         crawl.spider,
@@ -67,8 +63,10 @@ def _info(crawl: Crawl) -> CrawlInfo:
         crawl.reason,
         crawl.started,
         crawl.finished,
-        dict(crawl.params or {}),
+        params,
         dict(crawl.stats or {}),
+        crawl.host if crawl.pid is not None else params.get("host"),
+        crawl.pid if crawl.pid is not None else params.get("pid"),
     )
 
 

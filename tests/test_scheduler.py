@@ -5,9 +5,9 @@ The real thing (child processes, replicas, SIGTERM) is in ``test_scheduler_e2e.p
 
 from __future__ import annotations
 
-import itertools
 import json
 import logging
+import subprocess
 from datetime import timedelta
 
 import click
@@ -20,19 +20,23 @@ from store import schedules as store
 from store.archive import Archive, utcnow
 from store.crawl_history import get_crawl
 
-_pids = itertools.count(1000)
-
 
 class FakeCrawl:
-    """Stands in for a ``parlwatch crawl`` child: opens a crawl row, ends when told."""
+    """Stands in for a ``parlwatch crawl`` child: a real process (``sleep``) that lives until
+    the crawl ends (its crawl row records that process, as a child's does), and a crawl row
+    it opens; ends when told (``code`` set: the process is gone)."""
 
     def __init__(self, job: Job, db_url: str) -> None:
-        self.job, self.pid, self.code = job, next(_pids), None
+        self.process = subprocess.Popen(["sleep", "600"])
+        self.job, self.pid, self.code = job, self.process.pid, None
         self.archive = Archive(db_url)
         self.crawl_id = self.archive.start_crawl(job.site, {"languages": ["en"]})
+        ran_in_process(self.archive, self.crawl_id, self.pid)
         self.terminated = False
 
     def poll(self):
+        if self.code is not None:
+            self.end()
         return self.code
 
     def terminate(self) -> None:
@@ -40,6 +44,10 @@ class FakeCrawl:
 
     def kill(self) -> None:
         self.code = -9
+
+    def end(self) -> None:
+        self.process.kill()
+        self.process.wait()
 
     def output(self) -> str:
         return "fake crawl output"
@@ -49,9 +57,20 @@ class FakeCrawl:
         self.code = 0
 
 
+def ran_in_process(archive: Archive, crawl_id: int, pid: int) -> None:
+    """Record that crawl ``crawl_id`` ran in process ``pid`` of this host."""
+    from store.models import Crawl
+
+    with archive.sessions.begin() as session:
+        session.get(Crawl, crawl_id).pid = pid
+
+
 @pytest.fixture
 def launched():
-    return []
+    crawls = []
+    yield crawls
+    for crawl in crawls:
+        crawl.end()
 
 
 @pytest.fixture
@@ -134,6 +153,7 @@ def test_an_expired_lock_is_taken_over_and_its_crawl_marked_interrupted(make_sch
     scheduler = make_scheduler()
     archive = scheduler.archive
     orphan = archive.start_crawl("pacsto")
+    ran_in_process(archive, orphan, 2**22 + 7)  # a process gone
     assert store.acquire_lock(archive, "pacsto", "dead-host:1:x", ttl=-1)
     add(archive, ["pacsto"])
     scheduler.tick()
@@ -239,23 +259,19 @@ def test_locks_claims_and_deliveries_are_atomic_on_every_backend(archive):
 def test_a_manual_crawl_beside_the_scheduler_is_never_relabelled(make_scheduler, launched):
     """A crawl started by hand (its own live process) while a scheduled child runs and dies, or
     while the scheduler takes over an expired lock, stays running: it is not the child's."""
-    import os
-
-    from store.crawl_history import this_process
-
     scheduler = make_scheduler()
     archive = scheduler.archive
     add(archive, ["pacsto"])
     scheduler.tick()
-    manual = archive.start_crawl("pacsto", {"languages": ["en"], **this_process()})
-    assert this_process()["pid"] == os.getpid()
+    manual = archive.start_crawl("pacsto", {"languages": ["en"]})  # this (live) process's
     launched[0].code = -9
     scheduler.tick()
     assert get_crawl(archive, launched[0].crawl_id).status == "interrupted"
     assert get_crawl(archive, manual).status == "running"
     # a lock left by a dead scheduler is taken over: its orphan goes, the manual crawl stays
-    orphan = archive.start_crawl("duma_ru", {"pid": 2**22 + 7, "host": this_process()["host"]})
-    beside = archive.start_crawl("duma_ru", this_process())
+    orphan = archive.start_crawl("duma_ru")
+    beside = archive.start_crawl("duma_ru")
+    ran_in_process(archive, orphan, 2**22 + 7)  # a process gone
     assert store.acquire_lock(archive, "duma_ru", "dead-host:1:x", ttl=-1)
     add(archive, ["duma_ru"], due_in=timedelta(seconds=-1))
     scheduler.tick()

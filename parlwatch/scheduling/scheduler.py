@@ -29,7 +29,7 @@ from crawler.stale import stale_warning
 from parlwatch.scheduling.rules import Rule
 from parlwatch.scheduling.runs import CrawlProcess, Job, launch_crawl, outcome_line
 from store import schedules as store
-from store.archive import APPLIED, FINISHED, Archive, utcnow
+from store.archive import APPLIED, FINISHED, Archive, pid_alive, utcnow
 from store.crawl_history import (
     CrawlInfo,
     crawls_after,
@@ -321,16 +321,9 @@ class Scheduler:
 
 def _alive_here(crawl: CrawlInfo) -> bool:
     """Whether the process ``crawl`` recorded still runs on this host (False when unknown)."""
-    pid, host = crawl.params.get("pid"), crawl.params.get("host")
-    if not isinstance(pid, int) or host != socket.gethostname():
+    if not isinstance(crawl.pid, int) or crawl.host != socket.gethostname():
         return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return pid_alive(crawl.pid)
 
 
 def _naive(moment: datetime) -> datetime:

@@ -83,3 +83,23 @@ def test_a_pid_now_used_by_a_newer_process_is_a_dead_crawl(archive):
     set_process(archive, crawl_id, started=utcnow() - timedelta(days=2), heartbeat_at=utcnow())
     assert archive.close_dead_crawls() == [crawl_id]
     assert "the pid is another process's now" in status_of(archive, crawl_id)[1]
+
+
+def test_a_crawls_process_is_its_columns_or_for_an_old_row_its_parameters(sqlite_url):
+    """The scheduler reads a crawl's process from ``crawl.host`` and ``crawl.pid`` (one record
+    of it); a row from before they existed may still say it in its parameters."""
+    from store.crawl_history import get_crawl, ran_in
+
+    archive = Archive(sqlite_url)
+    mine = archive.start_crawl("pacsto")
+    info = get_crawl(archive, mine)
+    assert (info.pid, info.host) == (os.getpid(), socket.gethostname())
+    assert "pid" not in info.params
+    assert ran_in(info, os.getpid()) and not ran_in(info, os.getpid() + 1)
+    old = archive.start_crawl("pacsto", {"pid": 4242, "host": socket.gethostname()})
+    set_process(archive, old, pid=None, host=None)
+    assert (get_crawl(archive, old).pid, ran_in(get_crawl(archive, old), 4242)) == (4242, True)
+    unknown = archive.start_crawl("pacsto")
+    set_process(archive, unknown, pid=None, host=None)
+    assert get_crawl(archive, unknown).pid is None
+    assert ran_in(get_crawl(archive, unknown), 1)  # told apart by time only

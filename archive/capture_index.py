@@ -231,19 +231,10 @@ def capture_headers(row: Any) -> tuple[dict[str, str], dict[str, str]]:
     return response, request
 
 
-def query_captures(
-    archive: Archive,
-    url: str,
-    match: str = "exact",
-    since: datetime | None = None,
-    until: datetime | None = None,
-    collapse: str | None = None,
-    status: int | str | None = None,
-    language: str | None = None,
-    limit: int | None = None,
-) -> list[CaptureRow]:
-    """Captures of ``url`` oldest first, as a list (``iter_captures`` streams them)."""
-    return list(iter_captures(archive, url, match, since, until, collapse, status, language, limit))
+def query_captures(archive: Archive, url: str, *args: Any, **kwargs: Any) -> list[CaptureRow]:
+    """Captures of ``url`` oldest first, as a list (``iter_captures``, whose arguments it takes,
+    streams them)."""
+    return list(iter_captures(archive, url, *args, **kwargs))
 
 
 def iter_captures(

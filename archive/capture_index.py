@@ -247,10 +247,12 @@ def iter_captures(
     status: int | str | None = None,
     language: str | None = None,
     limit: int | None = None,
+    after: tuple[datetime, int] | None = None,
 ) -> Iterator[CaptureRow]:
     """Captures of ``url`` oldest first, yielded as the database returns them: a listing of a
     million captures is never held whole (only a negative ``limit``'s last N rows are, to be
-    turned around). ``status`` may be ``"none"`` for network failures.
+    turned around). ``status`` may be ``"none"`` for network failures; ``after`` (a
+    ``resume_point``) starts the listing after that capture: the next page.
 
     The URL is found through the canonical URL's index; the limit is the database's (or, with
     ``collapse``, rows are read as a stream until it is reached)."""
@@ -266,6 +268,12 @@ def iter_captures(
         query = query.where(c.fetched_at >= since)
     if until is not None:
         query = query.where(c.fetched_at <= until)
+    if after is not None:
+        if limit and limit < 0:
+            raise ValueError("a listing of the last captures has no next page to resume")
+        at, capture_id = after
+        # a range on the time index, then the tie on the id: (fetched_at, id) after the key
+        query = query.where(c.fetched_at >= at, or_(c.fetched_at > at, c.id > capture_id))
     if status is not None:
         none = str(status).lower() in ("none", "null", "-", "error")
         query = query.where(c.status.is_(None) if none else c.status == int(status))
@@ -293,6 +301,17 @@ def iter_captures(
             yield from reversed(list(rows))
         else:
             yield from rows
+
+
+def resume_point(archive: Archive, capture_id: int) -> tuple[datetime, int]:
+    """Where a listing resumes after capture ``capture_id`` (the last one a page listed): its
+    place in the listing's order. Raises ``LookupError`` for an id no capture has."""
+    query = select(capture.c.fetched_at).where(capture.c.id == capture_id)
+    with archive.engine.connect() as connection:
+        at = connection.scalar(query)
+    if at is None:
+        raise LookupError(f"no capture {capture_id} in this archive")
+    return at, capture_id
 
 
 # Past this many captures, a match is read in time order rather than found and sorted.

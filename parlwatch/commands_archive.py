@@ -15,6 +15,7 @@ This module never imports ``parlwatch.cli`` (so ``cli.py`` may import it at the 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,6 +34,7 @@ from store.wording import plural
 
 if TYPE_CHECKING:
     from archive.capture_index import CaptureRow
+    from store.archive import Archive
 
 FORMAT_OPTION = click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -69,6 +71,11 @@ def status_filter(value: str | None) -> str | None:
 @click.option("--language", help="Only captures made asking for this language.")
 @click.option("--limit", type=int, help="At most N rows (negative: the last N).")
 @click.option(
+    "--resume-key",
+    type=click.IntRange(min=1),
+    help="The next page: start after this capture (a page cut by --limit names it on stderr).",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["text", "json", "cdxj"]),
@@ -85,32 +92,41 @@ def captures(
     status: str | None,
     language: str | None,
     limit: int | None,
+    resume_key: int | None,
     fmt: str,
 ) -> None:
     """Every capture of URL, oldest first (the Wayback CDX server's vocabulary).
 
-    URLs match in canonical form: http/https, www. and a trailing slash do not matter.
+    URLs match in canonical form: http/https, www. and a trailing slash do not matter. A page
+    cut short by --limit ends with "more: --resume-key ID" on stderr; pass it for the next.
 
     \b
     Examples:
       parlwatch captures https://pacsto.org/ --collapse digest
       parlwatch captures pacsto.org/events/ --match prefix --from 2025 --to 202606
       parlwatch captures https://pacsto.org/ --status none      # failed fetches
+      parlwatch captures pacsto.org --match host --limit 1000 --resume-key 5012
     """
     from archive.capture_index import iter_captures
 
     if since and until and since > until:
         raise click.BadParameter(f"--from ({since}) must be before --to ({until})")
-    rows = iter_captures(
-        existing_archive(db_url),
-        url,
-        match=match,
-        since=since,
-        until=until,
-        collapse=collapse,
-        status=status,
-        language=language,
-        limit=limit,
+    archive = existing_archive(db_url)
+    after = _resume_point(archive, resume_key, limit)
+    page = _Page(limit if limit is not None and limit > 0 else None)
+    rows = page.rows(
+        iter_captures(
+            archive,
+            url,
+            match=match,
+            since=since,
+            until=until,
+            collapse=collapse,
+            status=status,
+            language=language,
+            limit=limit + 1 if page.size else limit,  # one more: is there a next page?
+            after=after,
+        )
     )
     if fmt == "json":
         echo_json_array(row.to_dict() for row in rows)
@@ -118,6 +134,42 @@ def captures(
         echo_lines(_cdxj_line(row) for row in rows)
     elif not echo_lines(_text_line(row) for row in rows):
         click.echo("no captures")
+    if page.more:
+        click.echo(f"more: --resume-key {page.last.id}", err=True)
+
+
+def _resume_point(
+    archive: Archive, resume_key: int | None, limit: int | None
+) -> tuple[datetime, int] | None:
+    from archive.capture_index import resume_point
+
+    if resume_key is None:
+        return None
+    if limit is not None and limit < 0:
+        raise click.BadParameter(
+            "--limit -N lists the last captures: there is no page after them",
+            param_hint="--resume-key",
+        )
+    try:
+        return resume_point(archive, resume_key)
+    except LookupError as exc:
+        raise click.BadParameter(str(exc), param_hint="--resume-key") from exc
+
+
+class _Page:
+    """The first ``size`` rows of a listing (all when None), noting the last one given and
+    whether a row was left after it."""
+
+    def __init__(self, size: int | None) -> None:
+        self.size, self.last, self.more = size, None, False
+
+    def rows(self, rows: Iterator[CaptureRow]) -> Iterator[CaptureRow]:
+        for n, row in enumerate(rows):
+            if self.size is not None and n == self.size:
+                self.more = True
+                return
+            self.last = row
+            yield row
 
 
 def _cdxj_line(row: CaptureRow) -> str:

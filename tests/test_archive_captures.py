@@ -214,3 +214,22 @@ def test_json_and_lines_printed_in_chunks_read_as_printed_whole(capsys, chunk):
     assert capsys.readouterr().out == "".join(f"line {n}\n" for n in range(5))
     assert echo_lines(iter([]), chunk=chunk) == 0
     assert capsys.readouterr().out == ""
+
+
+def test_a_page_cut_by_limit_names_its_resume_key_and_the_next_page_follows_on(history):
+    url = history.base("pacsto")
+    whole = run(history, "captures", url, "--match", "host").stdout.splitlines()
+    first = run(history, "captures", url, "--match", "host", "--limit", "5")
+    assert first.stdout.splitlines() == whole[:5]
+    key = first.stderr.strip().removeprefix("more: --resume-key ")
+    assert key.isdigit(), first.stderr
+    second = run(history, "captures", url, "--match", "host", "--limit", "5", "--resume-key", key)
+    assert second.stdout.splitlines() == whole[5:10]
+    rest = run(history, "captures", url, "--match", "host", "--resume-key", key)
+    assert rest.stdout.splitlines() == whole[5:] and rest.stderr == ""  # no limit: no next page
+    last = run(history, "captures", url, "--match", "host", "--limit", str(len(whole)))
+    assert last.stderr == ""  # the listing ended with the page
+    unknown = run(history, "captures", url, "--resume-key", "999999")
+    assert unknown.exit_code == 2 and "no capture 999999" in unknown.output
+    backwards = run(history, "captures", url, "--limit", "-3", "--resume-key", key)
+    assert backwards.exit_code == 2 and "no page after them" in backwards.output

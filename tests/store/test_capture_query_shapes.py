@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 
 import archive.capture_index as capture_index
-from archive.capture_index import query_captures
+from archive.capture_index import query_captures, resume_point
 from archive.snapshots import find_snapshot
 from store.captures import CaptureRecord, record_captures
 
@@ -68,3 +68,32 @@ def test_a_snapshot_looks_past_a_long_run_of_failed_captures(archive):
     assert snapshot.body == b"<html>the page</html>"
     assert len(snapshot.skipped) == 45
     assert snapshot.skipped[0].fetched_at == START + timedelta(days=45)
+
+
+@pytest.mark.parametrize("many", [False, True])
+@pytest.mark.parametrize(
+    "match, url",
+    [("exact", f"{BASE}/events/item-1"), ("prefix", f"{BASE}/events/"), ("host", BASE)],
+)
+def test_pages_resumed_after_their_last_capture_make_the_whole_listing(
+    daily, monkeypatch, match, url, many
+):
+    """Keyset pages (``resume_point``: after the last capture of a page, in (time, id) order)
+    list every capture once, in order, whichever way the database reads the match."""
+    if many:
+        monkeypatch.setattr(capture_index, "_MANY", 5)  # read in time order
+    whole = [c.id for c in query_captures(daily, url, match)]
+    assert len(whole) >= 30
+    pages, after = [], None
+    while True:
+        page = query_captures(daily, url, match, limit=7, after=after)
+        pages.append([c.id for c in page])
+        if len(page) < 7:
+            break
+        after = resume_point(daily, page[-1].id)
+    assert [i for page in pages for i in page] == whole
+    assert all(len(page) == 7 for page in pages[:-1])
+    with pytest.raises(LookupError):
+        resume_point(daily, 10**9)
+    with pytest.raises(ValueError):
+        query_captures(daily, url, match, limit=-7, after=resume_point(daily, whole[0]))

@@ -7,6 +7,8 @@ test_report_safety.py); these cases cover what the replica's versions cannot sho
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 from difflib import SequenceMatcher
 
@@ -376,3 +378,17 @@ def test_a_report_file_is_replaced_only_when_whole(tmp_path):
         handle.write("the new report\n")
     assert target.read_text(encoding="utf-8") == "the new report\n"
     assert [p.name for p in tmp_path.iterdir()] == ["report.md"]
+
+
+def test_the_report_leaves_the_parsers_and_deepdiff_unimported():
+    """A tenth of a second of the command's start: lxml, parsel and the parsers' lexicons are
+    for relinking block entities only, deepdiff for diffing versions (net mode)."""
+    modules = "parlwatch.commands_report reports.report reports.render_data reports.checks"
+    code = (
+        f"import sys; import {', '.join(modules.split())}; "
+        "print(sorted({m.split('.')[0] if m.startswith('deepdiff') else m for m in sys.modules"
+        " if m.startswith(('deepdiff', 'crawler.parsers', 'lxml', 'parsel'))}))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -137,52 +137,17 @@ def shorten(pieces: list[Piece], context: int = CONTEXT_WORDS) -> list[Piece]:
         keep_head = context if index > 0 else 0
         keep_tail = context if index < last else 0
         most = keep_head + keep_tail + 2
-        first = _leading_words(text, most) if op == "=" else []
+        # only the words kept are split off (an article's unchanged text is long)
+        first = text.split(None, most) if op == "=" else []
         if op != "=" or len(first) <= most:
             out.append((op, text))
             continue
-        lead, trail = _edge_spaces(text)
+        lead = text[: len(text) - len(text.lstrip())]
+        trail = text[len(text.rstrip()) :]
         head = " ".join(first[:keep_head]) + " " if keep_head else ""
-        tail = " " + " ".join(_trailing_words(text, keep_tail)) if keep_tail else ""
+        tail = " " + " ".join(text.rsplit(None, keep_tail)[1:]) if keep_tail else ""
         out.append(("=", f"{lead}{head}…{tail}{trail}"))
     return out
-
-
-# An article's unchanged text is pages long and only a few of its words are kept: they are
-# split off a window at its start or end, long enough for them as words run, rather than off
-# the whole text (each split, strip or rsplit of which copies it).
-_WINDOW_PER_WORD = 32
-
-
-def _leading_words(text: str, most: int) -> list[str]:
-    """``text.split(None, most)``, but for its last item (the rest of the text), which may
-    come shorter: the first ``most`` words, and as many items."""
-    window = text[: (most + 1) * _WINDOW_PER_WORD]
-    if len(window) < len(text):
-        words = window.split(None, most)
-        if len(words) > most:  # a space in the window follows each of the first ``most``
-            return words
-    return text.split(None, most)
-
-
-def _trailing_words(text: str, count: int) -> list[str]:
-    """``text.rsplit(None, count)[1:]``: the last ``count`` words."""
-    window = text[-(count + 1) * _WINDOW_PER_WORD :]
-    if len(window) < len(text):
-        words = window.rsplit(None, count)
-        if len(words) > count:  # a space in the window precedes each of the last ``count``
-            return words[1:]
-    return text.rsplit(None, count)[1:]
-
-
-def _edge_spaces(text: str) -> tuple[str, str]:
-    """The spaces ``text`` starts and ends with (``str.strip``'s), for a text with a word."""
-    start, end = 0, len(text)
-    while text[start].isspace():
-        start += 1
-    while text[end - 1].isspace():
-        end -= 1
-    return text[:start], text[end:]
 
 
 _OPEN = {"=": "", "-": "[-", "+": "{+"}

@@ -150,41 +150,6 @@ def test_word_diff_is_the_whole_text_token_diff():
     assert word_diff(article, edited) == whole_text_word_diff(article, edited)
 
 
-def whole_text_shorten(pieces: list[tuple[str, str]], context: int = 8) -> list:
-    """``shorten`` as it was first written: every kept text split and stripped whole."""
-    out = []
-    for index, (op, text) in enumerate(pieces):
-        keep_head = context if index > 0 else 0
-        keep_tail = context if index < len(pieces) - 1 else 0
-        words = text.split()
-        if op != "=" or len(words) <= keep_head + keep_tail + 2:
-            out.append((op, text))
-            continue
-        lead = text[: len(text) - len(text.lstrip())]
-        trail = text[len(text.rstrip()) :]
-        head = " ".join(words[:keep_head]) + " " if keep_head else ""
-        tail = " " + " ".join(words[len(words) - keep_tail :]) if keep_tail else ""
-        out.append(("=", f"{lead}{head}…{tail}{trail}"))
-    return out
-
-
-def test_shorten_keeps_the_words_a_whole_text_split_keeps():
-    """The kept words are split off a window at either end of a long text: words longer than
-    the window, runs of any whitespace and texts just over the limit give the same pieces."""
-    rng = random.Random(23)
-    spaces = [" ", "  ", "\n", "\t ", "\u00a0", "\u2003", "\u3000"]
-    for _ in range(3000):
-        words = rng.randint(0, 40)
-        sizes = [rng.choice([1, 3, 8, 40, 300]) for _ in range(words)]
-        text = "".join(rng.choice(spaces) + "ж" * size for size in sizes)
-        text += rng.choice(["", " ", "\n "])
-        if rng.random() < 0.5:
-            text = text.lstrip()
-        pieces = [("=", text), ("+", "new"), ("=", text[::-1])][rng.randint(0, 2) :]
-        pieces = pieces[: rng.randint(1, len(pieces))]
-        assert shorten(pieces) == whole_text_shorten(pieces), pieces
-
-
 def test_same_folded_is_equality_of_the_folded_texts():
     for old, new in edits(3, 4000):
         assert same_folded(old, new) == (fold(old) == fold(new)), (old, new)

@@ -105,10 +105,10 @@ def _item(
         {"change": f.change, "field": f.field, "old": f.old, "new": f.new, "category": f.category}
         for f in cs.fields
     ]
-    identity = "|".join(
-        [cs.entity, str(cs.previous_version), str(cs.version), cs.change]
-        + sorted(f.field for f in cs.fields)
-    )
+    changed = [f.field for f in cs.fields]
+    if len(changed) > 1:  # most changes touch one field
+        changed.sort()
+    identity = "|".join([cs.entity, str(cs.previous_version), str(cs.version), cs.change, *changed])
     old, new = cs.old_record, cs.new_record
     seats_before = old.seats if isinstance(old, Delegation) else None
     seats_after = new.seats if isinstance(new, Delegation) else None
@@ -144,16 +144,15 @@ def _item(
 
 def change_id(identity: str) -> str:
     """``str(uuid.uuid5(ID_NAMESPACE, identity))``, without building a UUID object: the SHA-1
-    of the namespace and the name, version 5 and the RFC 4122 variant set in its first 16
-    bytes, hex with dashes."""
-    digest = bytearray(hashlib.sha1(_NAMESPACE_BYTES + identity.encode("utf-8")).digest()[:16])
-    digest[6] = (digest[6] & 0x0F) | 0x50
-    digest[8] = (digest[8] & 0x3F) | 0x80
-    h = digest.hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    of the namespace and the name in hex, cut to 16 bytes with dashes, with the version (5,
+    the 13th digit) and the RFC 4122 variant (the 17th digit's two high bits: 10) set."""
+    h = hashlib.sha1(_NAMESPACE_BYTES + identity.encode("utf-8")).hexdigest()
+    return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT_DIGIT[h[16]]}{h[17:20]}-{h[20:32]}"
 
 
 _NAMESPACE_BYTES = ID_NAMESPACE.bytes
+# a hex digit with its two high bits set to 10 (8, 9, a or b: the variant), by its value
+_VARIANT_DIGIT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 
 
 def _flip(f: FlipFlop) -> Flip:

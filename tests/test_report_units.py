@@ -357,3 +357,15 @@ def test_the_report_leaves_the_parsers_and_deepdiff_unimported():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_change_ids_are_the_uuid5_of_the_identity():
+    """``change_id`` sets the version and variant digits on the hex digest itself."""
+    import uuid
+
+    from reports.report import ID_NAMESPACE, change_id
+
+    rng = random.Random(5)
+    for n in range(3000):
+        identity = "|".join(["pacsto/ru/news/события", str(n), str(rng.random()), "modified"])
+        assert change_id(identity) == str(uuid.uuid5(ID_NAMESPACE, identity))

@@ -10,10 +10,13 @@ entity type, and which of its fields are said and shown how, are its home's
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 from reports.worddiff import Piece, changed_words, shorten, word_diff
 from store.countries import COUNTRIES
-from store.entities.record import ADDRESS, DIFF, EDIT, EXCERPT, LINK, LINK_ONLY, VALUE
+from store.entities import EntityType
+from store.entities.record import ADDRESS, DIFF, EDIT, EXCERPT, LINK, LINK_ONLY, VALUE, Field
 from store.entities.words import Part, flat, plain, quote, quoted_change
 from store.transitions import Transition
 
@@ -62,9 +65,10 @@ def statement(t: Transition) -> list[Part]:
 def _field_by_field(t: Transition) -> list[Part]:
     """Each field that changed, in the order its home names them."""
     old, new = t.old_record, t.new_record
+    assert old is not None and new is not None  # a modified entity (see ``statement``)
     parts: list[Part] = []
     for declared in t.home.said_fields():
-        a, b = declared.value_in(old), declared.value_in(new)
+        a, b = old.get(declared.name), new.get(declared.name)
         if a == b:
             continue
         parts.append(("t", "; " if parts else ""))
@@ -88,19 +92,20 @@ def _field_by_field(t: Transition) -> list[Part]:
 def details(t: Transition) -> list[Detail]:
     """The evidence: diffs of the texts that changed, values that appeared or went."""
     old, new = t.old_record, t.new_record
-    shown = t.home.shown_fields()
     if old is not None and new is not None:
+        diffed, listed = _shown_when_modified(t.home)
         out = []
-        for declared in (f for f in shown if f.shows in (DIFF, EXCERPT)):
-            a, b = declared.value_in(old), declared.value_in(new)
+        for declared in diffed:
+            a, b = old.get(declared.name), new.get(declared.name)
             if a != b and (a or b):
                 out.append(Detail(declared.label or "", shorten(word_diff(_str(a), _str(b)))))
-        for declared in (f for f in shown if f.shows in (LINK, LINK_ONLY)):
-            a, b = declared.value_in(old), declared.value_in(new)
+        for declared in listed:
+            a, b = old.get(declared.name), new.get(declared.name)
             if a != b:
                 out.append(Detail(f"{declared.label} before", value=a))
                 out.append(Detail(f"{declared.label} now", value=b))
         return out
+    shown = t.home.shown_fields()
     record = new if new is not None else old
     label = "as listed" if new is not None else "as last seen"
     out = []
@@ -112,6 +117,14 @@ def details(t: Transition) -> list[Detail]:
             excerpt = quote(value, EXCERPT_CHARS)[1:-1]
             out.append(Detail(f"{declared.label} ({label})", value=excerpt))
     return out
+
+
+@cache  # a report shows 100k changes of a few types
+def _shown_when_modified(home: EntityType) -> tuple[tuple[Field[Any], ...], tuple[Field[Any], ...]]:
+    """A type's shown fields whose change is a word diff, and those shown before and now."""
+    shown = home.shown_fields()
+    diffed = tuple(f for f in shown if f.shows in (DIFF, EXCERPT))
+    return diffed, tuple(f for f in shown if f.shows in (LINK, LINK_ONLY))
 
 
 def _str(value: object) -> str:

@@ -17,8 +17,6 @@ from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from crawler.parsers.lexicon import find_country
-from crawler.parsers.regions import country_slug
 from store.archive import Archive
 from store.captures import SiblingCapture, sibling_captures
 from store.transitions import CaptureRef, Transition
@@ -30,6 +28,11 @@ BLOCK_TYPES = ("delegation", "representative")
 
 def page_country(url: str) -> str | None:
     """The country a ``/countries/<slug>`` page is about, else None."""
+    # imported here: the crawler's parsers (lxml, parsel, their lexicons) take a tenth of a
+    # second to import, and only reports with block entities to relink need them
+    from crawler.parsers.lexicon import find_country
+    from crawler.parsers.regions import country_slug
+
     slug = country_slug(url)
     return find_country(slug.replace("-", " ").replace("_", " ")) if slug else None
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from store.compare import FieldChange
+from store.compare import FieldChange, as_json
 from store.report_queries import net_field_changes
 from store.transitions import Transition
 
@@ -65,7 +65,9 @@ def _collapse(first: Transition, last: Transition, steps: list[Transition]) -> T
     else:
         kind = "added" if old is None else "removed"
         category = next((f.category for cs in steps for f in cs.fields if f.field == ""), "text")
-        fields = [FieldChange(kind, "", old, new, category)]
+        # the whole entity's content as plain JSON, as the stored changes give it (a
+        # transition's versions are its type's records)
+        fields = [FieldChange(kind, "", as_json(old), as_json(new), category)]
     return replace(
         last,
         id=None,

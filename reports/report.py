@@ -21,6 +21,7 @@ from reports.net import FlipFlop, net_changes
 from reports.significance import Verdict, judge, rank
 from store.archive import Archive, utcnow
 from store.entities import TYPES as TYPE_ORDER
+from store.entities import Record
 from store.entities.delegation import Delegation
 from store.queries import spiders_of_sites
 from store.report_queries import change_sets, crawls_between, seat_history
@@ -105,55 +106,38 @@ def _item(
         {"change": f.change, "field": f.field, "old": f.old, "new": f.new, "category": f.category}
         for f in cs.fields
     ]
-    identity = "|".join(
-        [cs.entity, str(cs.previous_version), str(cs.version), cs.change]
-        + sorted(f.field for f in cs.fields)
-    )
-    old, new = cs.old_record, cs.new_record
-    seats_before = old.seats if isinstance(old, Delegation) else None
-    seats_after = new.seats if isinstance(new, Delegation) else None
-    return Item(
-        id=change_id(identity),
-        country=cs.country,
-        country_name=country_name(cs.country),
-        group=group,
-        group_title=title,
-        entity=cs.entity,
-        type=cs.type,
-        site=cs.site,
-        language=cs.language,
-        change=cs.change,
-        significance=verdict.level,
-        why=verdict.why,
-        parts=statement(cs),
-        details=details(cs),
-        fields=fields,
-        detected_at=cs.detected_at,
-        crawls=crawls,
-        steps=steps,
-        version=cs.version,
-        previous_version=cs.previous_version,
-        before=cs.before,
-        after=cs.after,
-        seats_before=seats_before if isinstance(seats_before, int) else None,
-        seats_after=seats_after if isinstance(seats_after, int) else None,
-        before_replay=_link(cs.before, cs.language, replay),
-        after_replay=_link(cs.after, cs.language, replay),
-    )
+    changed = [f.field for f in cs.fields]
+    if len(changed) > 1:  # most changes touch one field
+        changed.sort()
+    identity = "|".join([cs.entity, str(cs.previous_version), str(cs.version), cs.change, *changed])
+    before, after = cs.before, cs.after
+    return Item(  # positional, in Item's order: a fifth of the cost of naming 26, 100k times
+        change_id(identity), cs.country, country_name(cs.country), group, title,
+        cs.entity, cs.type, cs.site, cs.language, cs.change,
+        verdict.level, verdict.why, statement(cs), details(cs), fields,
+        cs.detected_at, crawls, steps, cs.version, cs.previous_version,
+        before, after, _seats(cs.old_record), _seats(cs.new_record),
+        _link(before, cs.language, replay), _link(after, cs.language, replay),
+    )  # fmt: skip
+
+
+def _seats(record: Record | None) -> int | None:
+    """A delegation's seat count, when its record gives a number."""
+    seats = record.seats if isinstance(record, Delegation) else None
+    return seats if isinstance(seats, int) else None
 
 
 def change_id(identity: str) -> str:
     """``str(uuid.uuid5(ID_NAMESPACE, identity))``, without building a UUID object: the SHA-1
-    of the namespace and the name, version 5 and the RFC 4122 variant set in its first 16
-    bytes, hex with dashes."""
-    digest = bytearray(hashlib.sha1(_NAMESPACE_BYTES + identity.encode("utf-8")).digest()[:16])
-    digest[6] = (digest[6] & 0x0F) | 0x50
-    digest[8] = (digest[8] & 0x3F) | 0x80
-    h = digest.hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    of the namespace and the name in hex, cut to 16 bytes with dashes, with the version (5,
+    the 13th digit) and the RFC 4122 variant (the 17th digit's two high bits: 10) set."""
+    h = hashlib.sha1(_NAMESPACE_BYTES + identity.encode("utf-8")).hexdigest()
+    return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT_DIGIT[h[16]]}{h[17:20]}-{h[20:32]}"
 
 
 _NAMESPACE_BYTES = ID_NAMESPACE.bytes
+# a hex digit with its two high bits set to 10 (8, 9, a or b: the variant), by its value
+_VARIANT_DIGIT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 
 
 def _flip(f: FlipFlop) -> Flip:

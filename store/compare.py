@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from deepdiff import DeepDiff
-
 _ADDED = {"dictionary_item_added", "iterable_item_added", "attribute_added", "set_item_added"}
 _REMOVED = {"dictionary_item_removed", "iterable_item_removed", "attribute_removed"}
 _REMOVED |= {"set_item_removed"}
@@ -171,6 +169,8 @@ def field_changes(
     ``category_of`` names the category of a field path (``['chambers', 1, 'count']``; ``[]``
     is the entity as a whole): each entity type's home knows its fields'.
     """
+    from deepdiff import DeepDiff  # here: the reports import this module, never diff (40 ms)
+
     old, new = as_json(old), as_json(new)  # typed records compare as the JSON they are
     aligned, complete = align(old, new)
     if complete:

@@ -173,7 +173,13 @@ def _own_copy(value: Any) -> Any:
 
 
 def _attach_versions(session, sets: list[Transition], json_values: _JsonValues) -> None:
-    ids = sorted({i for s in sets for i in (s.version, s.previous_version) if i is not None})
+    """Each transition's two versions, as the typed records of its entity's type (see
+    ``Transition.old``), and the captures they came from.
+
+    A version is made a record once, however many transitions hold it (the new version of
+    one edit is the old one of the next): a transition's ``old_record`` is its ``old``."""
+    homes = {i: s.home for s in sets for i in (s.version, s.previous_version) if i is not None}
+    ids = sorted(homes)
     versions: dict[int, tuple] = {}
     raw_content = type_coerce(Version.content, LargeBinary)  # the stored (compressed) bytes
     for chunk in _in_chunks(ids):
@@ -184,7 +190,8 @@ def _attach_versions(session, sets: list[Transition], json_values: _JsonValues) 
             ).where(Version.id.in_(chunk or [-1]))
         ):  # fmt: skip
             text = content_text(content)  # decompressed each, parsed once per distinct text
-            versions[id_] = (json_values(text), content_hash, capture_id, last_capture_id)
+            record = homes[id_].load(json_values(text))
+            versions[id_] = (record, content_hash, capture_id, last_capture_id)
     capture_ids = sorted({i for v in versions.values() for i in (v[2], v[3]) if i is not None})
     captures: dict[int, CaptureRef] = {}
     for chunk in _in_chunks(capture_ids):

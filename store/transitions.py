@@ -53,7 +53,9 @@ class CaptureRef:
 class Transition:
     """All field changes of one entity detected by one crawl, with both versions' content.
 
-    ``old`` is None for an entity that appeared, ``new`` None for one that was removed.
+    ``old`` is None for an entity that appeared, ``new`` None for one that was removed; read
+    from the archive (``store.report_queries``), each is its type's record already, and is
+    its ``old_record`` / ``new_record``.
     ``before`` is the last capture that showed the old version; ``after`` the capture the new
     version came from (for a removal: the fetch that answered "gone", when there was one).
     ``id`` is the stored transition's (None for a net change made of several).

@@ -262,3 +262,34 @@ def test_field_values_taken_from_versions_equal_the_stored_changes(histories):
                   for _id, field, change in stored}  # fmt: skip
     assert {("whole", "added"), ("whole", "removed"), ("nested", "modified")} <= kinds
     assert any(field not in ("whole", "nested") for field, _change in kinds), "a top-level field"
+
+
+def test_versions_are_read_once_each_as_their_records(histories):
+    """A version is its type's record from the start, made once however many transitions hold
+    it: a transition's ``old_record`` is its ``old``, the new version of one edit the old one of
+    the next. Its content is the stored content; field values given out are plain JSON."""
+    from store.models import Version
+    from store.report_queries import change_sets
+
+    shared = 0
+    for archive in histories.values():
+        records: dict[int, object] = {}
+        with archive.session() as session:
+            for t in change_sets(archive):
+                sides = (
+                    (t.previous_version, t.old, t.old_record),
+                    (t.version, t.new, t.new_record),
+                )
+                for version, content, record in sides:
+                    if version is None:
+                        continue
+                    assert record is content and type(record) is t.home.record
+                    assert record == session.get(Version, version).content
+                    if version in records:
+                        assert records[version] is record
+                        shared += 1
+                    records[version] = record
+                for f in t.fields:
+                    for value in (f.old, f.new):
+                        assert not isinstance(value, dict) or type(value) is dict
+    assert shared, "no version was held by two transitions"

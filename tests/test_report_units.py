@@ -7,6 +7,8 @@ test_report_safety.py); these cases cover what the replica's versions cannot sho
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 from difflib import SequenceMatcher
 
@@ -341,3 +343,61 @@ def test_a_report_file_is_replaced_only_when_whole(tmp_path):
         handle.write("the new report\n")
     assert target.read_text(encoding="utf-8") == "the new report\n"
     assert [p.name for p in tmp_path.iterdir()] == ["report.md"]
+
+
+def test_the_report_leaves_the_parsers_and_deepdiff_unimported():
+    """A tenth of a second of the command's start: lxml, parsel and the parsers' lexicons are
+    for relinking block entities only, deepdiff for diffing versions (net mode)."""
+    modules = "parlwatch.commands_report reports.report reports.render_data reports.checks"
+    code = (
+        f"import sys; import {', '.join(modules.split())}; "
+        "print(sorted({m.split('.')[0] if m.startswith('deepdiff') else m for m in sys.modules"
+        " if m.startswith(('deepdiff', 'crawler.parsers', 'lxml', 'parsel'))}))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_change_ids_are_the_uuid5_of_the_identity():
+    """``change_id`` sets the version and variant digits on the hex digest itself."""
+    import uuid
+
+    from reports.report import ID_NAMESPACE, change_id
+
+    rng = random.Random(5)
+    for n in range(3000):
+        identity = "|".join(["pacsto/ru/news/события", str(n), str(rng.random()), "modified"])
+        assert change_id(identity) == str(uuid.uuid5(ID_NAMESPACE, identity))
+
+
+def test_an_item_takes_each_attribute_from_its_own_source():
+    """``_item`` builds an Item positionally: every attribute must land in its own field."""
+    from reports.describe import details, group_of, statement
+    from reports.report import _item
+    from store.transitions import CaptureRef
+
+    cs = change_set(delegation(7, "deputies", None), delegation(6, "deputies", None), n=3)
+    cs.before = CaptureRef(11, "http://a.example/countries/russia", T0, 304)
+    cs.after = CaptureRef(12, "http://a.example/countries/russia?x", T0 + timedelta(1), 200)
+    verdict = judge(cs)
+
+    def replay(url: str, when: datetime, language: str | None) -> str:
+        return f"replay:{url}:{when:%d}:{language}"
+
+    item = _item(cs, [2, 3], 2, verdict, {"pacsto": "Assembly"}, replay)
+    group, title = group_of(cs, "Assembly")
+    expected = {
+        "country": "RU", "country_name": "Russian Federation", "group": group,
+        "group_title": title, "entity": cs.entity, "type": "delegation", "site": "pacsto",
+        "language": "en", "change": "modified", "significance": verdict.level,
+        "why": verdict.why, "parts": statement(cs), "details": details(cs),
+        "fields": [{"change": "modified", "field": "x", "old": None, "new": None,
+                    "category": "wording"}],
+        "detected_at": cs.detected_at, "crawls": [2, 3], "steps": 2, "version": 3,
+        "previous_version": 2, "before": cs.before, "after": cs.after, "seats_before": 7,
+        "seats_after": 6, "before_replay": replay(cs.before.url, T0, "en"),
+        "after_replay": replay(cs.after.url, T0 + timedelta(1), "en"),
+    }  # fmt: skip
+    assert {name: getattr(item, name) for name in expected} == expected
+    assert len(item.id) == 36 and set(vars(item)) == set(expected) | {"id"}

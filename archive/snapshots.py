@@ -21,8 +21,8 @@ from archive.capture_index import (
     capture_languages,
     capture_query,
     capture_row,
+    exact_url_condition,
     index_query,
-    url_condition,
 )
 from store.archive import Archive
 from store.tables import blob, body_digest, capture, full_capture_conditions, read_body
@@ -88,7 +88,7 @@ def find_snapshot(
             raise AmbiguousLanguage(url, languages)
         language = next(iter(languages), None)
     c = capture.c
-    query = capture_query().where(url_condition(url), c.fetched_at <= at)
+    query = capture_query().where(exact_url_condition(archive, url), c.fetched_at <= at)
     if language is not None:
         query = query.where(c.language == language)
     query = query.order_by(c.fetched_at.desc(), c.id.desc())
@@ -151,7 +151,7 @@ def last_full_capture(connection: Any, row: CaptureRow) -> CaptureRow | None:
 
 def _first_after(archive: Archive, url: str, at: datetime, language: str | None):
     c = capture.c
-    query = select(c.fetched_at).where(url_condition(url), c.fetched_at > at)
+    query = select(c.fetched_at).where(exact_url_condition(archive, url), c.fetched_at > at)
     if language is not None:
         query = query.where(c.language == language)
     with archive.engine.connect() as connection:

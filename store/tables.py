@@ -24,6 +24,7 @@ from sqlalchemy import (
     ColumnElement,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     Label,
     LargeBinary,
@@ -110,7 +111,7 @@ capture = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("crawl_id", Integer, ForeignKey("crawl.id"), index=True),
-    Column("url_id", Integer, ForeignKey("capture_url.id"), index=True, nullable=False),
+    Column("url_id", Integer, ForeignKey("capture_url.id"), nullable=False),
     Column("language", String(10)),
     Column("fetched_at", DateTime, index=True, nullable=False),
     Column("status", Integer),  # None: no HTTP response at all
@@ -125,6 +126,8 @@ capture = Table(
     # ok / http-error / network-error / layout-missing (parsed, expected block absent)
     Column("outcome", String(30), default="ok", nullable=False),
     Column("parse_errors", JSON, default=list, nullable=False),
+    # a URL's captures in time order (migration 0011): every look-up by URL reads its own rows
+    Index("ix_capture_url_time", "url_id", "fetched_at", "id"),
 )
 
 

@@ -97,3 +97,26 @@ def test_pages_resumed_after_their_last_capture_make_the_whole_listing(
         resume_point(daily, 10**9)
     with pytest.raises(ValueError):
         query_captures(daily, url, match, limit=-7, after=resume_point(daily, whole[0]))
+
+
+def test_a_urls_captures_are_read_by_its_ids_from_the_url_time_index(daily):
+    """One URL's captures come from ``ix_capture_url_time`` by the URL's ids (looked up
+    first): a sub-select let PostgreSQL walk the whole time index for a small limit."""
+    from sqlalchemy import inspect
+
+    from archive.capture_index import exact_url_condition
+
+    indexes = {i["name"]: i["column_names"] for i in inspect(daily.engine).get_indexes("capture")}
+    assert indexes["ix_capture_url_time"] == ["url_id", "fetched_at", "id"]
+    assert "ix_capture_url_id" not in indexes
+    never = exact_url_condition(daily, f"{BASE}/events/never-captured")
+    assert str(never.compile(compile_kwargs={"literal_binds": True})) == "false"
+    assert query_captures(daily, f"{BASE}/events/never-captured", limit=1) == []
+    one = exact_url_condition(daily, f"{BASE}/events/item-3")
+    assert "capture.url_id = " in str(one.compile(compile_kwargs={"literal_binds": True}))
+    other_form = _capture("/events/item-3", 40)
+    other_form.url = other_form.url.replace("http://", "HTTP://")  # the same page, as fetched
+    record_captures(daily.sessions, None, [other_form])
+    two = exact_url_condition(daily, f"{BASE}/events/item-3")
+    assert " IN (" in str(two.compile(compile_kwargs={"literal_binds": True}))
+    assert len(query_captures(daily, f"{BASE}/events/item-3")) == 31

@@ -15,15 +15,15 @@ This module never imports ``parlwatch.cli`` (so ``cli.py`` may import it at the 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from parlwatch.cli_options import (
     DB_OPTION,
+    FORMAT_OPTION,
     date_option,
     echo_json,
     echo_json_array,
@@ -31,14 +31,6 @@ from parlwatch.cli_options import (
     existing_archive,
 )
 from store.wording import plural
-
-if TYPE_CHECKING:
-    from archive.capture_index import CaptureRow
-    from store.archive import Archive
-
-FORMAT_OPTION = click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
 
 
 def status_filter(value: str | None) -> str | None:
@@ -108,12 +100,13 @@ def captures(
       parlwatch captures pacsto.org --match host --limit 1000 --resume-key 5012
     """
     from archive.capture_index import iter_captures
+    from parlwatch.capture_listing import Page, cdxj_text, resume_point_of, text_line
 
     if since and until and since > until:
         raise click.BadParameter(f"--from ({since}) must be before --to ({until})")
     archive = existing_archive(db_url)
-    after = _resume_point(archive, resume_key, limit)
-    page = _Page(limit if limit is not None and limit > 0 else None)
+    after = resume_point_of(archive, resume_key, limit)
+    page = Page(limit if limit is not None and limit > 0 else None)
     rows = page.rows(
         iter_captures(
             archive,
@@ -131,62 +124,11 @@ def captures(
     if fmt == "json":
         echo_json_array(row.to_dict() for row in rows)
     elif fmt == "cdxj":
-        echo_lines(_cdxj_line(row) for row in rows)
-    elif not echo_lines(_text_line(row) for row in rows):
+        echo_lines(cdxj_text(row) for row in rows)
+    elif not echo_lines(text_line(row) for row in rows):
         click.echo("no captures")
     if page.more:
         click.echo(f"more: --resume-key {page.last.id}", err=True)
-
-
-def _resume_point(
-    archive: Archive, resume_key: int | None, limit: int | None
-) -> tuple[datetime, int] | None:
-    from archive.capture_index import resume_point
-
-    if resume_key is None:
-        return None
-    if limit is not None and limit < 0:
-        raise click.BadParameter(
-            "--limit -N lists the last captures: there is no page after them",
-            param_hint="--resume-key",
-        )
-    try:
-        return resume_point(archive, resume_key)
-    except LookupError as exc:
-        raise click.BadParameter(str(exc), param_hint="--resume-key") from exc
-
-
-class _Page:
-    """The first ``size`` rows of a listing (all when None), noting the last one given and
-    whether a row was left after it."""
-
-    def __init__(self, size: int | None) -> None:
-        self.size, self.last, self.more = size, None, False
-
-    def rows(self, rows: Iterator[CaptureRow]) -> Iterator[CaptureRow]:
-        for n, row in enumerate(rows):
-            if self.size is not None and n == self.size:
-                self.more = True
-                return
-            self.last = row
-            yield row
-
-
-def _cdxj_line(row: CaptureRow) -> str:
-    from archive.cdxj import cdxj_line
-
-    fields = {"url": row.url, "mime": row.mime, "status": str(row.status or "-")}
-    fields.update(digest=row.digest, length=row.length, language=row.language)
-    return cdxj_line(row.url, row.timestamp, fields)
-
-
-def _text_line(row: CaptureRow) -> str:
-    return (
-        f"{row.fetched_at.isoformat(timespec='seconds')}Z  {row.status or 'ERR':>3}  "
-        f"{row.language or '--':<2}  {(row.digest or '-')[:19]:<19}  "
-        f"{row.length if row.length is not None else '-':>7}  {row.url}"
-        + (f"  ({row.error})" if row.error else "")
-    )
 
 
 @click.command()

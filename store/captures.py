@@ -12,7 +12,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from store.models import Blob, Capture, CaptureUrl, HeaderSet, Validators
-from store.tables import FULL_BODY, body_digest, full_capture_conditions
+from store.tables import FULL_BODY, body_digest
 
 ARCHIVIST_HEADERS = ("etag", "last-modified", "date", "content-type")
 
@@ -195,29 +195,12 @@ def record_captures(
         return list(session.scalars(returning, rows))
 
 
-def last_full_capture_at(
-    session: Session,
-    canonical_url: str,
-    language: str | None,
-    at: datetime,
-    exclude_id: int | None = None,
-) -> Capture | None:
-    """The latest 2xx capture with a body of this URL and language at or before ``at``.
-
-    It is the page a 304 at ``at`` stands for (the server said nothing changed since), as a WARC
-    revisit points to it; ``exclude_id`` leaves out the capture asking.
-    """
-    query = select(Capture).where(*full_capture_conditions(canonical_url, language, at, exclude_id))
-    query = query.order_by(Capture.fetched_at.desc(), Capture.id.desc()).limit(1)
-    return session.scalars(query).first()
-
-
 def last_full_captures(
     session: Session, captures: list[Capture], chunk: int = 500
 ) -> dict[int, Capture | None]:
-    """``last_full_capture_at`` for each of ``captures`` (at its own time, itself left out):
-    capture id -> the full capture it stands for. One query per ``chunk`` URLs instead of one
-    per capture (a reparse reads hundreds of 304s at a time)."""
+    """The full capture each of ``captures`` stands for (``store.tables.full_capture_conditions``
+    at its own time, itself left out; the latest of them): capture id -> that capture. One
+    query per ``chunk`` URLs instead of one per capture (a reparse reads hundreds of 304s)."""
     urls = sorted({c.canonical_url for c in captures})
     full: dict[tuple[str, str | None], list[Capture]] = {}
     for start in range(0, len(urls), chunk):

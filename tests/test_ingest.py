@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
 
+from archive.snapshots import last_full_capture
 from crawler.ingest import Ingest, KnownHistory, is_html, outcome_text, read_page
 from crawler.items import Page, ParseOutcome
 from store.archive import FINISHED, Archive
-from store.captures import body_digest, last_full_capture_at, last_full_captures
+from store.captures import body_digest, last_full_captures
 from store.models import Capture
 from store.queries import KnownPage
 
@@ -152,26 +154,26 @@ def _content_hash_of_article() -> str:
     return content_hash(record_content(dict(ARTICLE)))
 
 
-def test_last_full_capture_at_is_the_body_a_304_stands_for(local_archive):
+def test_last_full_capture_is_the_body_a_304_stands_for(local_archive):
     crawl_id = local_archive.start_crawl("duma_ru")
     ingest = Ingest(local_archive, crawl_id, Parser())
     full = ingest.add(page(200)).capture_id
     ingest.add(page(200, b"later", fetched_at=T0 + timedelta(hours=2)))
     ingest.add(page(200, b"english", language="en", fetched_at=T0 + timedelta(minutes=5)))
     not_modified = ingest.add(page(304, None, fetched_at=T0 + timedelta(hours=1))).capture_id
+
+    def asking(at, exclude_id=None):  # what a capture asking for its full capture gives
+        url = "http://127.0.0.1:8000/ru/news/12"
+        return SimpleNamespace(canonical_url=url, language="ru", fetched_at=at, id=exclude_id)
+
     with local_archive.session() as session:
-        found = last_full_capture_at(
-            session, "http://127.0.0.1:8000/ru/news/12", "ru", T0 + timedelta(hours=1)
-        )
+        found = last_full_capture(session, asking(T0 + timedelta(hours=1)))
         assert found is not None and found.id == full
-        assert (
-            last_full_capture_at(session, "http://127.0.0.1:8000/ru/news/12", "ru", T0, full)
-            is None
-        )
+        assert last_full_capture(session, asking(T0, full)) is None
         assert not_modified != full
 
 
-def test_last_full_captures_answer_as_last_full_capture_at_for_each(local_archive):
+def test_last_full_captures_answer_as_last_full_capture_for_each(local_archive):
     crawl_id = local_archive.start_crawl("duma_ru")
     ingest = Ingest(local_archive, crawl_id, Parser())
     full = ingest.add(page(200)).capture_id
@@ -185,10 +187,7 @@ def test_last_full_captures_answer_as_last_full_capture_at_for_each(local_archiv
     with local_archive.session() as session:
         captures = list(session.scalars(select(Capture).order_by(Capture.id)))
         batched = last_full_captures(session, captures, chunk=1)
-        single = {
-            c.id: last_full_capture_at(session, c.canonical_url, c.language, c.fetched_at, c.id)
-            for c in captures
-        }
+        single = {c.id: last_full_capture(session, c) for c in captures}
     ids = {cid: found.id if found else None for cid, found in batched.items()}
     assert ids == {cid: found.id if found else None for cid, found in single.items()}
     assert ids[captures[0].id] is None and full in ids.values()

@@ -389,11 +389,13 @@ def collapse_digest_stream(rows: Iterable[CaptureRow]) -> Iterator[CaptureRow]:
         previous[group] = content
 
 
-def capture_languages(archive: Archive, url: str, until: datetime | None = None) -> dict:
-    """{language: (number of captures, latest capture time)} for the exact URL."""
+def capture_languages(
+    archive: Archive, of_url: ColumnElement[bool], until: datetime | None = None
+) -> dict:
+    """{language: (number of captures, latest capture time)} of the captures ``of_url`` picks
+    (an ``exact_url_condition``)."""
     c = capture.c
-    query = select(c.language, func.count(), func.max(c.fetched_at))
-    query = query.where(exact_url_condition(archive, url))
+    query = select(c.language, func.count(), func.max(c.fetched_at)).where(of_url)
     if until is not None:
         query = query.where(c.fetched_at <= until)
     query = query.group_by(c.language).order_by(func.min(c.id))  # first seen first

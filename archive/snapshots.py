@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, select
 
 from archive.capture_index import (
     CaptureRow,
@@ -82,13 +82,14 @@ def find_snapshot(
     ``SnapshotError`` when nothing was captured by then, ``IntegrityError`` when the stored
     bytes do not hash to the recorded digest.
     """
+    of_url = exact_url_condition(archive, url)  # the URL's ids, looked up once
     if language is None:
-        languages = capture_languages(archive, url, until=at)
+        languages = capture_languages(archive, of_url, until=at)
         if len(languages) > 1:
             raise AmbiguousLanguage(url, languages)
         language = next(iter(languages), None)
     c = capture.c
-    query = capture_query().where(exact_url_condition(archive, url), c.fetched_at <= at)
+    query = capture_query().where(of_url, c.fetched_at <= at)
     if language is not None:
         query = query.where(c.language == language)
     query = query.order_by(c.fetched_at.desc(), c.id.desc())
@@ -106,7 +107,7 @@ def find_snapshot(
                 )
             body = _body(connection, body_row)
             return Snapshot(row, body_row, body, capture_headers(found)[0], skipped)
-    first = _first_after(archive, url, at, language)
+    first = _first_after(archive, of_url, at, language)
     hint = f"; the first capture is at {first.isoformat(timespec='seconds')}Z" if first else ""
     lang = f" in {language!r}" if language else ""
     raise SnapshotError(f"no capture of {url}{lang} at or before {at.isoformat()}Z{hint}")
@@ -149,9 +150,9 @@ def last_full_capture(connection: Any, row: CaptureRow) -> CaptureRow | None:
     return None if full is None else capture_row(full)
 
 
-def _first_after(archive: Archive, url: str, at: datetime, language: str | None):
+def _first_after(archive: Archive, of_url: ColumnElement[bool], at: datetime, language: str | None):
     c = capture.c
-    query = select(c.fetched_at).where(exact_url_condition(archive, url), c.fetched_at > at)
+    query = select(c.fetched_at).where(of_url, c.fetched_at > at)
     if language is not None:
         query = query.where(c.language == language)
     with archive.engine.connect() as connection:

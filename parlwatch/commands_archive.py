@@ -25,11 +25,9 @@ from parlwatch.cli_options import (
     DB_OPTION,
     FORMAT_OPTION,
     date_option,
-    echo_json,
-    echo_json_array,
-    echo_lines,
     existing_archive,
 )
+from parlwatch.output import echo_json, echo_json_array, echo_lines
 from store.wording import plural
 
 

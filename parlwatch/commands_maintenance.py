@@ -15,10 +15,10 @@ from parlwatch.cli_options import (
     DB_OPTION,
     FORMAT_OPTION,
     date_option,
-    echo_json,
     existing_archive,
     validate_sites,
 )
+from parlwatch.output import echo_json
 from store.wording import plural
 
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from test_archive_fixture import archive_cli
 
 from archive.capture_index import iter_captures, parse_timestamp, query_captures
-from parlwatch.cli_options import echo_json, echo_json_array, echo_lines
+from parlwatch.output import echo_json, echo_json_array, echo_lines
 from store.archive import Archive
 
 pytestmark = pytest.mark.e2e

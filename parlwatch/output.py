@@ -1,0 +1,47 @@
+"""How the commands print: JSON as ``echo_json`` writes it, and long listings as they come,
+a chunk at a time (a million captures are never held whole, nor printed a write per line)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
+import click
+
+
+def echo_json(data: object) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def echo_lines(lines: Iterable[str], chunk: int = 1000) -> int:
+    """Print ``lines`` as they come, ``chunk`` at a time (one write per line made a listing
+    of a million captures slow); returns how many."""
+    count = 0
+    for batch in _batched(lines, chunk):
+        click.echo("\n".join(batch))
+        count += len(batch)
+    return count
+
+
+def echo_json_array(items: Iterable[object], chunk: int = 1000) -> None:
+    """``echo_json`` of a list, byte for byte, printed ``chunk`` items at a time as they come."""
+    first = True
+    for batch in _batched(items, chunk):
+        text = ",\n".join(_indented(item) for item in batch)
+        click.echo(("[\n" if first else ",\n") + text, nl=False)
+        first = False
+    click.echo("[]" if first else "\n]")
+
+
+def _batched(items: Iterable, size: int) -> Iterator[list]:
+    """``items`` in lists of ``size`` (``itertools.batched`` arrived in Python 3.12)."""
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _indented(item: object) -> str:
+    """An item of an ``echo_json`` list as it appears there: its lines two spaces in."""
+    text = json.dumps(item, ensure_ascii=False, indent=2, default=str)
+    return "  " + text.replace("\n", "\n  ")

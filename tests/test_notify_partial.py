@@ -10,7 +10,7 @@ from observed import FAILED_COUNTRY_PAGE, crawl, website
 from test_notify import FAST, Receiver
 
 from parlwatch.notify import notify_crawl
-from parlwatch.notify.dispatch import Outcome
+from parlwatch.notify.dispatch import Outcome, crawl_changes
 from parlwatch.notify.messages import text_message
 from store.archive import PARTIAL, Archive
 from store.crawl_history import get_crawl
@@ -71,3 +71,16 @@ def test_a_confirmed_removal_is_told_by_the_crawl_that_confirmed_it(sqlite_url, 
         "removed",
         first,
     )
+
+
+def test_what_a_crawl_tells_does_not_grow_when_a_later_crawl_confirms_its_removal(sqlite_url):
+    """The first crawl lacking an entity dates its removal, but the confirming crawl tells it:
+    asked again afterwards (a retried delivery, a check), the first crawl still tells nothing,
+    and the removal is told once."""
+    archive = Archive(sqlite_url)
+    crawl(archive, [website("RU", T0), website("KG", T0)])
+    first = crawl(archive, [website("RU", T0 + timedelta(days=1))])
+    second = crawl(archive, [website("RU", T0 + timedelta(days=2))])
+    assert crawl_changes(archive, get_crawl(archive, first)) == []
+    (told,) = crawl_changes(archive, get_crawl(archive, second))
+    assert (told.entity, told.change, told.crawl) == ("pacsto/en/website/KG", "removed", first)

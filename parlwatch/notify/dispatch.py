@@ -24,7 +24,7 @@ from parlwatch.notify.senders import (
     with_retries,
 )
 from store.archive import APPLIED, FINISHED, Archive
-from store.crawl_history import CrawlInfo, get_crawl
+from store.crawl_history import CrawlInfo, crawls_after, get_crawl
 from store.notifications import (
     FAILED,
     NOTHING,
@@ -87,8 +87,22 @@ def notify_crawl(
 
 def crawl_changes(archive: Archive, crawl: CrawlInfo) -> list[ChangeRow]:
     """What to tell about ``crawl``: its changes, and the removals it confirmed that are dated
-    at an earlier crawl (``stats.removals_confirmed``), which no earlier message could tell."""
-    rows = list_changes(archive, crawl_id=crawl.id)
+    at an earlier crawl (``stats.removals_confirmed``), which no earlier message could tell.
+
+    A removal dated at ``crawl`` but confirmed by a later crawl is that later crawl's to tell:
+    it is left out here, so that the answer does not change once the crawl is over (a delivery
+    retried after the confirming crawl would otherwise tell the removal twice)."""
+    told_later = {
+        key
+        for later in crawls_after(archive, crawl.site, crawl.id)
+        for first_crawl, key in later.stats.get("removals_confirmed") or []
+        if first_crawl == crawl.id
+    }
+    rows = [
+        row
+        for row in list_changes(archive, crawl_id=crawl.id)
+        if not (row.change == "removed" and row.entity in told_later)
+    ]
     confirmed: dict[int, set[str]] = {}
     for first_crawl, key in crawl.stats.get("removals_confirmed") or []:
         confirmed.setdefault(first_crawl, set()).add(key)

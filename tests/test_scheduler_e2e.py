@@ -149,7 +149,13 @@ def test_scheduler_runs_sites_notifies_and_stops_on_sigterm(tmp_path):
                     90,
                     "crawls that find the 2026 changes",
                 )
-                wait_for(lambda: len(received) >= 2, 30, "the webhook")
+                # a removal found by the 2026 crawl is confirmed by the next one, which tells it
+                wait_for(
+                    lambda: any(c.stats["removals_confirmed"] for c in finished("duma_ru")),
+                    90,
+                    "a crawl that confirms the 2026 removals",
+                )
+                wait_for(lambda: len(received) >= 3, 30, "the webhook")
                 assert [c.status for c in recent_crawls(archive, site="kenesh_kg")] == ["running"]
                 process.send_signal(signal.SIGTERM)
                 release.set()  # let the held request end, as a slow server eventually does
@@ -181,8 +187,12 @@ def test_scheduler_runs_sites_notifies_and_stops_on_sigterm(tmp_path):
     by_id = {c.id: c for c in crawls}
     assert sorted(m["crawl"]["id"] for m in received) == sorted(changed)
     for message in received:
-        told = crawl_changes(archive, by_id[message["crawl"]["id"]])
-        assert {row.crawl for row in told} >= {message["crawl"]["id"]}
+        crawl = by_id[message["crawl"]["id"]]
+        told = crawl_changes(archive, crawl)
+        confirmed = crawl.stats["removals_confirmed"]
+        assert told and all(
+            row.crawl == crawl.id or [row.crawl, row.entity] in confirmed for row in told
+        )
         expected = [row.to_dict() for row in told]
         assert message["event"] == "parlwatch.changes"
         assert message["changes"] == expected and message["count"] == len(expected)

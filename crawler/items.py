@@ -9,7 +9,7 @@ from datetime import datetime
 
 from store.queries import KnownPage
 
-# What a page's fetch came to, from the archive's point of view (decided in crawler.ingest).
+# What a page's fetch came to, from the archive's point of view (decided in crawler.page_reading).
 OK = "ok"
 HTTP_ERROR = "http-error"
 NETWORK_ERROR = "network-error"

@@ -4,7 +4,7 @@
 redirect to another host than the site's base URL for the request's language (http and https,
 and ``www.``, of one host are the same site), or back to a URL the redirect chain already
 visited, is not followed: the redirect response itself reaches the spider, marked with where it
-pointed and why it was not followed, and ``crawler.ingest.read_page`` makes it a failed page
+pointed and why it was not followed, and ``crawler.page_reading.read_page`` makes it a failed page
 (``off-site`` or ``redirect``). The other host is never contacted, and nothing of it is stored.
 """
 
@@ -16,7 +16,7 @@ from urllib.parse import urljoin
 from scrapy.http import Request, Response
 from w3lib.url import safe_url_string
 
-from crawler.ingest import same_site
+from crawler.page_reading import same_site
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 

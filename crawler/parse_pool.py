@@ -1,6 +1,6 @@
 """Pages read in worker processes, so that the crawl's reactor thread only fetches.
 
-``crawler.ingest.read_page`` is pure: a page (its body, headers and what the archive knew of
+``crawler.page_reading.read_page`` is pure: a page (its body, headers and what the archive knew of
 it) in, a ``PageReading`` out. With ``PARLWATCH_PARSE_WORKERS`` above 0 a spider hands each
 fetched page to a pool of that many processes, each holding the site's parser
 (``crawler.stored_pages.site_spider``), and goes on fetching while they read. At 0 pages are
@@ -18,8 +18,8 @@ import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
-from crawler.ingest import read_page
 from crawler.items import Page, PageReading
+from crawler.page_reading import read_page
 
 _parser: Any = None  # the site's parser, in a worker process
 

@@ -12,7 +12,7 @@ and compares what the current parser makes of it with the stored version:
 
 Each capture goes in by the crawl's own path (``crawler.ingest.Ingest.add``), told what the
 archive held (``KnownHistory``) and that the capture is already stored. The pages are read
-(``crawler.ingest.read_page``) here or by parse workers (``crawler.parse_pool``): the reading
+(``crawler.page_reading.read_page``) here or by parse workers (``crawler.parse_pool``): the reading
 is the same, only where it is computed changes.
 
 Versions record ``PARSER_VERSION``; older versions keep the parser version that made them.
@@ -30,8 +30,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crawler.ingest import Ingest, KnownHistory, is_html
+from crawler.ingest import Ingest, KnownHistory
 from crawler.items import Page
+from crawler.page_reading import is_html
 from crawler.parse_pool import ParsePool
 from crawler.spiders.base import ArchiveSpider
 from crawler.stored_pages import PARSER_VERSION, role_of, site_spider

@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from archive.snapshots import last_full_capture
-from crawler.ingest import Ingest, KnownHistory, is_html, outcome_text, read_page
+from crawler.ingest import Ingest, KnownHistory
 from crawler.items import Page, ParseOutcome
+from crawler.page_reading import is_html, outcome_text, read_page
 from store.archive import FINISHED, Archive
 from store.captures import body_digest, last_full_captures
 from store.models import Capture

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from processes import child_pids
 
-from crawler.ingest import read_page
 from crawler.items import Page
+from crawler.page_reading import read_page
 from crawler.parse_pool import ParsePool
 from crawler.stored_pages import site_spider
 

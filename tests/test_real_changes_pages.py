@@ -1,4 +1,4 @@
-"""Issue 15, single pages: what one page may contribute (``crawler.ingest.read_page``).
+"""Issue 15, single pages: what one page may contribute (``crawler.page_reading.read_page``).
 
 A page whose text is not its edition's is never parsed; every record's language is the one the
 page was requested in; a redirect that was not followed is a failed page; a news article's title
@@ -12,8 +12,8 @@ from datetime import datetime
 import pytest
 
 from crawler.edition import edition_problem
-from crawler.ingest import cross_check, outcome_text, read_page, same_site, same_title
 from crawler.items import Listed, Page, ParseOutcome
+from crawler.page_reading import cross_check, outcome_text, read_page, same_site, same_title
 
 T0 = datetime(2026, 1, 5, 12)
 RU_TEXT = (

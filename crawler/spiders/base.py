@@ -4,8 +4,8 @@ link following by path patterns, and re-checking pages the archive already holds
 A subclass names its site, languages and default base URLs, its start pages, which paths it
 follows (``link_patterns``), the country a page is about (``page_country``), and the pure parser
 for a page (``parse_page``). Everything it fetches becomes a ``PageItem``: the page (fetched or
-not) and what it contributes, as ``crawler.ingest.read_page`` decides. An article linked from the
-home page or a news list carries how that list showed it (``Listed``), for ``read_page`` to
+not) and what it contributes, as ``crawler.page_reading.read_page`` decides. An article linked
+from the home page or a news list carries how that list showed it (``Listed``), for ``read_page`` to
 cross-check; a redirect off the site is never followed (``crawler.middlewares``), and a page
 that ended up on another host anyway is recorded as a failure under the URL that was asked for.
 The spider only crawls: it never opens the archive. The pages to re-check are handed to it in
@@ -25,8 +25,8 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.ingest import read_page, same_site
 from crawler.items import OK, Listed, Page, PageItem, PageReading, ParseOutcome
+from crawler.page_reading import read_page, same_site
 from crawler.parse_pool import ParsePool
 from crawler.parsers.national import ParseError, decode_html, parse_news_list
 from crawler.urls import canonical_url

@@ -13,6 +13,7 @@ every later real observation look stale), raises ``WarcUnreadable`` and stores n
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -114,7 +115,7 @@ def whole_records(path: Path, now: datetime | None = None) -> Iterator[tuple[Any
 
     latest = (now or utcnow()) + FUTURE_SKEW
     path = Path(path)
-    end = 0
+    end = last = 0
     try:
         with open(path, "rb") as handle:
             iterator = ArchiveIterator(handle, check_digests=True)
@@ -139,7 +140,7 @@ def whole_records(path: Path, now: datetime | None = None) -> Iterator[tuple[Any
                             "refused (a wrong clock?)"
                         )
                 yield record, data
-                end = offset + iterator.get_record_length()
+                end, last = offset + iterator.get_record_length(), offset
     except WarcUnreadable:
         raise
     except Exception as exc:  # warcio, gzip and zlib each have their own ways to fail
@@ -153,6 +154,34 @@ def whole_records(path: Path, now: datetime | None = None) -> Iterator[tuple[Any
         raise WarcUnreadable(
             f"{path.name}: cut short or damaged: {len(rest)} unreadable bytes after byte {end}"
         )
+    if not _gzip_member_ends(path, last):
+        raise WarcUnreadable(
+            f"{path.name}: cut short: the gzip member of the last record (at byte {last}) ends "
+            "before its end-of-stream marker"
+        )
+
+
+def _gzip_member_ends(path: Path, offset: int) -> bool:
+    """Does the gzip member at ``offset`` (the last record's) end whole, trailer included?
+
+    warcio reads a record's content without checking its member's trailer (CRC and length):
+    a file cut in those last bytes would read as whole. Only a cut can leave them out, and
+    only in the last member. A file that is not one member per record (plain, or one gzip
+    stream for all) is not judged here."""
+    inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    with open(path, "rb") as handle:
+        handle.seek(offset)
+        if handle.read(2) != b"\x1f\x8b":
+            return True
+        handle.seek(offset)
+        try:
+            while not inflate.eof and (chunk := handle.read(1 << 20)):
+                inflate.decompress(chunk, 1 << 16)
+                while inflate.unconsumed_tail and not inflate.eof:
+                    inflate.decompress(inflate.unconsumed_tail, 1 << 16)
+        except zlib.error:
+            return False
+    return inflate.eof
 
 
 def check_warc(path: Path) -> None:

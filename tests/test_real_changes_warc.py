@@ -79,6 +79,21 @@ def counts(db: Path) -> tuple[int, int]:
         )
 
 
+@pytest.mark.parametrize("cut", [1, 4, 8])
+def test_a_warc_cut_in_its_last_gzip_trailer_is_refused(exported, tmp_path, cut):
+    """A cut that leaves the last record's content whole but takes (part of) its gzip member's
+    trailer (the CRC and length, 8 bytes) is a cut all the same: the file ends early. It used
+    to import, when a cut at half happened to fall there."""
+    _history, path = exported
+    trimmed = tmp_path / "trimmed.warc.gz"
+    trimmed.write_bytes(path.read_bytes()[:-cut])
+    db = tmp_path / "target.db"
+    done = import_cli(db, trimmed)
+    assert done.exit_code == 2, done.output
+    assert "cut short" in done.output and "nothing was imported" in done.output
+    assert counts(db) == (0, 0)
+
+
 def test_a_warc_cut_at_half_is_refused_whole_with_one_line(exported, tmp_path):
     _history, path = exported
     data = path.read_bytes()

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -167,7 +167,7 @@ class CaptureRow:
         return timestamp14(self.fetched_at)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = dict(self.__dict__)  # its fields, in order: asdict's deep copy is for nesting
         data["fetched_at"] = self.fetched_at.isoformat() + "Z"
         data["timestamp"] = self.timestamp
         return data

@@ -204,7 +204,9 @@ def test_collapse_with_a_negative_limit_keeps_the_last_runs(history):
 
 @pytest.mark.parametrize("chunk", [1, 2, 1000])
 def test_json_and_lines_printed_in_chunks_read_as_printed_whole(capsys, chunk):
-    items = [{"a": 1, "b": "жук", "c": None}, {}, [1, [2, {"d": "x\ny"}]], "text", 3.5]
+    flat = {"a": 1, "b": 'жук "q"\t\u2028', "c": None, "d": True, "e": -0.1, "f": 1e300}
+    odd_keys = {1: "x", None: "y", False: 2.0}  # keys json turns into text its own way
+    items = [flat, {}, [1, [2, {"d": "x\ny"}]], "text", 3.5, odd_keys, {"n": float("nan")}]
     for count in range(len(items) + 1):
         echo_json(items[:count])
         whole = capsys.readouterr().out

@@ -18,15 +18,28 @@ ADMIN_URL = os.environ.get("PARLWATCH_BENCH_PG", "postgresql://postgres@127.0.0.
 CHUNK = 2000
 
 
+def _admin(*statements: str, url: str = ADMIN_URL, timeout: int | None = None) -> None:
+    """Run ``statements`` on the server at ``url`` outside a transaction, through the driver
+    parlwatch uses for ``postgresql://``."""
+    from store.db import resolve_db_url
+
+    args = {"connect_timeout": timeout} if timeout else {}
+    engine = create_engine(resolve_db_url(url), isolation_level="AUTOCOMMIT", connect_args=args)
+    try:
+        with engine.connect() as connection:
+            for statement in statements:
+                connection.execute(text(statement))
+    finally:
+        engine.dispose()
+
+
 def unavailable_reason(admin_url: str = ADMIN_URL) -> str | None:
     """Why PostgreSQL cannot be used (None when it can)."""
     try:
-        import psycopg
-    except ImportError:
-        return "psycopg is not installed (pip install -e '.[postgres]')"
-    try:
-        with psycopg.connect(admin_url, connect_timeout=3):
-            return None
+        _admin("SELECT 1", url=admin_url, timeout=3)
+        return None
+    except ModuleNotFoundError as exc:
+        return f"its driver ({exc.name}) is not installed (pip install -e '.[postgres]')"
     except Exception as exc:  # any failure to connect means: skip, and say why
         return f"PostgreSQL not reachable at {admin_url}: {exc}".strip()
 
@@ -34,16 +47,12 @@ def unavailable_reason(admin_url: str = ADMIN_URL) -> str | None:
 @contextmanager
 def scratch_database(admin_url: str = ADMIN_URL) -> Iterator[str]:
     """A new empty database for the duration; yields its URL."""
-    import psycopg
-
     name = f"parlwatch_bench_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
+    _admin(f'CREATE DATABASE "{name}"', url=admin_url)
     try:
         yield f"{admin_url.rsplit('/', 1)[0]}/{name}"
     finally:
-        with psycopg.connect(admin_url, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', url=admin_url)
 
 
 def copy_archive(source_url: str, target_url: str) -> dict[str, int]:

@@ -68,13 +68,16 @@ class SchemaTooNew(Exception):
 def resolve_db_url(url: str | None = None) -> str:
     """The archive URL: ``url``, else ``$PARLWATCH_DB``, else ``./parlwatch.db``.
 
-    A plain file path is accepted and turned into a SQLite URL.
+    A plain file path is accepted and turned into a SQLite URL. ``postgresql://`` means
+    psycopg2 (the ``postgres`` extra installs it), whatever SQLAlchemy's own default: it
+    imports in ~0.03 s where psycopg 3 takes ~0.15 s, and every read command pays its driver's
+    import before it reads anything. ``postgresql+psycopg://`` still chooses psycopg 3.
     """
     url = url or os.environ.get(DB_ENV_VAR) or DEFAULT_DB_FILE
     if "://" not in url:
         url = "sqlite:///" + str(Path(url).expanduser().resolve())
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        url = "postgresql+psycopg2://" + url.removeprefix("postgresql://")
     return url
 
 

@@ -9,23 +9,20 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
+from postgres_admin import PG_ADMIN_URL, pg_admin
 
 from store.archive import Archive
 
 if TYPE_CHECKING:
     from replica_histories import HistoryBuilder
 
-PG_ADMIN_URL = os.environ.get("PARLWATCH_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
-
 
 def _pg_unavailable_reason() -> str | None:
     try:
-        import psycopg
-    except ImportError:
-        return "psycopg is not installed"
-    try:
-        with psycopg.connect(PG_ADMIN_URL, connect_timeout=3):
-            return None
+        pg_admin("SELECT 1", timeout=3)
+        return None
+    except ModuleNotFoundError as exc:
+        return f"the PostgreSQL driver ({exc.name}) is not installed"
     except Exception as exc:  # any connection failure means: skip, and say why
         return f"PostgreSQL not reachable at {PG_ADMIN_URL}: {exc}"
 
@@ -40,15 +37,11 @@ def postgres_url() -> Iterator[str]:
     reason = _pg_unavailable_reason()
     if reason:
         pytest.skip(reason)
-    import psycopg
-
     name = f"parlwatch_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+    pg_admin(f'CREATE DATABASE "{name}"')
     base = PG_ADMIN_URL.rsplit("/", 1)[0]
     yield f"{base}/{name}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

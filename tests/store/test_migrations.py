@@ -67,7 +67,7 @@ def test_a_new_archive_is_at_the_latest_migration(empty_url):
 
 def test_the_migrations_alone_build_the_models_schema(empty_url):
     """A model changed without a migration makes this fail: write the migration."""
-    engine = create_engine(empty_url)
+    engine = create_engine(resolve_db_url(empty_url))
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection), "head")
     assert current_revision(engine) == head_revision()
@@ -144,7 +144,7 @@ def release_url(request, release_archive) -> str:
 
 
 def _copy_archive(source: Path, url: str) -> None:
-    target = create_engine(url)
+    target = create_engine(resolve_db_url(url))
     with target.begin() as connection:
         command.upgrade(alembic_config(connection), "0001")
     origin = create_engine(f"sqlite:///{source}")
@@ -360,7 +360,7 @@ def _contents_as_json(engine) -> dict[int, str]:
 def test_packed_contents_go_up_and_down_with_every_content_as_it_was(release_url):
     """Migration 0009, on SQLite and PostgreSQL: every version's content is packed (compressed
     JSON), reads back through the ORM as it was, and is JSON text again after the downgrade."""
-    engine = create_engine(release_url)
+    engine = create_engine(resolve_db_url(release_url))
 
     def migrate(step, to: str) -> None:
         with engine.begin() as connection:

@@ -18,12 +18,11 @@ def test_a_sound_archive_passes_the_database_check_on_every_backend(archive):
 
 
 def test_postgresql_indexes_are_checked_when_amcheck_is_installed(postgres_url):
-    import psycopg
+    from postgres_admin import pg_admin
 
     from store.archive import Archive
 
-    with psycopg.connect(postgres_url, autocommit=True) as connection:
-        connection.execute("CREATE EXTENSION IF NOT EXISTS amcheck")
+    pg_admin("CREATE EXTENSION IF NOT EXISTS amcheck", url=postgres_url)
     archive = Archive(postgres_url)
     try:
         report = verify_archive(archive)

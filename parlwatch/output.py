@@ -41,24 +41,31 @@ def _batched(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
-_SCALARS = (str, int, float, bool, type(None))
-_encode_scalar = json.JSONEncoder(ensure_ascii=False).encode
+# how json.dumps(ensure_ascii=False) writes each scalar, one C call for the common ones
+_ENCODE_SCALAR = {
+    str: json.encoder.encode_basestring,
+    int: int.__repr__,
+    bool: {True: "true", False: "false"}.__getitem__,
+    type(None): lambda _none: "null",
+    float: json.JSONEncoder(ensure_ascii=False).encode,  # NaN and Infinity its own way
+}
 
 
 def _flat(item: dict) -> bool:
     """Text keys and scalar values only (exact types: a subclass may encode otherwise)."""
-    return all(type(k) is str and type(v) in _SCALARS for k, v in item.items())
+    return all(type(k) is str and type(v) in _ENCODE_SCALAR for k, v in item.items())
 
 
 def _indented(item: object) -> str:
     """An item of an ``echo_json`` list as it appears there: its lines two spaces in.
 
     A flat object (a capture row: scalars only) is put together from its keys and values
-    encoded one by one, which gives the same bytes as ``json.dumps(indent=2)`` about four times
+    encoded one by one, which gives the same bytes as ``json.dumps(indent=2)`` several times
     faster: with an indent, ``json`` falls back to its pure-Python encoder."""
     if isinstance(item, dict) and item and _flat(item):
+        text = json.encoder.encode_basestring
         members = ",\n".join(
-            f"    {_encode_scalar(key)}: {_encode_scalar(value)}" for key, value in item.items()
+            f"    {text(key)}: {_ENCODE_SCALAR[type(value)](value)}" for key, value in item.items()
         )
         return "  {\n" + members + "\n  }"
     text = json.dumps(item, ensure_ascii=False, indent=2, default=str)

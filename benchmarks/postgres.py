@@ -19,18 +19,10 @@ CHUNK = 2000
 
 
 def _admin(*statements: str, url: str = ADMIN_URL, timeout: int | None = None) -> None:
-    """Run ``statements`` on the server at ``url`` outside a transaction, through the driver
-    parlwatch uses for ``postgresql://``."""
-    from store.db import resolve_db_url
+    """Run ``statements`` on the server at ``url`` outside a transaction."""
+    from store.db import run_outside_transaction
 
-    args = {"connect_timeout": timeout} if timeout else {}
-    engine = create_engine(resolve_db_url(url), isolation_level="AUTOCOMMIT", connect_args=args)
-    try:
-        with engine.connect() as connection:
-            for statement in statements:
-                connection.execute(text(statement))
-    finally:
-        engine.dispose()
+    run_outside_transaction(url, *statements, connect_timeout=timeout)
 
 
 def unavailable_reason(admin_url: str = ADMIN_URL) -> str | None:

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, MetaData, Table, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, MetaData, Table, create_engine, event, inspect, text
 from sqlalchemy.exc import DBAPIError, NoSuchModuleError
 
 from store.release import RELEASE
@@ -111,6 +111,21 @@ def make_engine(
     if create:
         upgrade_schema(engine)
     return engine
+
+
+def run_outside_transaction(url: str, *statements: str, connect_timeout: int | None = None) -> None:
+    """Run ``statements`` on the database server at ``url``, each on its own, outside a
+    transaction: the ones PostgreSQL refuses inside one (CREATE DATABASE, DROP DATABASE), or
+    an extension to create. For setting a server up (the tests' and the benchmark's scratch
+    databases); the archive's own schema is the migrations' (``make_engine``)."""
+    args = {"connect_timeout": connect_timeout} if connect_timeout else {}
+    engine = create_engine(resolve_db_url(url), isolation_level="AUTOCOMMIT", connect_args=args)
+    try:
+        with engine.connect() as connection:
+            for statement in statements:
+                connection.execute(text(statement))
+    finally:
+        engine.dispose()
 
 
 def _check_sqlite_place(path: Path) -> None:

@@ -11,15 +11,6 @@ PG_ADMIN_URL = os.environ.get("PARLWATCH_TEST_PG", "postgresql://postgres@127.0.
 def pg_admin(*statements: str, url: str = PG_ADMIN_URL, timeout: int | None = None) -> None:
     """Run ``statements`` (CREATE DATABASE and the like) on the server at ``url``, outside a
     transaction, through the driver parlwatch itself uses for ``postgresql://``."""
-    from sqlalchemy import create_engine, text
+    from store.db import run_outside_transaction
 
-    from store.db import resolve_db_url
-
-    args = {"connect_timeout": timeout} if timeout else {}
-    engine = create_engine(resolve_db_url(url), isolation_level="AUTOCOMMIT", connect_args=args)
-    try:
-        with engine.connect() as connection:
-            for statement in statements:
-                connection.execute(text(statement))
-    finally:
-        engine.dispose()
+    run_outside_transaction(url, *statements, connect_timeout=timeout)

@@ -200,15 +200,19 @@ def known_pages(archive: Archive, site: str, entity_type: str) -> list[KnownPage
     """
     from urllib.parse import urlsplit
 
-    from sqlalchemy.orm import aliased
-
     from store.models import Version
+    from store.tables import capture, capture_url
 
-    with_body = aliased(Capture)
+    # the URL is joined, so that the latest digest's sub-select correlates with it directly:
+    # comparing the hybrid ``Capture.url`` of an alias with ``Capture.url`` nested one
+    # sub-select in another, and the inner one lost its correlation with the outer capture
+    # (PostgreSQL refused the query; SQLite answered with some other page's digest)
+    page_url, other_url, other = capture_url.alias("page_url"), capture_url.alias(), capture.alias()
     latest_digest = (
-        select(with_body.digest)
-        .where(with_body.url == Capture.url, with_body.digest.is_not(None))
-        .order_by(with_body.id.desc())
+        select(other.c.digest)
+        .join(other_url, other_url.c.id == other.c.url_id)
+        .where(other_url.c.url == page_url.c.url, other.c.digest.is_not(None))
+        .order_by(other.c.id.desc())
         .limit(1)
         .scalar_subquery()
     )
@@ -216,13 +220,14 @@ def known_pages(archive: Archive, site: str, entity_type: str) -> list[KnownPage
         select(
             Entity.key,
             Entity.language,
-            Capture.url,
+            page_url.c.url,
             Capture.etag,
             Capture.last_modified,
             latest_digest,
         )
         .join(Version, Version.entity_id == Entity.id)
         .join(Capture, Capture.id == func.coalesce(Version.last_capture_id, Version.capture_id))
+        .join(page_url, page_url.c.id == Capture.url_id)
         .where(
             Entity.site == site,
             Entity.type == entity_type,

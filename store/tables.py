@@ -37,6 +37,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.sql.operators import ColumnOperators
 
 metadata = MetaData()
@@ -162,12 +163,28 @@ class UrlOf(ColumnOperators):
 
     def operate(self, op, *other, **kwargs):  # type: ignore[no-untyped-def]
         if op in URL_COMPARISONS:
+            if any(_is_sql(value) for value in other):
+                # another capture's URL is a sub-select of its own, nested in this one's: the
+                # inner one would lose its correlation with the outer query (``known_pages``
+                # once got every page the last capture's digest that way, and PostgreSQL
+                # refused it): join ``capture_url`` for each side instead
+                raise TypeError(
+                    f"a capture's {self.column} is compared with values only; to compare two "
+                    "captures' URLs, join capture_url for each"
+                )
             url_column = capture_url.c[self.column]
             return self.url_id.in_(url_ids(op(url_column, *other, **kwargs)))
         return op(self.expression, *other, **kwargs)
 
     def reverse_operate(self, op, other, **kwargs):  # type: ignore[no-untyped-def]
         return op(other, self.expression, **kwargs)
+
+
+def _is_sql(value: Any) -> bool:
+    """An SQL expression (a column, a sub-select), not a value or a list of values."""
+    return isinstance(value, ClauseElement | ColumnOperators) or hasattr(
+        value, "__clause_element__"
+    )
 
 
 # ``capture``'s URLs, as ``Capture.url`` and ``Capture.canonical_url`` read in the ORM

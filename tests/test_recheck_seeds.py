@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 import pytest
 from replica_histories import history_copy
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from crawler.ingest import Ingest
 from crawler.items import Page, ParseOutcome
@@ -141,3 +141,20 @@ def test_a_known_article_linked_from_a_list_is_asked_for_conditionally():
     assert known.meta["known"] is spider.recheck_pages[0]
     assert b"If-None-Match" not in followed["http://127.0.0.1:9/news/1/"].headers
     assert spider.known_page("http://127.0.0.1:9/news/0/", "en") is None
+
+
+def test_a_captures_url_is_compared_with_values_never_with_another_captures_url():
+    """The comparison that broke ``known_pages`` fails loudly instead of giving wrong SQL."""
+    from sqlalchemy.orm import aliased
+
+    from store.models import Capture
+
+    other = aliased(Capture)
+    for comparison in (
+        lambda: other.url == Capture.url,
+        lambda: other.canonical_url.in_(select(Capture.canonical_url)),
+    ):
+        with pytest.raises(TypeError, match="join capture_url"):
+            comparison()
+    assert "capture_url.url =" in str(Capture.url == "http://example.org/")
+    assert "IN" in str(Capture.canonical_url.in_(["http://a/", "http://b/"]))

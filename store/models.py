@@ -330,10 +330,14 @@ class Change(Base):
     """One changed field of one entity, detected by one crawl: a part of a ``Transition``."""
 
     __tablename__ = "change"
-    __table_args__ = (UniqueConstraint("entity_id", "version_id", "field", "change"),)
+    __table_args__ = (
+        UniqueConstraint("entity_id", "version_id", "field", "change"),
+        # a transition's changes in order with what a report reads of them (migration 0012)
+        Index("ix_change_transition_fields", "transition_id", "field", "id", "change", "category"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    transition_id: Mapped[int] = mapped_column(ForeignKey("transition.id"), index=True)
+    transition_id: Mapped[int] = mapped_column(ForeignKey("transition.id"))
     entity_id: Mapped[int] = mapped_column(ForeignKey("entity.id"), index=True)
     crawl_id: Mapped[int] = mapped_column(ForeignKey("crawl.id"), index=True)
     version_id: Mapped[int | None] = mapped_column(ForeignKey("version.id"))

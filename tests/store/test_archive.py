@@ -336,6 +336,34 @@ def test_an_edit_of_several_fields_is_one_transition(archive):
     assert verdict.level == "wording" and "Federation Council" in verdict.why
 
 
+def test_a_report_reads_the_changes_from_their_index_in_its_order(archive):
+    """The report's read of the changes comes from ``ix_change_transition_fields``, in its
+    order: on SQLite the table row (and the two texts before the category) is read only for a
+    change deeper in a record, and nothing is sorted (migration 0012)."""
+    from sqlalchemy import event, inspect
+
+    crawl(archive, delegation("RU", RU_2025, T0))
+    crawl(archive, delegation("RU", RU_2026, T0 + timedelta(days=1)))
+    indexes = {i["name"]: i["column_names"] for i in inspect(archive.engine).get_indexes("change")}
+    assert indexes["ix_change_transition_fields"] == [
+        "transition_id", "field", "id", "change", "category",
+    ]  # fmt: skip
+    assert "ix_change_transition_id" not in indexes
+    stored = len(list_changes(archive))
+    statements = []
+    listen = event.listen
+    listen(archive.engine, "before_cursor_execute", lambda *a: statements.append(a[2:4]))
+    (change,) = change_sets(archive)
+    assert len(change.fields) == stored > 1
+    if archive.engine.dialect.name != "sqlite":
+        return
+    (read,) = [(sql, args) for sql, args in statements if "FROM change" in sql]
+    with archive.engine.connect() as connection:
+        plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + read[0], read[1]).all()
+    steps = " / ".join(row[-1] for row in plan)
+    assert "ix_change_transition_fields" in steps and "TEMP B-TREE" not in steps, steps
+
+
 def test_appearing_and_going_are_transitions_of_their_own(archive):
     crawl(archive, delegation("RU", RU_2025, T0))
     crawl(archive, delegation("RU", RU_2025, T0 + timedelta(days=1)), delegation("KG", KG, T0))

@@ -92,7 +92,7 @@ def change_sets(
             for (
                 id_, crawl_id, detected_at, change, version_id, previous_id,
                 key, type_, site, language, country,
-            ) in session.connection().execute(query)
+            ) in session.connection().execute(query).all()
         ]  # fmt: skip
         _attach_versions(session, found, json_values)
         _attach_fields(session, found, conditions, json_values)
@@ -145,7 +145,7 @@ def _attach_fields(
         .join(Entity, TransitionRow.entity_id == Entity.id)
         .where(*conditions)
         .order_by(Change.transition_id, Change.field, Change.id)
-    )  # fmt: skip
+    ).all()  # fmt: skip
     for transition_id, change, field, from_versions, old, new, category in rows:
         found = by_id.get(transition_id)
         if found is None:  # a transition stored since the first query read them

@@ -350,9 +350,8 @@ def test_a_report_reads_the_changes_from_their_index_in_its_order(archive):
     ]  # fmt: skip
     assert "ix_change_transition_id" not in indexes
     stored = len(list_changes(archive))
-    statements = []
-    listen = event.listen
-    listen(archive.engine, "before_cursor_execute", lambda *a: statements.append(a[2:4]))
+    statements = []  # (SQL, parameters) of each statement change_sets runs
+    event.listen(archive.engine, "before_cursor_execute", lambda *a: statements.append(a[2:4]))
     (change,) = change_sets(archive)
     assert len(change.fields) == stored > 1
     if archive.engine.dialect.name != "sqlite":

@@ -8,15 +8,13 @@ format it. A change is one entity's field changes from one crawl taken together 
 
 from __future__ import annotations
 
-import hashlib
-import uuid
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from reports.describe import country_name, details, group_of, statement
 from reports.links import CaptureLinker, relink
-from reports.model import Flip, Item, Options, Report, timestamp
+from reports.model import ID_NAMESPACE, Flip, Item, Options, Report, change_id, timestamp
 from reports.net import FlipFlop, net_changes
 from reports.significance import Verdict, judge, rank
 from store.archive import Archive, utcnow
@@ -29,8 +27,7 @@ from store.tenures import member_tenures
 from store.transitions import CaptureRef, Transition
 
 ASSEMBLY = "pacsto"
-ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/parlwatch/changes")
-__all__ = ["Options", "Report", "build_report"]
+__all__ = ["ID_NAMESPACE", "Options", "Report", "build_report", "change_id"]
 
 
 def build_report(
@@ -102,19 +99,15 @@ def _item(
     replay: CaptureLinker | None = None,
 ) -> Item:
     group, title = group_of(cs, names.get(cs.site))
-    fields = [
-        {"change": f.change, "field": f.field, "old": f.old, "new": f.new, "category": f.category}
-        for f in cs.fields
-    ]
     changed = [f.field for f in cs.fields]
     if len(changed) > 1:  # most changes touch one field
         changed.sort()
     identity = "|".join([cs.entity, str(cs.previous_version), str(cs.version), cs.change, *changed])
     before, after = cs.before, cs.after
     return Item(  # positional, in Item's order: a fifth of the cost of naming 26, 100k times
-        change_id(identity), cs.country, country_name(cs.country), group, title,
+        identity, cs.country, country_name(cs.country), group, title,
         cs.entity, cs.type, cs.site, cs.language, cs.change,
-        verdict.level, verdict.why, statement(cs), details(cs), fields,
+        verdict.level, verdict.why, statement(cs), details(cs), cs.fields,
         cs.detected_at, crawls, steps, cs.version, cs.previous_version,
         before, after, _seats(cs.old_record), _seats(cs.new_record),
         _link(before, cs.language, replay), _link(after, cs.language, replay),
@@ -125,19 +118,6 @@ def _seats(record: Record | None) -> int | None:
     """A delegation's seat count, when its record gives a number."""
     seats = record.seats if isinstance(record, Delegation) else None
     return seats if isinstance(seats, int) else None
-
-
-def change_id(identity: str) -> str:
-    """``str(uuid.uuid5(ID_NAMESPACE, identity))``, without building a UUID object: the SHA-1
-    of the namespace and the name in hex, cut to 16 bytes with dashes, with the version (5,
-    the 13th digit) and the RFC 4122 variant (the 17th digit's two high bits: 10) set."""
-    h = hashlib.sha1(_NAMESPACE_BYTES + identity.encode("utf-8")).hexdigest()
-    return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT_DIGIT[h[16]]}{h[17:20]}-{h[20:32]}"
-
-
-_NAMESPACE_BYTES = ID_NAMESPACE.bytes
-# a hex digit with its two high bits set to 10 (8, 9, a or b: the variant), by its value
-_VARIANT_DIGIT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 
 
 def _flip(f: FlipFlop) -> Flip:

@@ -137,17 +137,44 @@ def shorten(pieces: list[Piece], context: int = CONTEXT_WORDS) -> list[Piece]:
         keep_head = context if index > 0 else 0
         keep_tail = context if index < last else 0
         most = keep_head + keep_tail + 2
-        # only the words kept are split off (an article's unchanged text is long)
-        first = text.split(None, most) if op == "=" else []
+        first = _first_words(text, most) if op == "=" else []
         if op != "=" or len(first) <= most:
             out.append((op, text))
             continue
-        lead = text[: len(text) - len(text.lstrip())]
-        trail = text[len(text.rstrip()) :]
+        lead, trail = _edge_spaces(text)
         head = " ".join(first[:keep_head]) + " " if keep_head else ""
-        tail = " " + " ".join(text.rsplit(None, keep_tail)[1:]) if keep_tail else ""
+        tail = " " + " ".join(_last_words(text, keep_tail)) if keep_tail else ""
         out.append(("=", f"{lead}{head}…{tail}{trail}"))
     return out
+
+
+# Only the words kept are split off an unchanged stretch (an article's text is long): they
+# are looked for in a window at its start or end, and the whole text is split only when the
+# window holds too few of them (words longer than _WORD_ROOM characters on average).
+_WORD_ROOM = 40
+
+
+def _first_words(text: str, count: int) -> list[str]:
+    """``text.split(None, count)``: the first ``count`` words and the rest, when there are
+    more (then only the length of the answer and its first ``count`` words are of use)."""
+    found = text[: (count + 1) * _WORD_ROOM].split(None, count)
+    return found if len(found) > count else text.split(None, count)
+
+
+def _last_words(text: str, count: int) -> list[str]:
+    """The last ``count`` words of ``text`` (which has more than that)."""
+    found = text[-(count + 1) * _WORD_ROOM :].rsplit(None, count)
+    return (found if len(found) > count else text.rsplit(None, count))[1:]
+
+
+def _edge_spaces(text: str) -> tuple[str, str]:
+    """The white space ``text`` starts and ends with (``strip`` would copy the text)."""
+    start, end = 0, len(text)
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return text[:start], text[end:]
 
 
 _OPEN = {"=": "", "-": "[-", "+": "{+"}

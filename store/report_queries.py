@@ -204,11 +204,12 @@ def _attach_versions(session, sets: list[Transition], json_values: _JsonValues) 
     for s in sets:
         old = versions.get(s.previous_version) if s.previous_version else None
         new = versions.get(s.version) if s.version else None
+        s.with_records(old and old[0], new and new[0])
         if old is not None:
-            s.old, s.old_hash = old[0], old[1]
+            s.old_hash = old[1]
             s.before = captures.get(old[3] or old[2] or -1)
         if new is not None:
-            s.new, s.new_hash = new[0], new[1]
+            s.new_hash = new[1]
             s.after = captures.get(new[2] or -1)
         elif s.before is not None:
             s.after = _gone_capture(session, s.crawl, s.before)

@@ -80,6 +80,12 @@ class Transition:
     after: CaptureRef | None = None
     id: int | None = None
 
+    def with_records(self, old: Record | None, new: Record | None) -> None:
+        """Both versions, already their type's records (a report reads them so): they are
+        ``old_record`` and ``new_record`` at once, not loaded again on first read."""
+        self.old, self.new = old, new
+        vars(self).update(old_record=old, new_record=new)
+
     @_once
     def home(self) -> EntityType:
         return home_of(self.type)

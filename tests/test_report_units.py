@@ -6,6 +6,7 @@ test_report_safety.py); these cases cover what the replica's versions cannot sho
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import subprocess
 import sys
@@ -75,6 +76,41 @@ def test_word_diff_marks_and_escapes():
     long = " ".join(f"w{i}" for i in range(100))
     short = diff_text(shorten(word_diff(long, long.replace("w50", "W50"))))
     assert short.startswith("… w42") and "[-w50-]{+W50+}" in short and short.endswith("w58 …")
+
+
+def shorten_by_splitting_whole(pieces: list[tuple[str, str]], context: int = 8) -> list:
+    """``shorten`` as it was first written: every unchanged stretch split and stripped whole."""
+    out = []
+    for index, (op, text) in enumerate(pieces):
+        keep_head = context if index > 0 else 0
+        keep_tail = context if index < len(pieces) - 1 else 0
+        words = text.split() if op == "=" else []
+        if op != "=" or len(words) <= keep_head + keep_tail + 2:
+            out.append((op, text))
+            continue
+        lead = text[: len(text) - len(text.lstrip())]
+        trail = text[len(text.rstrip()) :]
+        head = " ".join(words[:keep_head]) + " " if keep_head else ""
+        tail = " " + " ".join(words[len(words) - keep_tail :]) if keep_tail else ""
+        out.append(("=", f"{lead}{head}…{tail}{trail}"))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_shorten_keeps_the_same_words_as_splitting_the_whole_text(seed):
+    """``shorten`` looks for the words it keeps near the ends of a long stretch only; words
+    longer than its window (a URL, a run of digits) make it split the whole text instead."""
+    rng = random.Random(seed)
+
+    def stretch() -> str:
+        lengths = [rng.choice([1, 5, 12, 60, 300]) for _ in range(rng.randrange(0, 40))]
+        words = ["ж" * n if rng.random() < 0.5 else "w" * n for n in lengths]
+        gaps = [rng.choice([" ", "  ", "\n", "\t "]) for _ in words]
+        edges = [rng.choice(["", " ", "\n  "]) for _ in range(2)]
+        return edges[0] + "".join(w + g for w, g in zip(words, gaps, strict=True)) + edges[1]
+
+    pieces = [(op, stretch() or "x") for op in rng.choice(["=+=", "=-", "+=", "=-+=", "="])]
+    assert shorten(pieces) == shorten_by_splitting_whole(pieces)
 
 
 def whole_text_word_diff(old: str, new: str) -> list[tuple[str, str]]:
@@ -374,7 +410,7 @@ def test_change_ids_are_the_uuid5_of_the_identity():
 def test_an_item_takes_each_attribute_from_its_own_source():
     """``_item`` builds an Item positionally: every attribute must land in its own field."""
     from reports.describe import details, group_of, statement
-    from reports.report import _item
+    from reports.report import _item, change_id
     from store.transitions import CaptureRef
 
     cs = change_set(delegation(7, "deputies", None), delegation(6, "deputies", None), n=3)
@@ -400,4 +436,7 @@ def test_an_item_takes_each_attribute_from_its_own_source():
         "after_replay": replay(cs.after.url, T0 + timedelta(1), "en"),
     }  # fmt: skip
     assert {name: getattr(item, name) for name in expected} == expected
-    assert len(item.id) == 36 and set(vars(item)) == set(expected) | {"id"}
+    made = {f.name for f in dataclasses.fields(item) if f.init}
+    assert made == set(expected) - {"fields"} | {"identity", "changes"}
+    assert item.changes is cs.fields and item.identity.startswith(f"{cs.entity}|2|3|modified|")
+    assert len(item.id) == 36 and item.id == change_id(item.identity)

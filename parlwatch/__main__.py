@@ -1,3 +1,3 @@
-from parlwatch.cli import main
+from parlwatch.cli import console
 
-main()
+console()

@@ -319,14 +319,16 @@ def replica(site: str, port: int, version: str | None) -> None:
 def main() -> None:
     """The console entry point: bad input becomes one clear line and its exit code (see
     ``parlwatch.exit_codes``), never a traceback. ``PARLWATCH_DEBUG=1`` lets the traceback
-    through."""
+    through. Tests run it in their own process; the program itself is ``console``."""
     import os
 
+    from parlwatch import process_end
+
     if os.environ.get("PARLWATCH_DEBUG"):
-        cli(prog_name="parlwatch")
+        _run_and_end(process_end)
         return
     try:
-        cli(prog_name="parlwatch")
+        _run_and_end(process_end)
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
@@ -334,3 +336,24 @@ def main() -> None:
         line, code = error_exit(exc)
         click.echo(f"error: {line}", err=True)
         sys.exit(code)
+
+
+def console() -> None:
+    """The ``parlwatch`` program (its console script, and ``python -m parlwatch``): ``main``,
+    with the process ended at once after a command that kept what it built, instead of
+    freeing it object by object (``parlwatch.process_end``)."""
+    from parlwatch import process_end
+
+    process_end.enable()
+    main()
+
+
+def _run_and_end(process_end) -> None:
+    """Run the command line; on a clean exit, end the process at once if a command kept what
+    it built (its output is flushed first)."""
+    try:
+        cli(prog_name="parlwatch")
+    except SystemExit as done:
+        if done.code is None or isinstance(done.code, int):
+            process_end.end_now_if_kept(done.code or 0)
+        raise

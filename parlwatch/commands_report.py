@@ -19,6 +19,7 @@ from parlwatch.cli_options import (
     validate_countries,
     validate_sites,
 )
+from parlwatch.process_end import keep_until_exit
 from store.entities import TYPES
 from store.wording import plural
 
@@ -147,6 +148,8 @@ def report(
         else:
             write_chunks(chunks, partial(click.echo, nl=False))
         changes = len(built.items)
+        archive.engine.dispose()  # its connections closed: the process may end without it
+        keep_until_exit(built)  # not freed one by one if the process ends next (process_end)
         del built, chunks  # freed before collection resumes (see without_cycle_collection)
     if output:
         click.echo(f"wrote {plural(changes, 'change')} to {output}", err=True)

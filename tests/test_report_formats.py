@@ -14,6 +14,7 @@ import re
 import shutil
 import struct
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 import zlib
 from pathlib import Path
@@ -194,6 +195,25 @@ def test_command_writes_each_format(main, tmp_path):
         assert "Kyrgyz Republic" in out.read_text(encoding="utf-8")
     result = CliRunner().invoke(report_command, ["--db", url, "--net", "--type", "delegation"])
     assert result.exit_code == 0 and "7 -> 6 deputies" in result.output
+
+
+def test_the_command_line_report_ends_its_process_with_its_output_whole(main, tmp_path):
+    """From the console entry point a report ends the process without freeing what it built
+    (``parlwatch.process_end``): the file, or stdout down a pipe, is whole all the same, and
+    the archive was closed first (SQLite removes its write-ahead log on the last close)."""
+    db = tmp_path / "copy.db"
+    shutil.copyfile(main.engine.url.database, db)
+    out = tmp_path / "report.md"
+    args = [sys.executable, "-m", "parlwatch", "report", "--db", str(db)]
+    to_file = subprocess.run([*args, "-o", str(out)], capture_output=True, text=True, timeout=120)
+    to_pipe = subprocess.run(args, capture_output=True, encoding="utf-8", timeout=120)
+    assert to_file.returncode == to_pipe.returncode == 0, to_file.stderr + to_pipe.stderr
+    expected = CliRunner().invoke(report_command, ["--db", str(db)]).output
+    undated = [re.sub(r"(?m)^Generated .*$", "", text) for text in (expected, to_pipe.stdout)]
+    assert undated[0] == undated[1] and expected.endswith("\n")
+    assert re.sub(r"(?m)^Generated .*$", "", out.read_text(encoding="utf-8")) == undated[0]
+    assert re.fullmatch(r"wrote \d+ changes to .*report\.md\n", to_file.stderr)
+    assert not Path(f"{db}-wal").exists()
 
 
 def replay_link(url: str, fetched_at, language) -> str:

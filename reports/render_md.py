@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from crawler.completeness import describe_failed
 from reports.describe import Part, country_name
 from reports.model import Item, Report
 from reports.render_common import (
@@ -127,6 +126,10 @@ def _summary(report: Report) -> list[str]:
 def _partial_lines(report: Report) -> list[str]:
     """Partial crawls: applied, but these pages did not come back whole."""
     partial = report.partial_crawls
+    if not partial:
+        return []
+    from crawler.completeness import describe_failed  # imported here: 20-40 ms, seldom needed
+
     out = [f"- {len(partial)} PARTIAL (applied; the sets of their failed pages removed nothing):"]
     for crawl in partial:
         pages = crawl.stats.get("failed_pages") or []
@@ -134,7 +137,7 @@ def _partial_lines(report: Report) -> list[str]:
             f"  - crawl {crawl.id} ({md_escape(crawl.spider)}): {plural(len(pages), 'page')} failed"
         )
         out += [f"    - {md_escape(describe_failed(page))}" for page in pages]
-    return out if partial else []
+    return out
 
 
 def _parts(parts: list[Part]) -> str:

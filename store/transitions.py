@@ -84,7 +84,8 @@ class Transition:
         """Both versions, already their type's records (a report reads them so): they are
         ``old_record`` and ``new_record`` at once, not loaded again on first read."""
         self.old, self.new = old, new
-        vars(self).update(old_record=old, new_record=new)
+        self.old_record = old  # what ``_once`` would store on first read
+        self.new_record = new
 
     @_once
     def home(self) -> EntityType:

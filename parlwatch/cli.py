@@ -325,10 +325,12 @@ def main() -> None:
     from parlwatch import process_end
 
     if os.environ.get("PARLWATCH_DEBUG"):
-        _run_and_end(process_end)
+        with process_end.ended_at_once_when_kept():
+            cli(prog_name="parlwatch")
         return
     try:
-        _run_and_end(process_end)
+        with process_end.ended_at_once_when_kept():
+            cli(prog_name="parlwatch")
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
@@ -346,14 +348,3 @@ def console() -> None:
 
     process_end.enable()
     main()
-
-
-def _run_and_end(process_end) -> None:
-    """Run the command line; on a clean exit, end the process at once if a command kept what
-    it built (its output is flushed first)."""
-    try:
-        cli(prog_name="parlwatch")
-    except SystemExit as done:
-        if done.code is None or isinstance(done.code, int):
-            process_end.end_now_if_kept(done.code or 0)
-        raise

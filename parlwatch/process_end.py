@@ -3,27 +3,28 @@
 A report over 100,000 changes holds millions of small objects. Freeing them one by one when
 the command returns, and then tearing the interpreter down, took a quarter of a second of a
 3.6 s command, to give memory back to a process that is about to end. A command hands what it
-built to ``keep_until_exit``; the console entry point (``parlwatch.cli.main``) then ends the
-process with ``os._exit`` once its output is flushed. Everywhere else (tests through click's
-runner, a library caller) ``keep_until_exit`` keeps nothing and the objects are dropped as
-usual. A command that keeps something must have closed what it opened (files, the archive's
-connections) first: nothing is closed for it.
+built to ``keep_until_exit``; the program (``parlwatch.cli.console``, which enables this)
+then ends the process with ``os._exit`` once its output is flushed. Everywhere else (tests
+through click's runner or ``cli.main``, a library caller) ``keep_until_exit`` keeps nothing
+and the objects are dropped as usual. A command that keeps something must have closed what
+it opened (files, the archive's connections) first: nothing is closed for it.
 """
 
 from __future__ import annotations
 
 import gc
-import logging
 import os
 import sys
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 
 _kept: list[object] = []
 _enabled = False
 
 
 def enable() -> None:
-    """Called by the console entry point only: ``keep_until_exit`` keeps from now on."""
+    """Called by the program only (``parlwatch.cli.console``): ``keep_until_exit`` keeps from
+    now on."""
     global _enabled
     _enabled = True
 
@@ -42,8 +43,21 @@ def end_now_if_kept(code: int) -> None:
     logging are flushed; nothing is freed. Returns when nothing was kept."""
     if not _kept:
         return
-    logging.shutdown()
+    if "logging" in sys.modules:  # its handlers flushed, as at a normal exit
+        sys.modules["logging"].shutdown()
     for stream in (sys.stdout, sys.stderr):
         with suppress(OSError, ValueError):  # a closed pipe: nothing more can be said there
             stream.flush()
     os._exit(code)
+
+
+@contextmanager
+def ended_at_once_when_kept() -> Iterator[None]:
+    """Around a command line: on its clean exit (an exit code, not a message), end the
+    process at once if a command kept what it built."""
+    try:
+        yield
+    except SystemExit as done:
+        if done.code is None or isinstance(done.code, int):
+            end_now_if_kept(done.code or 0)
+        raise

@@ -59,7 +59,7 @@ class Item:
     why: str
     parts: list[Part]
     details: list[Detail]
-    changes: list[FieldChange]
+    field_changes: list[FieldChange]
     detected_at: datetime
     crawls: list[int]
     steps: int
@@ -86,7 +86,7 @@ class Item:
         return [
             {"change": c.change, "field": c.field, "old": c.old, "new": c.new}
             | {"category": c.category}
-            for c in self.changes
+            for c in self.field_changes
         ]
 
     @property
@@ -95,7 +95,7 @@ class Item:
 
     @property
     def categories(self) -> list[str]:
-        return sorted({f.category for f in self.changes})
+        return sorted({f.category for f in self.field_changes})
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape (CSV flattens the same fields)."""
@@ -293,8 +293,8 @@ class Report:
         by_category: Counter[str] = Counter()
         per_crawl: Counter[int] = Counter()
         for item in self.items:  # most changes touch one field, from one crawl: no sets made
-            if len(item.changes) == 1:
-                by_category[item.changes[0].category] += 1
+            if len(item.field_changes) == 1:
+                by_category[item.field_changes[0].category] += 1
             else:
                 by_category.update(item.categories)
             if len(item.crawls) == 1:

@@ -298,6 +298,7 @@ def test_an_item_takes_each_attribute_from_its_own_source():
     }  # fmt: skip
     assert {name: getattr(item, name) for name in expected} == expected
     made = {f.name for f in dataclasses.fields(item) if f.init}
-    assert made == set(expected) - {"fields"} | {"identity", "changes"}
-    assert item.changes is cs.fields and item.identity.startswith(f"{cs.entity}|2|3|modified|")
+    assert made == set(expected) - {"fields"} | {"identity", "field_changes"}
+    assert item.field_changes is cs.fields
+    assert item.identity.startswith(f"{cs.entity}|2|3|modified|")
     assert len(item.id) == 36 and item.id == change_id(item.identity)

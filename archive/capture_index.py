@@ -1,12 +1,7 @@
 """The capture index: every fetch of a URL, in the Wayback CDX server's vocabulary.
 
-URLs are matched on their canonical form (``capture.canonical_url``, made by
-``crawler.urls.canonical_url``), so ``http://www.pacsto.org/``, ``https://pacsto.org`` and
-``pacsto.org/`` find the same captures. Loopback replicas keep their port and speak http.
-
-``match``: ``exact`` (the default), ``prefix`` (every URL starting with it), ``host`` (every URL
-on that host) or ``domain`` (the host and its subdomains); a trailing ``*`` means prefix and a
-leading ``*.`` means domain, as on the CDX server. ``from``/``to`` take 1–14 digit timestamps
+URLs are matched as ``archive.url_match`` says (``exact``, ``prefix``, ``host``, ``domain``,
+on their canonical form). ``from``/``to`` take 1–14 digit timestamps
 padded the CDX way (``2025`` -> from 2025-01-01 00:00:00 / to 2025-12-31 23:59:59) or dates.
 ``collapse="digest"`` drops a capture whose content is the one just before it (per URL and
 language): a run of identical captures shows once, a page that changes back shows again. A 304
@@ -21,11 +16,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 
-from crawler.urls import canonical_url
+from archive.url_match import canonical_match, exact_url_condition, url_condition
 from store.archive import Archive
 from store.tables import (
     blob,
@@ -41,7 +35,6 @@ from store.tables import (
     validator_of,
 )
 
-MATCH_TYPES = ("exact", "prefix", "host", "domain")
 _ISO_FRACTION = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}\.\d{1,6}Z?$")
 _ISO_LIKE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2}(?:[T ]\d{2}(?::\d{2}(?::\d{2})?)?)?)?)?Z?$")
 
@@ -76,72 +69,6 @@ def parse_timestamp(value: str, upper: bool = False) -> datetime | None:
         step = {8: timedelta(days=1), 10: timedelta(hours=1), 12: timedelta(minutes=1)}
         nxt = base + step.get(unit + unit % 2, timedelta(seconds=1))
     return nxt - timedelta(microseconds=1)
-
-
-def with_scheme(url: str) -> str:
-    return url if "://" in url else "http://" + url
-
-
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _starts_with(column: Any, prefix: str, ranged: bool) -> ColumnElement[bool]:
-    """``column`` starts with ``prefix``. ``ranged``: as a range, which the column's index
-    answers (SQLite's LIKE scans the whole table); only where strings compare by code point
-    (SQLite's binary collation), not under a database's language collation."""
-    if not ranged or not prefix:
-        return column.like(_like_escape(prefix) + "%", escape="\\")
-    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-    return and_(column >= prefix, column < upper)
-
-
-def url_condition(
-    url: str, match: str = "exact", dialect: str | None = None, column: Any = None
-) -> ColumnElement[bool]:
-    """The SQL condition on a capture's canonical URL (or ``column``, an expression of it) for
-    ``url`` under ``match``; on SQLite (``dialect``) prefix and host matches use the index."""
-    ranged = dialect == "sqlite"
-    canon, match = _canonical_match(url, match)
-    column = capture_canonical_url if column is None else column
-    if match == "exact":
-        return column == canon
-    if match == "prefix":
-        return _starts_with(column, canon, ranged)
-    parts = urlsplit(canon)
-    host = _starts_with(column, f"{parts.scheme}://{parts.netloc}/", ranged)
-    if match == "host":
-        return host
-    sub = _like_escape(f"{parts.scheme}://") + "%" + _like_escape(f".{parts.netloc}/") + "%"
-    return or_(host, column.like(sub, escape="\\"))
-
-
-def _canonical_match(url: str, match: str) -> tuple[str, str]:
-    """``url`` in canonical form and the match it asks for: a trailing ``*`` means prefix, a
-    leading ``*.`` domain, as on the CDX server."""
-    url = url.strip()
-    if url.endswith("*"):
-        url, match = url.rstrip("*"), "prefix"
-    if url.split("://", 1)[-1].startswith("*."):
-        url, match = url.replace("*.", "", 1), "domain"
-    if match not in MATCH_TYPES:
-        raise ValueError(f"match must be one of {', '.join(MATCH_TYPES)}")
-    return canonical_url(with_scheme(url)), match
-
-
-def exact_url_condition(archive: Archive, url: str) -> ColumnElement[bool]:
-    """The captures of exactly ``url``, by the ids of its ``capture_url`` rows, looked up first.
-
-    Given as ids rather than a sub-select, the database reads one URL's captures in (time, id)
-    order from ``ix_capture_url_time``; with a sub-select, PostgreSQL answered a small limit by
-    walking the whole time index for that URL's rows (300 ms at a million captures for a URL
-    never captured, or first captured lately)."""
-    canon, _ = _canonical_match(url, "exact")
-    with archive.engine.connect() as connection:
-        ids = connection.scalars(url_ids(capture_url.c.canonical_url == canon)).all()
-    if not ids:
-        return false()
-    return capture.c.url_id == ids[0] if len(ids) == 1 else capture.c.url_id.in_(ids)
 
 
 @dataclass
@@ -280,7 +207,7 @@ def iter_captures(
     if collapse and collapse != "digest":
         raise ValueError("only --collapse digest is supported")
     dialect = archive.engine.dialect.name
-    if _canonical_match(url, match)[1] == "exact":
+    if canonical_match(url, match)[1] == "exact":
         condition = exact_url_condition(archive, url)
     else:
         condition = url_condition(url, match, dialect)

@@ -21,9 +21,9 @@ from archive.capture_index import (
     capture_languages,
     capture_query,
     capture_row,
-    exact_url_condition,
     index_query,
 )
+from archive.url_match import exact_url_condition
 from store.archive import Archive
 from store.tables import blob, body_digest, capture, full_capture_conditions, read_body
 

@@ -252,9 +252,10 @@ def timemap(
     Example:
       parlwatch timemap https://pacsto.org/ --language en --replay-url http://127.0.0.1:8080
     """
-    from archive.capture_index import query_captures, with_scheme
+    from archive.capture_index import query_captures
     from archive.replay import configured_address, wb_manager_address
     from archive.timemap import timemap as build
+    from archive.url_match import with_scheme
     from crawler.urls import canonical_url
 
     try:

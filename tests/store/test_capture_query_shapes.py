@@ -104,7 +104,7 @@ def test_a_urls_captures_are_read_by_its_ids_from_the_url_time_index(daily):
     first): a sub-select let PostgreSQL walk the whole time index for a small limit."""
     from sqlalchemy import inspect
 
-    from archive.capture_index import exact_url_condition
+    from archive.url_match import exact_url_condition
 
     indexes = {i["name"]: i["column_names"] for i in inspect(daily.engine).get_indexes("capture")}
     assert indexes["ix_capture_url_time"] == ["url_id", "fetched_at", "id"]

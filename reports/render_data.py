@@ -63,7 +63,7 @@ def csv_row(item: Item) -> dict[str, object]:
     row = {key: value for key, value in data.items() if key in CSV_COLUMNS}
     row["categories"] = " ".join(item.categories)
     row["crawls"] = " ".join(str(n) for n in item.crawls)
-    row["changed_fields"] = " ".join(f["field"] or "(whole)" for f in item.fields)
+    row["changed_fields"] = " ".join(f.field or "(whole)" for f in item.field_changes)
     row["evidence"] = " | ".join(
         f"{d['label']}: {d['diff'] if d['diff'] is not None else d['value'] or ''}"
         for d in data["details"]

@@ -14,7 +14,7 @@ from typing import Any
 
 from reports.describe import country_name, details, group_of, statement
 from reports.links import CaptureLinker, relink
-from reports.model import ID_NAMESPACE, Flip, Item, Options, Report, change_id, timestamp
+from reports.model import Flip, Item, Options, Report, timestamp
 from reports.net import FlipFlop, net_changes
 from reports.significance import Verdict, judge, rank
 from store.archive import Archive, utcnow
@@ -27,7 +27,7 @@ from store.tenures import member_tenures
 from store.transitions import CaptureRef, Transition
 
 ASSEMBLY = "pacsto"
-__all__ = ["ID_NAMESPACE", "Options", "Report", "build_report", "change_id"]
+__all__ = ["Options", "Report", "build_report"]
 
 
 def build_report(

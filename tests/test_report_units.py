@@ -260,7 +260,7 @@ def test_change_ids_are_the_uuid5_of_the_identity():
     """``change_id`` sets the version and variant digits on the hex digest itself."""
     import uuid
 
-    from reports.report import ID_NAMESPACE, change_id
+    from reports.model import ID_NAMESPACE, change_id
 
     rng = random.Random(5)
     for n in range(3000):
@@ -271,7 +271,8 @@ def test_change_ids_are_the_uuid5_of_the_identity():
 def test_an_item_takes_each_attribute_from_its_own_source():
     """``_item`` builds an Item positionally: every attribute must land in its own field."""
     from reports.describe import details, group_of, statement
-    from reports.report import _item, change_id
+    from reports.model import change_id
+    from reports.report import _item
     from store.transitions import CaptureRef
 
     cs = change_set(delegation(7, "deputies", None), delegation(6, "deputies", None), n=3)
